@@ -1,0 +1,29 @@
+"""Fixtures shared by every app's tests: the personas' world and a logged-in client per persona."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tdkt.core.personas import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_as() -> Callable[[User | None], Client]:
+    """`client_as(world.member)` → a client logged in as that persona; `client_as(None)` → the public."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

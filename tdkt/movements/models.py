@@ -1,0 +1,213 @@
+"""Movements, the indicator catalogue, a cluster-year's targets and covenant, and reported results."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+
+from tdkt.clusters.models import Cluster, ClusterYear
+from tdkt.org.models import Unit
+
+POINT = {"max_digits": 20, "decimal_places": 4}
+
+
+class MovementLevel(models.TextChoices):
+    CENTRAL = "central", "Trung ương"
+    PROVINCE = "province", "Tỉnh, thành phố"
+    DISTRICT = "district", "Huyện (trước 01/7/2025)"
+    COMMUNE = "commune", "Xã, phường, đặc khu"
+    AGENCY = "agency", "Cơ quan, đơn vị"
+
+
+class MovementKind(models.TextChoices):
+    REGULAR = "regular", "Thường xuyên"
+    THEMATIC = "thematic", "Theo chuyên đề"
+
+
+class Movement(models.Model):
+    name = models.CharField("tên phong trào", max_length=400)
+    slogan = models.CharField("khẩu hiệu", max_length=300, blank=True)
+    launched_by = models.ForeignKey(Unit, verbose_name="cơ quan phát động", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField("cấp phát động", max_length=10, choices=MovementLevel.choices)
+    kind = models.CharField("hình thức", max_length=10, choices=MovementKind.choices)
+    start_date = models.DateField("từ ngày")
+    end_date = models.DateField("đến ngày", null=True, blank=True)
+    description = models.TextField("nội dung", blank=True)
+    clusters = models.ManyToManyField(Cluster, verbose_name="cụm, khối tham gia", blank=True, related_name="movements")
+    units = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", blank=True, related_name="movements")
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Càng cao càng tốt"
+    LOWER = "lower", "Càng thấp càng tốt"
+
+
+class IndicatorKind(models.TextChoices):
+    AMOUNT = "amount", "Giá trị"
+    PERCENTAGE = "percentage", "Tỷ lệ %"
+    COUNT = "count", "Số lượng"
+    YES_NO = "yes_no", "Đạt / không đạt"
+    RANK = "rank", "Thứ hạng"
+
+
+class Indicator(models.Model):
+    code = models.CharField("mã", max_length=40, unique=True)
+    name = models.CharField("tên chỉ tiêu", max_length=300)
+    measure_unit = models.CharField("đơn vị tính", max_length=40)
+    direction = models.CharField("chiều", max_length=6, choices=Direction.choices, default=Direction.HIGHER)
+    kind = models.CharField("loại", max_length=10, choices=IndicatorKind.choices)
+    description = models.TextField("mô tả", blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Period(models.TextChoices):
+    MID_YEAR = "mid_year", "Sơ kết 6 tháng"
+    YEAR_END = "year_end", "Tổng kết năm"
+
+
+class ClusterIndicator(models.Model):
+    """An indicator a cluster follows in a year, in the order its reports list them."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="indicators")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["position", "indicator__code"]
+        constraints = [models.UniqueConstraint(fields=["cluster_year", "indicator"], name="cluster_indicator_unique")]
+
+
+class TargetBasis(models.TextChoices):
+    PROVINCE_ESTIMATE = "province", "Dự toán, kế hoạch tỉnh giao"
+    COUNCIL_RESOLUTION = "council", "Nghị quyết HĐND giao"
+    REGISTERED = "registered", "Đơn vị tự đăng ký"
+
+
+class Target(models.Model):
+    """A member's registered target for an indicator in a cluster-year, with its basis."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="targets")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="targets")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
+    basis = models.CharField("căn cứ", max_length=10, choices=TargetBasis.choices, default=TargetBasis.REGISTERED)
+    value = models.DecimalField("chỉ tiêu", **POINT)
+    reference = models.CharField("văn bản giao", max_length=300, blank=True)
+    illustrative = models.BooleanField("số liệu minh họa", default=False)
+    source = models.CharField("nguồn số liệu", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["unit__name", "indicator__code", "basis"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster_year", "unit", "indicator", "basis"], name="target_unique")
+        ]
+
+
+class Covenant(models.Model):
+    """The emulation covenant (giao ước thi đua) the members sign for the year."""
+
+    cluster_year = models.OneToOneField(ClusterYear, on_delete=models.PROTECT, related_name="covenant")
+    signed_on = models.DateField("ngày ký")
+    place = models.CharField("địa điểm", max_length=200, blank=True)
+    document_number = models.CharField("số văn bản", max_length=100, blank=True)
+    content = models.TextField("nội dung giao ước", blank=True)
+
+
+class CovenantSignatory(models.Model):
+    covenant = models.ForeignKey(Covenant, on_delete=models.PROTECT, related_name="signatories")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField("người ký", max_length=120)
+    signer_title = models.CharField("chức vụ", max_length=160)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["covenant", "unit"], name="covenant_signatory_unique")]
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    SUBMITTED = "submitted", "Đã gửi"
+    RETURNED = "returned", "Bị trả lại"
+    ACCEPTED = "accepted", "Đã tiếp nhận"
+    LOCKED = "locked", "Đã khóa"
+
+
+class Report(models.Model):
+    """A member's mid-year or year-end report of results in a cluster-year."""
+
+    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
+    period = models.CharField("kỳ báo cáo", max_length=10, choices=Period.choices)
+    status = models.CharField("trạng thái", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.TextField("lý do trả lại", blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cluster_year", "period", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["cluster_year", "unit", "period"], name="report_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_display()} {self.cluster_year.year} – {self.unit}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ReportValue(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField("kết quả", **POINT)
+    prior_value = models.DecimalField("cùng kỳ năm trước", null=True, blank=True, **POINT)
+    note = models.TextField("ghi chú", blank=True)
+    illustrative = models.BooleanField("số liệu minh họa", default=False)
+    source = models.CharField("nguồn số liệu", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["indicator__code"]
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="report_value_unique")]
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.report.cluster_year.year}/{instance.report_id}/{instance.sha256[:16]}-{filename}"
+
+
+class Evidence(models.Model):
+    """A file backing a report (minutes, statistics, decisions). Stored on disk, never in the database."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=evidence_path, max_length=400)
+    original_name = models.CharField("tên tệp", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField("mô tả", max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()

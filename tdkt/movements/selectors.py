@@ -1,0 +1,207 @@
+"""Reads for the cluster-year dashboard, a unit's page and the API; visibility rules live here too."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterYear
+from tdkt.clusters.scopes import Viewer
+from tdkt.movements.compute import Achievement, Change, achievement, change_on_prior
+from tdkt.movements.models import (
+    ClusterIndicator,
+    Covenant,
+    Evidence,
+    Indicator,
+    Period,
+    Report,
+    ReportStatus,
+    ReportValue,
+    Target,
+    TargetBasis,
+)
+from tdkt.org.models import Unit
+from tdkt.org.selectors import unit_history_ids
+
+PUBLISHED_STATUSES = (ReportStatus.LOCKED,)
+BASIS_ORDER = [TargetBasis.PROVINCE_ESTIMATE, TargetBasis.COUNCIL_RESOLUTION, TargetBasis.REGISTERED]
+
+
+def report_visible(viewer: Viewer, report: Report) -> bool:
+    """Board: all. A unit's staff: their own unit's reports. The head's staff: every report that has left
+    draft. The public: locked (published) reports only."""
+    if viewer.is_board or viewer.is_staff_of(report.unit_id):
+        return True
+    if report.cluster_year_id in viewer.head_of:
+        return report.status != ReportStatus.DRAFT
+    return report.status in PUBLISHED_STATUSES
+
+
+def visible_reports(viewer: Viewer) -> Q:
+    """The same rule as `report_visible`, as a query filter."""
+    if viewer.is_board:
+        return Q()
+    rule = Q(status__in=PUBLISHED_STATUSES)
+    if viewer.head_of:
+        rule |= Q(cluster_year_id__in=viewer.head_of) & ~Q(status=ReportStatus.DRAFT)
+    if viewer.unit_id is not None:
+        rule |= Q(unit_id=viewer.unit_id)
+    return rule
+
+
+def targets_visible(viewer: Viewer, cluster_year: ClusterYear, unit_id: int, covenant_signed: bool) -> bool:
+    """Targets are public once the covenant is signed; before that, the unit, the head and the board."""
+    return covenant_signed or viewer.manages(cluster_year.pk) or viewer.is_staff_of(unit_id)
+
+
+@dataclass(frozen=True)
+class TargetView:
+    basis: str
+    basis_label: str
+    value: Decimal
+    reference: str
+    illustrative: bool
+    achievement: Achievement | None
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    targets: list[TargetView] = field(default_factory=list)
+    value: ReportValue | None = None
+    prior: Decimal | None = None
+    prior_source: str = ""
+    change: Change | None = None
+
+    @property
+    def primary(self) -> TargetView | None:
+        return self.targets[0] if self.targets else None
+
+
+@dataclass
+class MemberRow:
+    unit: Unit
+    role: ClusterRole | None
+    report: Report | None
+    report_visible: bool
+    targets_visible: bool
+    cells: list[Cell]
+
+    @property
+    def met_count(self) -> int:
+        return sum(1 for c in self.cells if c.primary and c.primary.achievement and c.primary.achievement.met)
+
+
+@dataclass
+class Dashboard:
+    cluster_year: ClusterYear
+    period: str
+    indicators: list[Indicator]
+    rows: list[MemberRow]
+    covenant: Covenant | None
+    status_counts: dict[str, int]
+
+    @property
+    def period_label(self) -> str:
+        return Period(self.period).label
+
+
+def _prior_values(cluster_year: ClusterYear, period: str, units: list[Unit]) -> dict[tuple[int, int], tuple[Decimal, str]]:
+    """Values of the same period a year before, following lineage: a merged commune's predecessors count."""
+    history: dict[int, int] = {}
+    for unit in units:
+        for pk in unit_history_ids(unit):
+            history.setdefault(pk, unit.pk)
+    rows = (
+        ReportValue.objects.filter(
+            report__cluster_year__year=cluster_year.year - 1,
+            report__period=period,
+            report__unit_id__in=list(history),
+            report__status__in=(ReportStatus.ACCEPTED, ReportStatus.LOCKED),
+        )
+        .values_list("report__unit_id", "report__unit__name", "indicator_id", "value")
+        .order_by("report__unit_id")
+    )
+    found: dict[tuple[int, int], tuple[Decimal, str]] = {}
+    for unit_id, unit_name, indicator_id, value in rows:
+        key = (history[unit_id], indicator_id)
+        if key in found:
+            # several predecessors: their results add up (amounts and counts); percentages have no sum
+            found[key] = (found[key][0] + value, found[key][1] + f", {unit_name}")
+        else:
+            found[key] = (value, f"Báo cáo năm {cluster_year.year - 1} của {unit_name}")
+    return found
+
+
+def cluster_year_dashboard(*, cluster_year: ClusterYear, period: str, viewer: Viewer) -> Dashboard:
+    indicators = [ci.indicator for ci in ClusterIndicator.objects.filter(cluster_year=cluster_year).select_related("indicator")]
+    members = list(ClusterMember.objects.filter(cluster_year=cluster_year).select_related("unit"))
+    units = [m.unit for m in members]
+    roles = {r.unit_id: r for r in ClusterRole.objects.filter(cluster_year=cluster_year).select_related("unit")}
+    covenant = Covenant.objects.filter(cluster_year=cluster_year).first()
+    targets: dict[tuple[int, int], list[Target]] = defaultdict(list)
+    for t in Target.objects.filter(cluster_year=cluster_year):
+        targets[(t.unit_id, t.indicator_id)].append(t)
+    reports = {r.unit_id: r for r in Report.objects.filter(cluster_year=cluster_year, period=period)}
+    values: dict[tuple[int, int], ReportValue] = {
+        (v.report.unit_id, v.indicator_id): v
+        for v in ReportValue.objects.filter(report__cluster_year=cluster_year, report__period=period).select_related("report")
+    }
+    priors = _prior_values(cluster_year, period, units)
+    status_counts: dict[str, int] = defaultdict(int)
+    rows: list[MemberRow] = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        status_counts[report.status if report else "none"] += 1
+        show_report = report is not None and report_visible(viewer, report)
+        show_targets = targets_visible(viewer, cluster_year, unit.pk, covenant is not None)
+        cells = []
+        for ind in indicators:
+            cell = Cell(indicator=ind)
+            rv = values.get((unit.pk, ind.pk)) if show_report else None
+            cell.value = rv
+            if show_targets:
+                for t in sorted(targets.get((unit.pk, ind.pk), []), key=lambda t: BASIS_ORDER.index(TargetBasis(t.basis))):
+                    ach = achievement(rv.value, t.value, direction=ind.direction, kind=ind.kind) if rv else None
+                    cell.targets.append(
+                        TargetView(t.basis, TargetBasis(t.basis).label, t.value, t.reference, t.illustrative, ach)
+                    )
+            if rv is not None:
+                if rv.prior_value is not None:
+                    cell.prior, cell.prior_source = rv.prior_value, "Đơn vị báo cáo số cùng kỳ"
+                elif (unit.pk, ind.pk) in priors:
+                    cell.prior, cell.prior_source = priors[(unit.pk, ind.pk)]
+                if ind.kind in ("amount", "count"):
+                    cell.change = change_on_prior(rv.value, cell.prior)
+            cells.append(cell)
+        rows.append(MemberRow(unit, roles.get(unit.pk), report, show_report, show_targets, cells))
+    return Dashboard(cluster_year, period, indicators, rows, covenant, dict(status_counts))
+
+
+def cluster_years_of_unit(unit: Unit) -> QuerySet[ClusterYear]:
+    return ClusterYear.objects.filter(members__unit=unit).select_related("cluster").order_by("-year")
+
+
+def reports_of_unit(*, unit: Unit, viewer: Viewer) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(unit=unit)
+        .filter(visible_reports(viewer))
+        .select_related("cluster_year", "cluster_year__cluster")
+        .order_by("-cluster_year__year", "period")
+    )
+
+
+def report_detail(report_id: int) -> Report | None:
+    return (
+        Report.objects.select_related("cluster_year", "cluster_year__cluster", "unit")
+        .prefetch_related("values__indicator", "evidence")
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def evidence_of(report: Report) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(report=report).order_by("uploaded_at")

@@ -1,0 +1,363 @@
+"""Writes for targets, covenants, reports, values and evidence.
+
+Every service is keyword-only, atomic, validated and audited. `actor=None` is the system itself
+(demo loader, management commands) and skips the permission check; a web or API request always
+passes its user, anonymous or not, and is checked against `tdkt.clusters.scopes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from tdkt.clusters.models import ClusterMember, ClusterYear
+from tdkt.clusters.scopes import viewer_for
+from tdkt.core.audit import audit_record, snapshot
+from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.movements.models import (
+    ClusterIndicator,
+    Covenant,
+    CovenantSignatory,
+    Evidence,
+    Indicator,
+    Period,
+    Report,
+    ReportStatus,
+    ReportValue,
+    Target,
+    TargetBasis,
+)
+from tdkt.org.models import Unit
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
+def _require_member(cluster_year: ClusterYear, unit: Unit) -> None:
+    if not ClusterMember.objects.filter(cluster_year=cluster_year, unit=unit).exists():
+        raise ValidationFailed(Problem(f"“{unit}” không phải thành viên của {cluster_year}", field="unit"))
+
+
+def _require_followed(cluster_year: ClusterYear, indicator: Indicator) -> None:
+    if not ClusterIndicator.objects.filter(cluster_year=cluster_year, indicator=indicator).exists():
+        raise ValidationFailed(
+            Problem(f"chỉ tiêu “{indicator}” không thuộc bộ chỉ tiêu của {cluster_year}", field="indicator")
+        )
+
+
+def _check_can_edit_unit(actor: Actor, cluster_year: ClusterYear, unit: Unit) -> None:
+    if actor is None:
+        return
+    viewer = viewer_for(actor)
+    if not (viewer.is_board or viewer.is_staff_of(unit.pk)):
+        raise NotPermitted(f"Bạn không được nhập số liệu cho “{unit}”")
+
+
+def _check_manages(actor: Actor, cluster_year: ClusterYear) -> None:
+    if actor is None:
+        return
+    if not viewer_for(actor).manages(cluster_year.pk):
+        raise NotPermitted(f"Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được làm việc này với {cluster_year}")
+
+
+def validate_value(indicator: Indicator, value: Decimal, *, label: str = "giá trị") -> str | None:
+    """The range rule of an indicator kind; returns a Vietnamese problem or None."""
+    if indicator.kind == "yes_no" and value not in (0, 1):
+        return f"{label} của chỉ tiêu đạt/không đạt phải là 1 (đạt) hoặc 0 (không đạt)"
+    if indicator.kind == "rank" and (value < 1 or value != value.to_integral_value()):
+        return f"{label} thứ hạng phải là số nguyên từ 1 trở lên"
+    if indicator.kind == "count" and (value < 0 or value != value.to_integral_value()):
+        return f"{label} số lượng phải là số nguyên không âm"
+    if indicator.kind in ("amount", "percentage") and value < 0:
+        return f"{label} không được âm"
+    if indicator.kind == "percentage" and value > 10000:
+        return f"{label} {value}% vượt quá giới hạn hợp lý (10.000%)"
+    if abs(value) >= Decimal("1e15"):
+        return f"{label} quá lớn"
+    return None
+
+
+@transaction.atomic
+def cluster_indicators_set(*, actor: Actor, cluster_year: ClusterYear, indicators: list[Indicator]) -> None:
+    """Set the indicators a cluster-year follows, in order."""
+    _check_manages(actor, cluster_year)
+    before = list(cluster_year.indicators.values_list("indicator_id", flat=True))
+    used = set(Target.objects.filter(cluster_year=cluster_year).values_list("indicator_id", flat=True))
+    removed = used - {i.pk for i in indicators}
+    if removed:
+        raise ValidationFailed(Problem("không thể bỏ chỉ tiêu đã có đơn vị đăng ký", field="indicators"))
+    cluster_year.indicators.all().delete()
+    ClusterIndicator.objects.bulk_create(
+        [ClusterIndicator(cluster_year=cluster_year, indicator=ind, position=i) for i, ind in enumerate(indicators, 1)]
+    )
+    audit_record(
+        actor=actor,
+        action="cluster_indicators.set",
+        instance=cluster_year,
+        before={"indicators": before},
+        after={"indicators": [i.pk for i in indicators]},
+    )
+
+
+@transaction.atomic
+def target_set(
+    *,
+    actor: Actor,
+    cluster_year: ClusterYear,
+    unit: Unit,
+    indicator: Indicator,
+    value: Decimal,
+    basis: str = TargetBasis.REGISTERED,
+    reference: str = "",
+    illustrative: bool = False,
+    source: str = "",
+) -> Target:
+    """Register (or change) a member's target. Refused once the covenant is signed."""
+    _check_can_edit_unit(actor, cluster_year, unit)
+    _require_member(cluster_year, unit)
+    _require_followed(cluster_year, indicator)
+    if basis not in TargetBasis.values:
+        raise ValidationFailed(Problem(f"căn cứ “{basis}” không hợp lệ", field="basis"))
+    problem = validate_value(indicator, value, label="chỉ tiêu")
+    if problem:
+        raise ValidationFailed(Problem(problem, field="value"))
+    if actor is not None and Covenant.objects.filter(cluster_year=cluster_year).exists():
+        raise ValidationFailed(Problem("giao ước thi đua đã ký: không thể sửa chỉ tiêu đăng ký", field="value"))
+    target = Target.objects.filter(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis).first()
+    before = snapshot(target) if target else None
+    if target is None:
+        target = Target(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis)
+    target.value = value
+    target.reference = reference
+    target.illustrative = illustrative
+    target.source = source
+    target.save()
+    audit_record(actor=actor, action="target.set", instance=target, before=before, after=snapshot(target))
+    return target
+
+
+@dataclass(frozen=True)
+class Signatory:
+    unit: Unit
+    signer_name: str
+    signer_title: str
+
+
+@transaction.atomic
+def covenant_sign(
+    *,
+    actor: Actor,
+    cluster_year: ClusterYear,
+    signed_on: dt.date,
+    signatories: list[Signatory],
+    place: str = "",
+    document_number: str = "",
+    content: str = "",
+) -> Covenant:
+    """Record the signed covenant: every member signs once; it cannot be signed twice."""
+    _check_manages(actor, cluster_year)
+    problems: list[Problem] = []
+    if Covenant.objects.filter(cluster_year=cluster_year).exists():
+        problems.append(Problem(f"{cluster_year} đã ký giao ước", field="signed_on"))
+    members = set(ClusterMember.objects.filter(cluster_year=cluster_year).values_list("unit_id", flat=True))
+    signed = [s.unit.pk for s in signatories]
+    if len(set(signed)) != len(signed):
+        problems.append(Problem("một đơn vị ký hai lần", field="signatories"))
+    for s in signatories:
+        if s.unit.pk not in members:
+            problems.append(Problem(f"“{s.unit}” không phải thành viên cụm", field="signatories"))
+        if not s.signer_name.strip():
+            problems.append(Problem(f"thiếu tên người ký của “{s.unit}”", field="signatories"))
+    missing = members - set(signed)
+    if missing:
+        names = ", ".join(sorted(Unit.objects.filter(pk__in=missing).values_list("name", flat=True)))
+        problems.append(Problem(f"còn thiếu chữ ký của: {names}", field="signatories"))
+    if signed_on.year not in (cluster_year.year, cluster_year.year - 1):
+        problems.append(Problem(f"ngày ký {signed_on:%d/%m/%Y} không thuộc năm thi đua {cluster_year.year}", field="signed_on"))
+    if problems:
+        raise ValidationFailed(problems)
+    covenant = Covenant.objects.create(
+        cluster_year=cluster_year, signed_on=signed_on, place=place, document_number=document_number, content=content
+    )
+    CovenantSignatory.objects.bulk_create(
+        [
+            CovenantSignatory(covenant=covenant, unit=s.unit, signer_name=s.signer_name, signer_title=s.signer_title)
+            for s in signatories
+        ]
+    )
+    audit_record(actor=actor, action="covenant.sign", instance=covenant, after=snapshot(covenant))
+    return covenant
+
+
+def report_get_or_create(*, actor: Actor, cluster_year: ClusterYear, unit: Unit, period: str) -> Report:
+    if period not in Period.values:
+        raise ValidationFailed(Problem(f"kỳ báo cáo “{period}” không hợp lệ", field="period"))
+    _require_member(cluster_year, unit)
+    report, created = Report.objects.get_or_create(cluster_year=cluster_year, unit=unit, period=period)
+    if created:
+        audit_record(actor=actor, action="report.create", instance=report, after=snapshot(report))
+    return report
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    indicator: Indicator
+    value: Decimal
+    prior_value: Decimal | None = None
+    note: str = ""
+    illustrative: bool = False
+    source: str = ""
+
+
+@transaction.atomic
+def report_values_set(*, actor: Actor, report: Report, values: list[ValueInput]) -> Report:
+    """Write values into an editable report (draft or returned). All or nothing."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _check_can_edit_unit(actor, report.cluster_year, report.unit)
+    if not report.is_editable:
+        raise ValidationFailed(
+            Problem(f"báo cáo của “{report.unit}” đang ở trạng thái “{report.get_status_display()}”, không sửa được")
+        )
+    followed = set(ClusterIndicator.objects.filter(cluster_year=report.cluster_year_id).values_list("indicator_id", flat=True))
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for item in values:
+        if item.indicator.pk not in followed:
+            problems.append(Problem(f"chỉ tiêu “{item.indicator}” không thuộc bộ chỉ tiêu của cụm", field=item.indicator.code))
+        if item.indicator.pk in seen:
+            problems.append(Problem(f"chỉ tiêu “{item.indicator}” được nhập hai lần", field=item.indicator.code))
+        seen.add(item.indicator.pk)
+        for label, number in (("kết quả", item.value), ("số cùng kỳ", item.prior_value)):
+            if number is not None and (problem := validate_value(item.indicator, number, label=label)):
+                problems.append(Problem(problem, field=item.indicator.code))
+    if problems:
+        raise ValidationFailed(problems)
+    existing = {rv.indicator_id: rv for rv in report.values.all()}
+    for item in values:
+        row = existing.get(item.indicator.pk)
+        before = snapshot(row) if row else None
+        if row is None:
+            row = ReportValue(report=report, indicator=item.indicator)
+        row.value = item.value
+        row.prior_value = item.prior_value
+        row.note = item.note
+        row.illustrative = item.illustrative
+        row.source = item.source
+        row.save()
+        audit_record(actor=actor, action="report_value.set", instance=row, before=before, after=snapshot(row))
+    return report
+
+
+_TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    # action: (allowed from, to)
+    "submit": ({ReportStatus.DRAFT, ReportStatus.RETURNED}, ReportStatus.SUBMITTED),
+    "return": ({ReportStatus.SUBMITTED}, ReportStatus.RETURNED),
+    "accept": ({ReportStatus.SUBMITTED}, ReportStatus.ACCEPTED),
+    "lock": ({ReportStatus.ACCEPTED}, ReportStatus.LOCKED),
+}
+
+_ACTION_LABELS = {"submit": "gửi", "return": "trả lại", "accept": "tiếp nhận", "lock": "khóa"}
+
+
+@transaction.atomic
+def report_transition(*, actor: Actor, report: Report, action: str, reason: str = "") -> Report:
+    """Move a report through draft → submitted → (returned with a reason →) accepted → locked."""
+    if action not in _TRANSITIONS:
+        raise ValidationFailed(Problem(f"thao tác “{action}” không hợp lệ", field="action"))
+    report = Report.objects.select_for_update().select_related("cluster_year", "unit").get(pk=report.pk)
+    if action == "submit":
+        _check_can_edit_unit(actor, report.cluster_year, report.unit)
+    else:
+        _check_manages(actor, report.cluster_year)
+    allowed_from, to = _TRANSITIONS[action]
+    if report.status not in allowed_from:
+        raise ValidationFailed(
+            Problem(
+                f"không thể {_ACTION_LABELS[action]} báo cáo đang ở trạng thái “{report.get_status_display()}”",
+                field="status",
+            )
+        )
+    if action == "return" and not reason.strip():
+        raise ValidationFailed(Problem("phải ghi lý do trả lại", field="reason"))
+    if action == "submit" and not report.values.exists():
+        raise ValidationFailed(Problem("báo cáo chưa có số liệu nào", field="values"))
+    before = snapshot(report, ["status", "return_reason"])
+    now = timezone.now()
+    report.status = to
+    user = actor if actor is not None and actor.is_authenticated else None
+    if action == "submit":
+        report.submitted_at, report.submitted_by = now, user
+    elif action in ("return", "accept"):
+        report.reviewed_at, report.reviewed_by = now, user
+        report.return_reason = reason.strip() if action == "return" else report.return_reason
+    elif action == "lock":
+        report.locked_at = now
+    report.save()
+    audit_record(
+        actor=actor,
+        action=f"report.{action}",
+        instance=report,
+        before=before,
+        after=snapshot(report, ["status", "return_reason"]),
+        summary=reason,
+    )
+    return report
+
+
+@transaction.atomic
+def evidence_attach(
+    *,
+    actor: Actor,
+    report: Report,
+    filename: str,
+    data: bytes,
+    indicator: Indicator | None = None,
+    description: str = "",
+) -> Evidence:
+    """Store a file on disk behind a report; the database keeps only its name, size and hash."""
+    _check_can_edit_unit(actor, report.cluster_year, report.unit)
+    if not report.is_editable:
+        raise ValidationFailed(Problem("báo cáo đã gửi: không thêm được minh chứng", field="file"))
+    suffix = pathlib.Path(filename).suffix.lower()
+    if suffix not in EVIDENCE_TYPES:
+        allowed = ", ".join(sorted(EVIDENCE_TYPES))
+        raise ValidationFailed(Problem(f"loại tệp “{suffix or filename}” không được nhận (chỉ nhận {allowed})", field="file"))
+    if not data:
+        raise ValidationFailed(Problem("tệp rỗng", field="file"))
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise ValidationFailed(Problem("tệp minh chứng lớn hơn 20 MB", field="file"))
+    safe_name = pathlib.Path(filename).name[-120:]
+    evidence = Evidence(
+        report=report,
+        indicator=indicator,
+        original_name=safe_name,
+        content_type=EVIDENCE_TYPES[suffix],
+        size=len(data),
+        sha256=Evidence.digest(data),
+        description=description,
+        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    evidence.file.save(safe_name, ContentFile(data), save=False)
+    try:
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)  # no orphan file when the row cannot be written
+        raise
+    audit_record(actor=actor, action="evidence.attach", instance=evidence, after=snapshot(evidence))
+    return evidence

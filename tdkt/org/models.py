@@ -1,0 +1,119 @@
+"""Units with validity periods and lineage, and the accounts that act for them.
+
+A `Unit` row is one unit as it stood during [valid_from, valid_to]. A structural change (merge, split,
+rename, move to another parent) ends the old rows and starts new ones, linked by a `LineageEvent`.
+History therefore follows the graph of predecessors, not a fixed province → district → commune tree:
+see `tdkt.org.selectors.unit_predecessors`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "tinh", "Tỉnh"
+    CENTRAL_CITY = "thanh_pho_tw", "Thành phố trực thuộc Trung ương"
+    DISTRICT = "huyen", "Huyện"
+    TOWN = "thi_xa", "Thị xã"
+    CITY = "thanh_pho", "Thành phố thuộc tỉnh"
+    COMMUNE = "xa", "Xã"
+    WARD = "phuong", "Phường"
+    TOWNSHIP = "thi_tran", "Thị trấn"
+    SPECIAL_ZONE = "dac_khu", "Đặc khu"
+    DEPARTMENT = "so_nganh", "Sở, ban, ngành"
+    AGENCY = "co_quan", "Cơ quan, đơn vị khác"
+
+
+class Unit(models.Model):
+    code = models.CharField("mã", max_length=40, unique=True)
+    name = models.CharField("tên", max_length=200)
+    kind = models.CharField("loại", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_validity_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def valid_in_year(self, year: int) -> bool:
+        return (self.valid_from is None or self.valid_from.year <= year) and (
+            self.valid_to is None or self.valid_to.year >= year
+        )
+
+
+class LineageKind(models.TextChoices):
+    MERGE = "merge", "Hợp nhất, sáp nhập"
+    SPLIT = "split", "Chia tách"
+    RENAME = "rename", "Đổi tên"
+    MOVE = "move", "Chuyển cấp trên"
+
+
+class LineageEvent(models.Model):
+    kind = models.CharField("loại", max_length=10, choices=LineageKind.choices)
+    effective_date = models.DateField("ngày hiệu lực")
+    legal_basis = models.CharField("căn cứ", max_length=300, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.effective_date:%d/%m/%Y}"
+
+
+class LineageLink(models.Model):
+    event = models.ForeignKey(LineageEvent, on_delete=models.PROTECT, related_name="links")
+    predecessor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="successor_links")
+    successor = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="predecessor_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "predecessor", "successor"], name="lineage_link_unique"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="lineage_link_not_self"),
+        ]
+
+
+class Role(models.TextChoices):
+    BOARD = "board", "Ban Thi đua – Khen thưởng tỉnh"
+    UNIT = "unit", "Cán bộ đơn vị"
+
+
+class Account(models.Model):
+    """What a login may act for. The cluster head's staff are the staff of the unit that is head of a
+    cluster in a year: that power is derived from `clusters.ClusterRole`, never stored here."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account")
+    role = models.CharField("vai trò", max_length=10, choices=Role.choices)
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.PROTECT)
+    position = models.CharField("chức vụ", max_length=120, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role="board") | Q(unit__isnull=False), name="account_unit_staff_has_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.get_username()} ({self.get_role_display()})"
