@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "ninja",
     "tdkt.core",
     "tdkt.org",
     "tdkt.clusters",
