@@ -46,6 +46,8 @@ def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer:
         return Viewer(user_id=user.pk, is_board=bool(getattr(user, "is_superuser", False)))
     if account.role == Role.BOARD:
         return Viewer(user_id=user.pk, is_board=True)
+    if account.unit_id is None:
+        return Viewer(user_id=user.pk)
     head_of = frozenset(
         ClusterRole.objects.filter(unit_id=account.unit_id, role=ClusterRoleKind.HEAD).values_list(
             "cluster_year_id", flat=True

@@ -8,14 +8,19 @@ from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterYear
 
 
 def cluster_years() -> QuerySet[ClusterYear]:
-    return ClusterYear.objects.select_related("cluster", "cluster__organiser").order_by("cluster__name", "-year")
+    return ClusterYear.objects.select_related("cluster", "cluster__organiser").order_by(
+        "cluster__name", "-year"
+    )
 
 
 def cluster_year_with_members(pk: int) -> ClusterYear | None:
     return (
         ClusterYear.objects.select_related("cluster", "cluster__organiser")
         .prefetch_related(
-            Prefetch("members", queryset=ClusterMember.objects.select_related("unit").order_by("position", "unit__name")),
+            Prefetch(
+                "members",
+                queryset=ClusterMember.objects.select_related("unit").order_by("position", "unit__name"),
+            ),
             Prefetch("roles", queryset=ClusterRole.objects.select_related("unit")),
         )
         .filter(pk=pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 
 from tdkt.clusters.models import (
@@ -16,24 +15,36 @@ from tdkt.clusters.models import (
     RoleBasis,
     RotationPolicy,
 )
-from tdkt.core.audit import audit_record, snapshot
+from tdkt.core.audit import Actor, audit_record, snapshot
 from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.org.models import Unit
 from tdkt.org.selectors import unit_successors
 
-Actor = AbstractBaseUser | AnonymousUser | None
-
 
 @transaction.atomic
 def cluster_create(
-    *, actor: Actor, code: str, name: str, kind: str, organiser: Unit, rotation_policy: str, description: str = ""
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    kind: str,
+    organiser: Unit,
+    rotation_policy: str,
+    description: str = "",
 ) -> Cluster:
     if Cluster.objects.filter(code=code).exists():
         raise ValidationFailed(Problem(f"mã cụm “{code}” đã tồn tại", field="code"))
     if rotation_policy not in RotationPolicy.values:
-        raise ValidationFailed(Problem(f"cách luân phiên “{rotation_policy}” không hợp lệ", field="rotation_policy"))
+        raise ValidationFailed(
+            Problem(f"cách luân phiên “{rotation_policy}” không hợp lệ", field="rotation_policy")
+        )
     cluster = Cluster(
-        code=code, name=name, kind=kind, organiser=organiser, rotation_policy=rotation_policy, description=description
+        code=code,
+        name=name,
+        kind=kind,
+        organiser=organiser,
+        rotation_policy=rotation_policy,
+        description=description,
     )
     cluster.full_clean()
     cluster.save()
@@ -42,7 +53,9 @@ def cluster_create(
 
 
 @transaction.atomic
-def cluster_year_create(*, actor: Actor, cluster: Cluster, year: int, members: list[Unit], note: str = "") -> ClusterYear:
+def cluster_year_create(
+    *, actor: Actor, cluster: Cluster, year: int, members: list[Unit], note: str = ""
+) -> ClusterYear:
     """Open a cluster's year with its members. Every member must exist during that year."""
     problems: list[Problem] = []
     if not 2000 <= year <= 2100:

@@ -6,10 +6,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from tdkt.core.models import AuditEvent
+
+# Who performs a write: a user (a request's, possibly anonymous), or None for the system itself.
+Actor = User | AnonymousUser | None
+
+
+def actor_user(actor: Actor) -> User | None:
+    """The user to store as the author of a row: None for the system and for anonymous requests."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _plain(value: Any) -> Any:
@@ -19,6 +28,8 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -34,16 +45,15 @@ def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[st
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     instance: models.Model,
     summary: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    user = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=user,
+        actor=actor_user(actor),
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),

@@ -61,22 +61,59 @@ def _user(username: str, full_name: str, role: str, unit: Unit | None) -> User:
 def build_world() -> World:
     province = unit_create(actor=None, code="T-QNA", name="Tỉnh Quảng Nam", kind=UnitKind.PROVINCE)
     day = dt.date(2020, 1, 1)
-    phuoc_son = unit_create(actor=None, code="T-PS", name="Huyện Phước Sơn", kind=UnitKind.DISTRICT, parent=province, valid_from=day)
-    tien_phuoc = unit_create(actor=None, code="T-TP", name="Huyện Tiên Phước", kind=UnitKind.DISTRICT, parent=province, valid_from=day)
-    nam_giang = unit_create(actor=None, code="T-NG", name="Huyện Nam Giang", kind=UnitKind.DISTRICT, parent=province, valid_from=day)
-    dien_ban = unit_create(actor=None, code="T-DB", name="Thị xã Điện Bàn", kind=UnitKind.TOWN, parent=province, valid_from=day)
+    phuoc_son = unit_create(
+        actor=None,
+        code="T-PS",
+        name="Huyện Phước Sơn",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        valid_from=day,
+    )
+    tien_phuoc = unit_create(
+        actor=None,
+        code="T-TP",
+        name="Huyện Tiên Phước",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        valid_from=day,
+    )
+    nam_giang = unit_create(
+        actor=None,
+        code="T-NG",
+        name="Huyện Nam Giang",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        valid_from=day,
+    )
+    dien_ban = unit_create(
+        actor=None, code="T-DB", name="Thị xã Điện Bàn", kind=UnitKind.TOWN, parent=province, valid_from=day
+    )
     cluster = cluster_create(
-        actor=None, code="T-CMN", name="Cụm thi đua miền núi (thử nghiệm)", kind="cum", organiser=province,
+        actor=None,
+        code="T-CMN",
+        name="Cụm thi đua miền núi (thử nghiệm)",
+        kind="cum",
+        organiser=province,
         rotation_policy=RotationPolicy.ELECTED,
     )
     other = cluster_create(
-        actor=None, code="T-CDB", name="Cụm thi đua đồng bằng (thử nghiệm)", kind="cum", organiser=province,
+        actor=None,
+        code="T-CDB",
+        name="Cụm thi đua đồng bằng (thử nghiệm)",
+        kind="cum",
+        organiser=province,
         rotation_policy=RotationPolicy.ELECTED,
     )
-    cy = cluster_year_create(actor=None, cluster=cluster, year=2024, members=[phuoc_son, tien_phuoc, nam_giang])
+    cy = cluster_year_create(
+        actor=None, cluster=cluster, year=2024, members=[phuoc_son, tien_phuoc, nam_giang]
+    )
     other_cy = cluster_year_create(actor=None, cluster=other, year=2024, members=[dien_ban])
-    cluster_role_set(actor=None, cluster_year=cy, unit=phuoc_son, role=ClusterRoleKind.HEAD, basis=RoleBasis.ELECTED)
-    cluster_role_set(actor=None, cluster_year=cy, unit=nam_giang, role=ClusterRoleKind.DEPUTY, basis=RoleBasis.ELECTED)
+    cluster_role_set(
+        actor=None, cluster_year=cy, unit=phuoc_son, role=ClusterRoleKind.HEAD, basis=RoleBasis.ELECTED
+    )
+    cluster_role_set(
+        actor=None, cluster_year=cy, unit=nam_giang, role=ClusterRoleKind.DEPUTY, basis=RoleBasis.ELECTED
+    )
     revenue = Indicator.objects.create(
         code="T-THU", name="Thu ngân sách trên địa bàn", measure_unit="triệu đồng", kind=IndicatorKind.AMOUNT
     )
@@ -84,25 +121,54 @@ def build_world() -> World:
         code="T-GN", name="Tỷ lệ giải ngân vốn đầu tư công", measure_unit="%", kind=IndicatorKind.PERCENTAGE
     )
     houses = Indicator.objects.create(
-        code="T-NHA", name="Số nhà tạm được xóa", measure_unit="nhà", kind=IndicatorKind.COUNT, direction=Direction.HIGHER
+        code="T-NHA",
+        name="Số nhà tạm được xóa",
+        measure_unit="nhà",
+        kind=IndicatorKind.COUNT,
+        direction=Direction.HIGHER,
     )
     cluster_indicators_set(actor=None, cluster_year=cy, indicators=[revenue, disbursement, houses])
     cluster_indicators_set(actor=None, cluster_year=other_cy, indicators=[revenue])
     for unit, rev in ((phuoc_son, "400000"), (tien_phuoc, "250000"), (nam_giang, "180000")):
-        target_set(actor=None, cluster_year=cy, unit=unit, indicator=revenue, value=Decimal(rev), basis=TargetBasis.PROVINCE_ESTIMATE)
-        target_set(actor=None, cluster_year=cy, unit=unit, indicator=disbursement, value=Decimal(100), basis=TargetBasis.PROVINCE_ESTIMATE)
+        target_set(
+            actor=None,
+            cluster_year=cy,
+            unit=unit,
+            indicator=revenue,
+            value=Decimal(rev),
+            basis=TargetBasis.PROVINCE_ESTIMATE,
+        )
+        target_set(
+            actor=None,
+            cluster_year=cy,
+            unit=unit,
+            indicator=disbursement,
+            value=Decimal(100),
+            basis=TargetBasis.PROVINCE_ESTIMATE,
+        )
         target_set(actor=None, cluster_year=cy, unit=unit, indicator=houses, value=Decimal(500))
     target_set(actor=None, cluster_year=other_cy, unit=dien_ban, indicator=revenue, value=Decimal("900000"))
     member_report = report_get_or_create(actor=None, cluster_year=cy, unit=tien_phuoc, period=Period.YEAR_END)
     report_values_set(
         actor=None,
         report=member_report,
-        values=[ValueInput(revenue, Decimal("260000"), Decimal("230000")), ValueInput(disbursement, Decimal("83"))],
+        values=[
+            ValueInput(revenue, Decimal("260000"), Decimal("230000")),
+            ValueInput(disbursement, Decimal("83")),
+        ],
     )
     return World(
-        province=province, phuoc_son=phuoc_son, tien_phuoc=tien_phuoc, nam_giang=nam_giang, dien_ban=dien_ban,
-        cluster=cluster, cluster_year=cy, other_cluster_year=other_cy,
-        revenue=revenue, disbursement=disbursement, houses=houses,
+        province=province,
+        phuoc_son=phuoc_son,
+        tien_phuoc=tien_phuoc,
+        nam_giang=nam_giang,
+        dien_ban=dien_ban,
+        cluster=cluster,
+        cluster_year=cy,
+        other_cluster_year=other_cy,
+        revenue=revenue,
+        disbursement=disbursement,
+        houses=houses,
         board=_user("t-board", "Nguyễn Văn Bảng", Role.BOARD, None),
         head=_user("t-head", "Trần Thị Hạnh", Role.UNIT, phuoc_son),
         member=_user("t-member", "Lê Văn Minh", Role.UNIT, tien_phuoc),

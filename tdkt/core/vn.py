@@ -88,7 +88,7 @@ def format_number(value: Decimal | int | None, places: int | None = None) -> str
     whole, _, frac = text.partition(".")
     if places is None:
         frac = frac.rstrip("0")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -46,7 +46,9 @@ def achievement(value: Decimal, target: Decimal | None, *, direction: str, kind:
     if direction == "lower":
         met = value <= target
         if value == 0:
-            return Achievement(None, met, f"Kết quả 0, chỉ tiêu {format_number(target)}: không tính được tỷ lệ")
+            return Achievement(
+                None, met, f"Kết quả 0, chỉ tiêu {format_number(target)}: không tính được tỷ lệ"
+            )
         pct = _round(target / value * HUNDRED)
         return Achievement(
             pct,
@@ -55,9 +57,13 @@ def achievement(value: Decimal, target: Decimal | None, *, direction: str, kind:
         )
     met = value >= target
     if target == 0:
-        return Achievement(None, met, f"Chỉ tiêu bằng 0: không tính được tỷ lệ (kết quả {format_number(value)})")
+        return Achievement(
+            None, met, f"Chỉ tiêu bằng 0: không tính được tỷ lệ (kết quả {format_number(value)})"
+        )
     pct = _round(value / target * HUNDRED)
-    return Achievement(pct, met, f"{format_number(value)} ÷ {format_number(target)} × 100 = {format_percent(pct)}")
+    return Achievement(
+        pct, met, f"{format_number(value)} ÷ {format_number(target)} × 100 = {format_percent(pct)}"
+    )
 
 
 def change_on_prior(value: Decimal, prior: Decimal | None) -> Change:

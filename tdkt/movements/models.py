@@ -10,8 +10,6 @@ from django.db import models
 from tdkt.clusters.models import Cluster, ClusterYear
 from tdkt.org.models import Unit
 
-POINT = {"max_digits": 20, "decimal_places": 4}
-
 
 class MovementLevel(models.TextChoices):
     CENTRAL = "central", "Trung ương"
@@ -29,13 +27,17 @@ class MovementKind(models.TextChoices):
 class Movement(models.Model):
     name = models.CharField("tên phong trào", max_length=400)
     slogan = models.CharField("khẩu hiệu", max_length=300, blank=True)
-    launched_by = models.ForeignKey(Unit, verbose_name="cơ quan phát động", on_delete=models.PROTECT, related_name="+")
+    launched_by = models.ForeignKey(
+        Unit, verbose_name="cơ quan phát động", on_delete=models.PROTECT, related_name="+"
+    )
     level = models.CharField("cấp phát động", max_length=10, choices=MovementLevel.choices)
     kind = models.CharField("hình thức", max_length=10, choices=MovementKind.choices)
     start_date = models.DateField("từ ngày")
     end_date = models.DateField("đến ngày", null=True, blank=True)
     description = models.TextField("nội dung", blank=True)
-    clusters = models.ManyToManyField(Cluster, verbose_name="cụm, khối tham gia", blank=True, related_name="movements")
+    clusters = models.ManyToManyField(
+        Cluster, verbose_name="cụm, khối tham gia", blank=True, related_name="movements"
+    )
     units = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", blank=True, related_name="movements")
 
     class Meta:
@@ -87,7 +89,12 @@ class ClusterIndicator(models.Model):
 
     class Meta:
         ordering = ["position", "indicator__code"]
-        constraints = [models.UniqueConstraint(fields=["cluster_year", "indicator"], name="cluster_indicator_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster_year", "indicator"], name="cluster_indicator_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} – {self.cluster_year}"
 
 
 class TargetBasis(models.TextChoices):
@@ -102,8 +109,10 @@ class Target(models.Model):
     cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="targets")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="targets")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets")
-    basis = models.CharField("căn cứ", max_length=10, choices=TargetBasis.choices, default=TargetBasis.REGISTERED)
-    value = models.DecimalField("chỉ tiêu", **POINT)
+    basis = models.CharField(
+        "căn cứ", max_length=10, choices=TargetBasis.choices, default=TargetBasis.REGISTERED
+    )
+    value = models.DecimalField("chỉ tiêu", max_digits=20, decimal_places=4)
     reference = models.CharField("văn bản giao", max_length=300, blank=True)
     illustrative = models.BooleanField("số liệu minh họa", default=False)
     source = models.CharField("nguồn số liệu", max_length=300, blank=True)
@@ -111,8 +120,13 @@ class Target(models.Model):
     class Meta:
         ordering = ["unit__name", "indicator__code", "basis"]
         constraints = [
-            models.UniqueConstraint(fields=["cluster_year", "unit", "indicator", "basis"], name="target_unique")
+            models.UniqueConstraint(
+                fields=["cluster_year", "unit", "indicator", "basis"], name="target_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.indicator} = {self.value} ({self.get_basis_display()})"
 
 
 class Covenant(models.Model):
@@ -124,6 +138,9 @@ class Covenant(models.Model):
     document_number = models.CharField("số văn bản", max_length=100, blank=True)
     content = models.TextField("nội dung giao ước", blank=True)
 
+    def __str__(self) -> str:
+        return f"Giao ước {self.cluster_year}"
+
 
 class CovenantSignatory(models.Model):
     covenant = models.ForeignKey(Covenant, on_delete=models.PROTECT, related_name="signatories")
@@ -133,6 +150,9 @@ class CovenantSignatory(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["covenant", "unit"], name="covenant_signatory_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.signer_name}"
 
 
 class ReportStatus(models.TextChoices):
@@ -149,7 +169,9 @@ class Report(models.Model):
     cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="reports")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
     period = models.CharField("kỳ báo cáo", max_length=10, choices=Period.choices)
-    status = models.CharField("trạng thái", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -163,7 +185,9 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["cluster_year", "period", "unit__name"]
-        constraints = [models.UniqueConstraint(fields=["cluster_year", "unit", "period"], name="report_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster_year", "unit", "period"], name="report_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_period_display()} {self.cluster_year.year} – {self.unit}"
@@ -176,8 +200,10 @@ class Report(models.Model):
 class ReportValue(models.Model):
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="values")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
-    value = models.DecimalField("kết quả", **POINT)
-    prior_value = models.DecimalField("cùng kỳ năm trước", null=True, blank=True, **POINT)
+    value = models.DecimalField("kết quả", max_digits=20, decimal_places=4)
+    prior_value = models.DecimalField(
+        "cùng kỳ năm trước", null=True, blank=True, max_digits=20, decimal_places=4
+    )
     note = models.TextField("ghi chú", blank=True)
     illustrative = models.BooleanField("số liệu minh họa", default=False)
     source = models.CharField("nguồn số liệu", max_length=300, blank=True)
@@ -186,27 +212,39 @@ class ReportValue(models.Model):
         ordering = ["indicator__code"]
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="report_value_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    return f"evidence/{instance.report.cluster_year.year}/{instance.report_id}/{instance.sha256[:16]}-{filename}"
+    return (
+        f"evidence/{instance.report.cluster_year.year}/{instance.report_id}/{instance.sha256[:16]}-{filename}"
+    )
 
 
 class Evidence(models.Model):
     """A file backing a report (minutes, statistics, decisions). Stored on disk, never in the database."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="evidence")
-    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     file = models.FileField(upload_to=evidence_path, max_length=400)
     original_name = models.CharField("tên tệp", max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     description = models.CharField("mô tả", max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
     @staticmethod
     def digest(data: bytes) -> str:

@@ -109,7 +109,9 @@ class Dashboard:
         return Period(self.period).label
 
 
-def _prior_values(cluster_year: ClusterYear, period: str, units: list[Unit]) -> dict[tuple[int, int], tuple[Decimal, str]]:
+def _prior_values(
+    cluster_year: ClusterYear, period: str, units: list[Unit]
+) -> dict[tuple[int, int], tuple[Decimal, str]]:
     """Values of the same period a year before, following lineage: a merged commune's predecessors count."""
     history: dict[int, int] = {}
     for unit in units:
@@ -137,10 +139,15 @@ def _prior_values(cluster_year: ClusterYear, period: str, units: list[Unit]) -> 
 
 
 def cluster_year_dashboard(*, cluster_year: ClusterYear, period: str, viewer: Viewer) -> Dashboard:
-    indicators = [ci.indicator for ci in ClusterIndicator.objects.filter(cluster_year=cluster_year).select_related("indicator")]
+    indicators = [
+        ci.indicator
+        for ci in ClusterIndicator.objects.filter(cluster_year=cluster_year).select_related("indicator")
+    ]
     members = list(ClusterMember.objects.filter(cluster_year=cluster_year).select_related("unit"))
     units = [m.unit for m in members]
-    roles = {r.unit_id: r for r in ClusterRole.objects.filter(cluster_year=cluster_year).select_related("unit")}
+    roles = {
+        r.unit_id: r for r in ClusterRole.objects.filter(cluster_year=cluster_year).select_related("unit")
+    }
     covenant = Covenant.objects.filter(cluster_year=cluster_year).first()
     targets: dict[tuple[int, int], list[Target]] = defaultdict(list)
     for t in Target.objects.filter(cluster_year=cluster_year):
@@ -148,7 +155,9 @@ def cluster_year_dashboard(*, cluster_year: ClusterYear, period: str, viewer: Vi
     reports = {r.unit_id: r for r in Report.objects.filter(cluster_year=cluster_year, period=period)}
     values: dict[tuple[int, int], ReportValue] = {
         (v.report.unit_id, v.indicator_id): v
-        for v in ReportValue.objects.filter(report__cluster_year=cluster_year, report__period=period).select_related("report")
+        for v in ReportValue.objects.filter(
+            report__cluster_year=cluster_year, report__period=period
+        ).select_related("report")
     }
     priors = _prior_values(cluster_year, period, units)
     status_counts: dict[str, int] = defaultdict(int)
@@ -164,10 +173,16 @@ def cluster_year_dashboard(*, cluster_year: ClusterYear, period: str, viewer: Vi
             rv = values.get((unit.pk, ind.pk)) if show_report else None
             cell.value = rv
             if show_targets:
-                for t in sorted(targets.get((unit.pk, ind.pk), []), key=lambda t: BASIS_ORDER.index(TargetBasis(t.basis))):
-                    ach = achievement(rv.value, t.value, direction=ind.direction, kind=ind.kind) if rv else None
+                for t in sorted(
+                    targets.get((unit.pk, ind.pk), []), key=lambda t: BASIS_ORDER.index(TargetBasis(t.basis))
+                ):
+                    ach = (
+                        achievement(rv.value, t.value, direction=ind.direction, kind=ind.kind) if rv else None
+                    )
                     cell.targets.append(
-                        TargetView(t.basis, TargetBasis(t.basis).label, t.value, t.reference, t.illustrative, ach)
+                        TargetView(
+                            t.basis, TargetBasis(t.basis).label, t.value, t.reference, t.illustrative, ach
+                        )
                     )
             if rv is not None:
                 if rv.prior_value is not None:

@@ -12,21 +12,25 @@ import pathlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from tdkt.clusters.models import ClusterMember, ClusterYear
+from tdkt.clusters.models import Cluster, ClusterMember, ClusterYear
 from tdkt.clusters.scopes import viewer_for
-from tdkt.core.audit import audit_record, snapshot
+from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.movements.models import (
     ClusterIndicator,
     Covenant,
     CovenantSignatory,
+    Direction,
     Evidence,
     Indicator,
+    IndicatorKind,
+    Movement,
+    MovementKind,
+    MovementLevel,
     Period,
     Report,
     ReportStatus,
@@ -35,8 +39,6 @@ from tdkt.movements.models import (
     TargetBasis,
 )
 from tdkt.org.models import Unit
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -73,7 +75,9 @@ def _check_manages(actor: Actor, cluster_year: ClusterYear) -> None:
     if actor is None:
         return
     if not viewer_for(actor).manages(cluster_year.pk):
-        raise NotPermitted(f"Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được làm việc này với {cluster_year}")
+        raise NotPermitted(
+            f"Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được làm việc này với {cluster_year}"
+        )
 
 
 def validate_value(indicator: Indicator, value: Decimal, *, label: str = "giá trị") -> str | None:
@@ -94,6 +98,91 @@ def validate_value(indicator: Indicator, value: Decimal, *, label: str = "giá t
 
 
 @transaction.atomic
+def indicator_create(
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    measure_unit: str,
+    kind: str,
+    direction: str = "higher",
+    description: str = "",
+) -> Indicator:
+    problems: list[Problem] = []
+    if Indicator.objects.filter(code=code).exists():
+        problems.append(Problem(f"mã chỉ tiêu “{code}” đã có", field="code"))
+    if kind not in IndicatorKind.values:
+        problems.append(Problem(f"loại chỉ tiêu “{kind}” không hợp lệ", field="kind"))
+    if direction not in Direction.values:
+        problems.append(Problem(f"chiều đánh giá “{direction}” không hợp lệ", field="direction"))
+    if not name.strip():
+        problems.append(Problem("thiếu tên chỉ tiêu", field="name"))
+    if problems:
+        raise ValidationFailed(problems)
+    indicator = Indicator.objects.create(
+        code=code,
+        name=name.strip(),
+        measure_unit=measure_unit,
+        kind=kind,
+        direction=direction,
+        description=description,
+    )
+    audit_record(actor=actor, action="indicator.create", instance=indicator, after=snapshot(indicator))
+    return indicator
+
+
+@transaction.atomic
+def movement_create(
+    *,
+    actor: Actor,
+    name: str,
+    launched_by: Unit,
+    level: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    slogan: str = "",
+    description: str = "",
+    clusters: list[Cluster] | None = None,
+    units: list[Unit] | None = None,
+) -> Movement:
+    problems: list[Problem] = []
+    if not name.strip():
+        problems.append(Problem("thiếu tên phong trào", field="name"))
+    if level not in MovementLevel.values:
+        problems.append(Problem(f"cấp phát động “{level}” không hợp lệ", field="level"))
+    if kind not in MovementKind.values:
+        problems.append(Problem(f"hình thức “{kind}” không hợp lệ", field="kind"))
+    if end_date is not None and end_date < start_date:
+        problems.append(Problem("ngày kết thúc trước ngày bắt đầu", field="end_date"))
+    if problems:
+        raise ValidationFailed(problems)
+    movement = Movement.objects.create(
+        name=name.strip(),
+        launched_by=launched_by,
+        level=level,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        slogan=slogan,
+        description=description,
+    )
+    movement.clusters.set(clusters or [])
+    movement.units.set(units or [])
+    audit_record(
+        actor=actor,
+        action="movement.create",
+        instance=movement,
+        after={
+            **snapshot(movement),
+            "clusters": [c.pk for c in clusters or []],
+            "units": [u.pk for u in units or []],
+        },
+    )
+    return movement
+
+
+@transaction.atomic
 def cluster_indicators_set(*, actor: Actor, cluster_year: ClusterYear, indicators: list[Indicator]) -> None:
     """Set the indicators a cluster-year follows, in order."""
     _check_manages(actor, cluster_year)
@@ -104,7 +193,10 @@ def cluster_indicators_set(*, actor: Actor, cluster_year: ClusterYear, indicator
         raise ValidationFailed(Problem("không thể bỏ chỉ tiêu đã có đơn vị đăng ký", field="indicators"))
     cluster_year.indicators.all().delete()
     ClusterIndicator.objects.bulk_create(
-        [ClusterIndicator(cluster_year=cluster_year, indicator=ind, position=i) for i, ind in enumerate(indicators, 1)]
+        [
+            ClusterIndicator(cluster_year=cluster_year, indicator=ind, position=i)
+            for i, ind in enumerate(indicators, 1)
+        ]
     )
     audit_record(
         actor=actor,
@@ -138,8 +230,12 @@ def target_set(
     if problem:
         raise ValidationFailed(Problem(problem, field="value"))
     if actor is not None and Covenant.objects.filter(cluster_year=cluster_year).exists():
-        raise ValidationFailed(Problem("giao ước thi đua đã ký: không thể sửa chỉ tiêu đăng ký", field="value"))
-    target = Target.objects.filter(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis).first()
+        raise ValidationFailed(
+            Problem("giao ước thi đua đã ký: không thể sửa chỉ tiêu đăng ký", field="value")
+        )
+    target = Target.objects.filter(
+        cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis
+    ).first()
     before = snapshot(target) if target else None
     if target is None:
         target = Target(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis)
@@ -189,15 +285,25 @@ def covenant_sign(
         names = ", ".join(sorted(Unit.objects.filter(pk__in=missing).values_list("name", flat=True)))
         problems.append(Problem(f"còn thiếu chữ ký của: {names}", field="signatories"))
     if signed_on.year not in (cluster_year.year, cluster_year.year - 1):
-        problems.append(Problem(f"ngày ký {signed_on:%d/%m/%Y} không thuộc năm thi đua {cluster_year.year}", field="signed_on"))
+        problems.append(
+            Problem(
+                f"ngày ký {signed_on:%d/%m/%Y} không thuộc năm thi đua {cluster_year.year}", field="signed_on"
+            )
+        )
     if problems:
         raise ValidationFailed(problems)
     covenant = Covenant.objects.create(
-        cluster_year=cluster_year, signed_on=signed_on, place=place, document_number=document_number, content=content
+        cluster_year=cluster_year,
+        signed_on=signed_on,
+        place=place,
+        document_number=document_number,
+        content=content,
     )
     CovenantSignatory.objects.bulk_create(
         [
-            CovenantSignatory(covenant=covenant, unit=s.unit, signer_name=s.signer_name, signer_title=s.signer_title)
+            CovenantSignatory(
+                covenant=covenant, unit=s.unit, signer_name=s.signer_name, signer_title=s.signer_title
+            )
             for s in signatories
         ]
     )
@@ -232,16 +338,28 @@ def report_values_set(*, actor: Actor, report: Report, values: list[ValueInput])
     _check_can_edit_unit(actor, report.cluster_year, report.unit)
     if not report.is_editable:
         raise ValidationFailed(
-            Problem(f"báo cáo của “{report.unit}” đang ở trạng thái “{report.get_status_display()}”, không sửa được")
+            Problem(
+                f"báo cáo của “{report.unit}” đang ở trạng thái “{report.get_status_display()}”, không sửa được"
+            )
         )
-    followed = set(ClusterIndicator.objects.filter(cluster_year=report.cluster_year_id).values_list("indicator_id", flat=True))
+    followed = set(
+        ClusterIndicator.objects.filter(cluster_year=report.cluster_year_id).values_list(
+            "indicator_id", flat=True
+        )
+    )
     problems: list[Problem] = []
     seen: set[int] = set()
     for item in values:
         if item.indicator.pk not in followed:
-            problems.append(Problem(f"chỉ tiêu “{item.indicator}” không thuộc bộ chỉ tiêu của cụm", field=item.indicator.code))
+            problems.append(
+                Problem(
+                    f"chỉ tiêu “{item.indicator}” không thuộc bộ chỉ tiêu của cụm", field=item.indicator.code
+                )
+            )
         if item.indicator.pk in seen:
-            problems.append(Problem(f"chỉ tiêu “{item.indicator}” được nhập hai lần", field=item.indicator.code))
+            problems.append(
+                Problem(f"chỉ tiêu “{item.indicator}” được nhập hai lần", field=item.indicator.code)
+            )
         seen.add(item.indicator.pk)
         for label, number in (("kết quả", item.value), ("số cùng kỳ", item.prior_value)):
             if number is not None and (problem := validate_value(item.indicator, number, label=label)):
@@ -300,7 +418,7 @@ def report_transition(*, actor: Actor, report: Report, action: str, reason: str 
     before = snapshot(report, ["status", "return_reason"])
     now = timezone.now()
     report.status = to
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor_user(actor)
     if action == "submit":
         report.submitted_at, report.submitted_by = now, user
     elif action in ("return", "accept"):
@@ -337,7 +455,9 @@ def evidence_attach(
     suffix = pathlib.Path(filename).suffix.lower()
     if suffix not in EVIDENCE_TYPES:
         allowed = ", ".join(sorted(EVIDENCE_TYPES))
-        raise ValidationFailed(Problem(f"loại tệp “{suffix or filename}” không được nhận (chỉ nhận {allowed})", field="file"))
+        raise ValidationFailed(
+            Problem(f"loại tệp “{suffix or filename}” không được nhận (chỉ nhận {allowed})", field="file")
+        )
     if not data:
         raise ValidationFailed(Problem("tệp rỗng", field="file"))
     if len(data) > MAX_EVIDENCE_BYTES:
@@ -351,7 +471,7 @@ def evidence_attach(
         size=len(data),
         sha256=Evidence.digest(data),
         description=description,
-        uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        uploaded_by=actor_user(actor),
     )
     evidence.file.save(safe_name, ContentFile(data), save=False)
     try:

@@ -34,7 +34,12 @@ class Unit(models.Model):
     name = models.CharField("tên", max_length=200)
     kind = models.CharField("loại", max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
@@ -44,7 +49,9 @@ class Unit(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_validity_ordered",
             )
         ]
@@ -53,7 +60,9 @@ class Unit(models.Model):
         return self.name
 
     def is_valid_on(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
     def valid_in_year(self, year: int) -> bool:
         return (self.valid_from is None or self.valid_from.year <= year) and (
@@ -90,8 +99,13 @@ class LineageLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["event", "predecessor", "successor"], name="lineage_link_unique"),
-            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="lineage_link_not_self"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="lineage_link_not_self"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
 
 
 class Role(models.TextChoices):

@@ -22,9 +22,13 @@ def _walk(start_ids: set[int], *, backwards: bool) -> list[int]:
     frontier = set(start_ids)
     while frontier:
         if backwards:
-            pairs = LineageLink.objects.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
+            pairs = LineageLink.objects.filter(successor_id__in=frontier).values_list(
+                "predecessor_id", flat=True
+            )
         else:
-            pairs = LineageLink.objects.filter(predecessor_id__in=frontier).values_list("successor_id", flat=True)
+            pairs = LineageLink.objects.filter(predecessor_id__in=frontier).values_list(
+                "successor_id", flat=True
+            )
         nxt = {pk for pk in pairs if pk not in seen}
         order.extend(sorted(nxt))
         seen |= nxt

@@ -4,7 +4,11 @@ from tdkt.core.personas import World
 
 def test_board_manages_everything(world: World) -> None:
     viewer = viewer_for(world.board)
-    assert viewer.is_board and viewer.manages(world.cluster_year.pk) and viewer.manages(world.other_cluster_year.pk)
+    assert (
+        viewer.is_board
+        and viewer.manages(world.cluster_year.pk)
+        and viewer.manages(world.other_cluster_year.pk)
+    )
 
 
 def test_head_staff_manage_only_the_year_their_unit_is_head(world: World) -> None:

@@ -1,0 +1,369 @@
+"""Loads the demo data set through the same services the product uses (so it is validated and audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from tdkt.clusters.models import ClusterYear
+from tdkt.clusters.services import cluster_create, cluster_role_set, cluster_year_create
+from tdkt.demo import data
+from tdkt.movements.models import Indicator, Period, Report
+from tdkt.movements.services import (
+    Signatory,
+    ValueInput,
+    cluster_indicators_set,
+    covenant_sign,
+    indicator_create,
+    movement_create,
+    report_get_or_create,
+    report_transition,
+    report_values_set,
+    target_set,
+)
+from tdkt.org.models import Unit
+from tdkt.org.services import account_create, unit_apply_lineage, unit_create
+
+MARKER_UNIT = "QNA-PS"
+
+# Invented signatories: the chairman (or a vice chairman) of each district's People's Committee.
+_SIGNER_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Võ", "Đặng", "Bùi"]
+_SIGNER_GIVEN = [
+    "Văn An",
+    "Thị Bình",
+    "Văn Cường",
+    "Minh Dũng",
+    "Thị Giang",
+    "Văn Hải",
+    "Quốc Khánh",
+    "Thị Lan",
+    "Văn Phúc",
+]
+
+
+def is_loaded() -> bool:
+    return Unit.objects.filter(code=MARKER_UNIT).exists()
+
+
+@transaction.atomic
+def load() -> None:
+    units = _units()
+    indicators = _indicators()
+    clusters = _clusters(units)
+    _movements(units, clusters)
+    _quang_nam(units, indicators, clusters["CTD-MN-QNA"])
+    _quang_binh(units, indicators, clusters["CTD-HTT-QBH"])
+    _roles(units)
+    _accounts(units)
+
+
+def _units() -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for row in data.UNITS:
+        units[row.code] = unit_create(
+            actor=None,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            parent=units[row.parent] if row.parent else None,
+            valid_from=row.valid_from,
+            valid_to=row.valid_to,
+            note=row.note,
+        )
+    for kind, preds, succs, basis in data.LINEAGE:
+        unit_apply_lineage(
+            actor=None,
+            kind=kind,
+            effective_date=data.REFORM_DATE,
+            predecessors=[units[c] for c in preds],
+            successors=[units[c] for c in succs],
+            legal_basis=basis,
+        )
+    for unit in units.values():
+        unit.refresh_from_db()
+    return units
+
+
+def _indicators() -> dict[str, Indicator]:
+    return {
+        row.code: indicator_create(
+            actor=None,
+            code=row.code,
+            name=row.name,
+            measure_unit=row.measure_unit,
+            kind=row.kind,
+            direction=row.direction,
+            description=row.description,
+        )
+        for row in data.INDICATORS
+    }
+
+
+def _clusters(units: dict[str, Unit]) -> dict[str, dict[int, ClusterYear]]:
+    qna = cluster_create(
+        actor=None,
+        code="CTD-MN-QNA",
+        name="Cụm thi đua miền núi tỉnh Quảng Nam",
+        kind="cum",
+        organiser=units["QNA"],
+        rotation_policy="elected",
+        description="9 huyện miền núi: Phước Sơn, Đông Giang, Tây Giang, Hiệp Đức, Nam Giang, Nông Sơn, "
+        "Tiên Phước, Bắc Trà My, Nam Trà My.",
+    )
+    qbh = cluster_create(
+        actor=None,
+        code="CTD-HTT-QBH",
+        name="Cụm thi đua các huyện, thị xã, thành phố tỉnh Quảng Bình",
+        kind="cum",
+        organiser=units["QBH"],
+        rotation_policy="elected",
+        description="8 huyện, thị xã, thành phố của tỉnh Quảng Bình.",
+    )
+    result: dict[str, dict[int, ClusterYear]] = {"CTD-MN-QNA": {}, "CTD-HTT-QBH": {}}
+    for year in (2023, 2024):
+        result["CTD-MN-QNA"][year] = cluster_year_create(
+            actor=None, cluster=qna, year=year, members=[units[c] for c in data.QNA_MOUNTAIN]
+        )
+        result["CTD-HTT-QBH"][year] = cluster_year_create(
+            actor=None, cluster=qbh, year=year, members=[units[c] for c in data.QBH_DISTRICTS]
+        )
+    return result
+
+
+def _movements(units: dict[str, Unit], clusters: dict[str, dict[int, ClusterYear]]) -> None:
+    for row in data.MOVEMENTS:
+        movement_create(
+            actor=None,
+            name=row.name,
+            slogan=row.slogan,
+            launched_by=units[row.launched_by],
+            level=row.level,
+            kind=row.kind,
+            start_date=row.start,
+            end_date=row.end,
+            clusters=[next(iter(clusters[c].values())).cluster for c in row.clusters],
+            units=[units[c] for c in row.units],
+        )
+
+
+def _sign(
+    cluster_year: ClusterYear,
+    members: list[str],
+    units: dict[str, Unit],
+    day: dt.date,
+    place: str,
+    content: str,
+) -> None:
+    covenant_sign(
+        actor=None,
+        cluster_year=cluster_year,
+        signed_on=day,
+        place=place,
+        content=content,
+        signatories=[
+            Signatory(units[code], f"{_SIGNER_FAMILY[i % 9]} {_SIGNER_GIVEN[(i * 4) % 9]}", "Chủ tịch UBND")
+            for i, code in enumerate(members)
+        ],
+    )
+
+
+def _values(report: Report, figures: dict[str, data.Figure], indicators: dict[str, Indicator]) -> None:
+    report_values_set(
+        actor=None,
+        report=report,
+        values=[
+            ValueInput(
+                indicators[code],
+                fig.value,
+                illustrative=fig.illustrative,
+                source=fig.source or data.ILLUSTRATIVE,
+            )
+            for code, fig in figures.items()
+        ],
+    )
+
+
+def _publish(report: Report) -> None:
+    for action in ("submit", "accept", "lock"):
+        report = report_transition(actor=None, report=report, action=action)
+
+
+def _quang_nam(
+    units: dict[str, Unit], indicators: dict[str, Indicator], years: dict[int, ClusterYear]
+) -> None:
+    cy23, cy24 = years[2023], years[2024]
+    # 2023: mid-year budget revenue (seed 001), year-end counts (illustrative, the base for 2024's change)
+    cluster_indicators_set(
+        actor=None, cluster_year=cy23, indicators=[indicators[c] for c in data.QNA_2023_INDICATORS]
+    )
+    for code, (value, prior, targets) in data.QNA_2023_MID_REVENUE.items():
+        for basis, fig in targets.items():
+            target_set(
+                actor=None,
+                cluster_year=cy23,
+                unit=units[code],
+                indicator=indicators["THU-ND"],
+                value=fig.value,
+                basis=basis,
+                illustrative=fig.illustrative,
+                source=fig.source,
+            )
+        report = report_get_or_create(actor=None, cluster_year=cy23, unit=units[code], period=Period.MID_YEAR)
+        report_values_set(
+            actor=None,
+            report=report,
+            values=[
+                ValueInput(
+                    indicators["THU-ND"],
+                    value.value,
+                    prior.value,
+                    source=value.source + " | cùng kỳ: " + prior.source,
+                )
+            ],
+        )
+        _publish(report)
+    _sign(cy23, data.QNA_MOUNTAIN, units, dt.date(2023, 3, 15), "Huyện Phước Sơn", data.ILLUSTRATIVE)
+    for code in data.QNA_MOUNTAIN:
+        figures24 = data.QNA_2024_YEAR_END[code]
+        report = report_get_or_create(actor=None, cluster_year=cy23, unit=units[code], period=Period.YEAR_END)
+        houses = figures24["NHA-TAM"].value * Decimal("0.8")
+        _values(report, {"NHA-TAM": data.demo(str(houses.quantize(Decimal(1))))}, indicators)
+        _publish(report)
+
+    # 2024: year-end review (seed 000) with targets; mid-year left open for the demo user to fill in
+    cluster_indicators_set(
+        actor=None, cluster_year=cy24, indicators=[indicators[c] for c in data.QNA_2024_INDICATORS]
+    )
+    for code in data.QNA_MOUNTAIN:
+        for ind in ("THU-DT", "GIAI-NGAN", "GIAM-NGHEO", "TRONG-RUNG"):
+            target_set(
+                actor=None,
+                cluster_year=cy24,
+                unit=units[code],
+                indicator=indicators[ind],
+                value=Decimal(100),
+                basis="province",
+                source="Chỉ tiêu tính theo % kế hoạch: đạt kế hoạch là 100%",
+            )
+        target_set(
+            actor=None,
+            cluster_year=cy24,
+            unit=units[code],
+            indicator=indicators["GIAO-QUAN"],
+            value=Decimal(1),
+            basis="province",
+            source="Chỉ tiêu giao quân của tỉnh",
+        )
+        for ind, fig in data.QNA_2024_TARGETS[code].items():
+            target_set(
+                actor=None,
+                cluster_year=cy24,
+                unit=units[code],
+                indicator=indicators[ind],
+                value=fig.value,
+                basis="registered",
+                illustrative=True,
+                source=data.ILLUSTRATIVE,
+            )
+    _sign(
+        cy24,
+        data.QNA_MOUNTAIN,
+        units,
+        dt.date(2024, 3, 8),
+        "Thị trấn Khâm Đức, huyện Phước Sơn",
+        data.ILLUSTRATIVE,
+    )
+    for code in data.QNA_MOUNTAIN:
+        report = report_get_or_create(actor=None, cluster_year=cy24, unit=units[code], period=Period.YEAR_END)
+        _values(report, data.QNA_2024_YEAR_END[code], indicators)
+        _publish(report)
+
+
+def _quang_binh(
+    units: dict[str, Unit], indicators: dict[str, Indicator], years: dict[int, ClusterYear]
+) -> None:
+    cy23, cy24 = years[2023], years[2024]
+    for cy in (cy23, cy24):
+        cluster_indicators_set(
+            actor=None, cluster_year=cy, indicators=[indicators[c] for c in data.QBH_2023_INDICATORS]
+        )
+        for code in data.QBH_DISTRICTS:
+            for ind in ("THU-DT", "GIAI-NGAN", "GIAM-NGHEO"):
+                target_set(
+                    actor=None,
+                    cluster_year=cy,
+                    unit=units[code],
+                    indicator=indicators[ind],
+                    value=Decimal(100),
+                    basis="province",
+                    source="Chỉ tiêu tính theo % kế hoạch: đạt kế hoạch là 100%",
+                )
+            target_set(
+                actor=None,
+                cluster_year=cy,
+                unit=units[code],
+                indicator=indicators["NTM"],
+                value=Decimal(1),
+                basis="registered",
+                illustrative=True,
+                source=data.ILLUSTRATIVE,
+            )
+    _sign(
+        cy23,
+        data.QBH_DISTRICTS,
+        units,
+        dt.date(2023, 2, 20),
+        "Thành phố Đồng Hới",
+        "Đăng ký, giao ước thi đua thực hiện thắng lợi kế hoạch phát triển kinh tế – xã hội năm 2023 với phương châm "
+        "“Đồng thuận cao, thi đua giỏi, về đích sớm” (" + data.SEED_002 + "; ngày ký minh họa).",
+    )
+    for code in data.QBH_DISTRICTS:
+        report = report_get_or_create(actor=None, cluster_year=cy23, unit=units[code], period=Period.YEAR_END)
+        _values(report, data.QBH_2023_YEAR_END[code], indicators)
+        _publish(report)
+    _sign(
+        cy24,
+        data.QBH_DISTRICTS,
+        units,
+        dt.date(2024, 1, 25),
+        "Thành phố Đồng Hới",
+        "Ký kết giao ước nội dung thi đua quyết tâm thực hiện thắng lợi nhiệm vụ chính trị được giao trong năm 2024 ("
+        + data.SEED_002
+        + "; ngày ký minh họa).",
+    )
+
+
+def _roles(units: dict[str, Unit]) -> None:
+    for role in data.ROLES:
+        cluster_year = ClusterYear.objects.get(cluster__code=role.cluster, year=role.year)
+        cluster_role_set(
+            actor=None,
+            cluster_year=cluster_year,
+            unit=units[role.unit],
+            role=role.role,
+            basis=role.basis,
+            reference=role.reference,
+        )
+
+
+def _accounts(units: dict[str, Unit]) -> None:
+    for acc in data.ACCOUNTS:
+        account_create(
+            actor=None,
+            username=acc.username,
+            password=data.DEMO_PASSWORD,
+            full_name=acc.full_name,
+            role=acc.role,
+            unit=units[acc.unit] if acc.unit else None,
+            position=acc.position,
+        )
+
+
+def accounts_text() -> str:
+    lines = ["Tài khoản dùng thử (mật khẩu chung: " + data.DEMO_PASSWORD + "):"]
+    for acc in data.ACCOUNTS:
+        lines.append(f"  {acc.username:<10} {acc.full_name:<20} {acc.what}")
+    lines.append("  (không đăng nhập) — công chúng: chỉ xem số liệu đã công bố")
+    return "\n".join(lines)
