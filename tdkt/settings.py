@@ -116,7 +116,8 @@ USE_THOUSAND_SEPARATOR = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only needed for `collectstatic`; WhiteNoise serves from the apps' static folders without it.
+STATIC_ROOT = os.environ.get("TDKT_STATIC_ROOT") or None
 # The app serves its own assets (intranets have no CDN); WhiteNoise reads them straight from the apps'
 # static folders, so no collectstatic step is needed. See docs/decisions/0002-whitenoise.md.
 WHITENOISE_USE_FINDERS = True
