@@ -1,0 +1,816 @@
+"""The scoring engine: criteria → points per member → totals → ranking → leaders. Pure: no Django.
+
+Inputs and outputs are frozen dataclasses of plain values; services build them from the database, the
+`tdkt score --input` command from JSON. Every number carries its explanation.
+
+Rules written down here (and tested):
+- **Final points of a criterion.** A computed criterion (from an indicator or a formula) takes the
+  appraisal if there is one, else the computed points. A judged criterion takes the appraisal if there is
+  one, else the mean of the cross scores (or their trimmed mean: with 3 or more cross scores the highest
+  and the lowest are dropped), else the self score (flagged "chỉ có tự chấm"), else 0 (flagged "chưa chấm").
+- **Bonus and penalty** criteria add or subtract their points, capped at their maximum.
+- **Rounding.** Criterion points are kept exact; the total is rounded once, half up, to 0.01 (`TOTAL_PLACES`).
+- **Ranking.** By rounded total, highest first, then by the configured tie-break chain (each key highest
+  first). Members still equal after the chain share a rank (competition ranking 1, 2, 2, 4), are flagged as an
+  unresolved tie, and are listed by name then id, so the order is deterministic.
+- **Leaders.** The first `leaders` members in ranking order that are not disqualified; a tie across the
+  boundary is reported as undecided ("cần biểu quyết").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from tdkt.core.vn import format_number
+from tdkt.scoring import formula as formula_lang
+
+ENGINE_VERSION = "1.0.0"
+TOTAL_PLACES = Decimal("0.01")
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+class ScoringInputError(ValueError):
+    """The scoring problem is malformed; `problems` are Vietnamese sentences naming what and where."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+def _fmt(value: Decimal | None) -> str:
+    """Vietnamese number with at most 4 decimals: 1234.5 → 1.234,5."""
+    if value is None:
+        return "—"
+    return format_number(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+# --------------------------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A member's reported result for an indicator and its registered target."""
+
+    value: Decimal
+    target: Decimal | None = None
+    direction: str = "higher"  # higher | lower
+
+    def percent(self) -> Decimal | None:
+        """Percent of target, direction-aware; None without a usable target."""
+        if self.target is None:
+            return None
+        if self.direction == "lower":
+            return None if self.value == 0 else self.target / self.value * HUNDRED
+        return None if self.target == 0 else self.value / self.target * HUNDRED
+
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value <= self.target if self.direction == "lower" else self.value >= self.target
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    name: str
+    figures: Mapping[str, Figure] = field(default_factory=dict)  # by indicator code
+    values: Mapping[str, Decimal] = field(default_factory=dict)  # named values for formulas and counts
+    disqualified: str = ""  # a reason, when a configured disqualifying condition holds
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    points: Decimal
+    explanation: str
+    inputs: tuple[tuple[str, str], ...] = ()
+
+
+class Context:
+    """What a method may look at besides its member: every member's figures (for ranks)."""
+
+    def __init__(self, members: Sequence[Member]) -> None:
+        self.members = members
+        self._rank_cache: dict[str, dict[str, int]] = {}
+
+    def rank_of(self, member: Member, indicator: str) -> tuple[int, int] | None:
+        """(rank, number ranked) of the member on an indicator among members that reported it; 1 is best,
+        equal values share the better rank."""
+        if indicator not in self._rank_cache:
+            reported = [(m.id, m.figures[indicator]) for m in self.members if indicator in m.figures]
+            ranks: dict[str, int] = {}
+            for mid, fig in reported:
+                if fig.direction == "lower":
+                    better = sum(1 for _, other in reported if other.value < fig.value)
+                else:
+                    better = sum(1 for _, other in reported if other.value > fig.value)
+                ranks[mid] = better + 1
+            self._rank_cache[indicator] = ranks
+        ranks = self._rank_cache[indicator]
+        if member.id not in ranks:
+            return None
+        return ranks[member.id], len(ranks)
+
+
+# -------------------------------------------------------------------------------------------- methods
+
+
+def _missing(indicator: str) -> Evaluation:
+    return Evaluation(ZERO, f"Chưa có kết quả chỉ tiêu {indicator}: 0 điểm", (("chỉ tiêu", indicator),))
+
+
+@dataclass(frozen=True)
+class RatioToTarget:
+    """Points in proportion to the percentage of target, capped at `cap` %, nothing below `floor` %:
+    points = max × min(%, cap) ÷ cap."""
+
+    indicator: str
+    cap: Decimal = HUNDRED
+    floor: Decimal = ZERO
+    label = "Tỷ lệ so với chỉ tiêu"
+
+    def indicators(self) -> set[str]:
+        return {self.indicator}
+
+    def evaluate(self, member: Member, max_points: Decimal, ctx: Context) -> Evaluation:
+        fig = member.figures.get(self.indicator)
+        if fig is None:
+            return _missing(self.indicator)
+        pct = fig.percent()
+        inputs = (("kết quả", _fmt(fig.value)), ("chỉ tiêu", _fmt(fig.target)))
+        if pct is None:
+            return Evaluation(
+                ZERO, f"Không tính được tỷ lệ so với chỉ tiêu {_fmt(fig.target)}: 0 điểm", inputs
+            )
+        if pct < self.floor:
+            return Evaluation(ZERO, f"Đạt {_fmt(pct)}% < ngưỡng {_fmt(self.floor)}%: 0 điểm", inputs)
+        used = min(pct, self.cap)
+        points = max_points * used / self.cap
+        return Evaluation(
+            points,
+            f"Đạt {_fmt(pct)}% chỉ tiêu; tính tối đa {_fmt(self.cap)}%: {_fmt(max_points)} × {_fmt(used)} ÷ {_fmt(self.cap)} = {_fmt(points)} điểm",
+            inputs,
+        )
+
+
+@dataclass(frozen=True)
+class StepBands:
+    """Points by band: the first band whose threshold the measure reaches. The measure is the percentage
+    of target (`on="percent"`) or the value itself (`on="value"`); for a lower-is-better value, bands are
+    upper limits (value ≤ threshold)."""
+
+    indicator: str
+    bands: tuple[tuple[Decimal, Decimal], ...]  # (threshold, points), best band first
+    on: str = "percent"
+    label = "Theo mức"
+
+    def indicators(self) -> set[str]:
+        return {self.indicator}
+
+    def evaluate(self, member: Member, max_points: Decimal, ctx: Context) -> Evaluation:
+        fig = member.figures.get(self.indicator)
+        if fig is None:
+            return _missing(self.indicator)
+        if self.on == "percent":
+            measure = fig.percent()
+            unit = "% chỉ tiêu"
+            if measure is None:
+                return Evaluation(ZERO, "Không tính được tỷ lệ so với chỉ tiêu: 0 điểm")
+            reached = [(t, p) for t, p in self.bands if measure >= t]
+        else:
+            measure = fig.value
+            unit = ""
+            lower = fig.direction == "lower"
+            reached = [(t, p) for t, p in self.bands if (measure <= t if lower else measure >= t)]
+        inputs = (("kết quả", _fmt(fig.value)), ("chỉ tiêu", _fmt(fig.target)))
+        if not reached:
+            return Evaluation(ZERO, f"{_fmt(measure)}{unit} chưa đạt mức thấp nhất: 0 điểm", inputs)
+        threshold, points = reached[0]
+        sign = "≤" if self.on != "percent" and fig.direction == "lower" else "≥"
+        return Evaluation(
+            points, f"{_fmt(measure)}{unit} {sign} {_fmt(threshold)}: {_fmt(points)} điểm", inputs
+        )
+
+
+@dataclass(frozen=True)
+class Achieved:
+    """All the points when the target is met (higher ≥ target, lower ≤ target, yes/no = 1), else none."""
+
+    indicator: str
+    label = "Đạt / không đạt"
+
+    def indicators(self) -> set[str]:
+        return {self.indicator}
+
+    def evaluate(self, member: Member, max_points: Decimal, ctx: Context) -> Evaluation:
+        fig = member.figures.get(self.indicator)
+        if fig is None:
+            return _missing(self.indicator)
+        met = fig.met()
+        inputs = (("kết quả", _fmt(fig.value)), ("chỉ tiêu", _fmt(fig.target)))
+        if met:
+            return Evaluation(
+                max_points,
+                f"Đạt chỉ tiêu ({_fmt(fig.value)} so với {_fmt(fig.target)}): {_fmt(max_points)} điểm",
+                inputs,
+            )
+        return Evaluation(
+            ZERO, f"Không đạt chỉ tiêu ({_fmt(fig.value)} so với {_fmt(fig.target)}): 0 điểm", inputs
+        )
+
+
+@dataclass(frozen=True)
+class RankAmong:
+    """Points by rank among the members on an indicator: the best gets the maximum, the last gets
+    `last_share` of it, linearly in between: max × (1 − (rank − 1) ÷ (n − 1) × (1 − last_share))."""
+
+    indicator: str
+    last_share: Decimal = ZERO
+    label = "Theo thứ hạng trong cụm"
+
+    def indicators(self) -> set[str]:
+        return {self.indicator}
+
+    def evaluate(self, member: Member, max_points: Decimal, ctx: Context) -> Evaluation:
+        ranked = ctx.rank_of(member, self.indicator)
+        if ranked is None:
+            return _missing(self.indicator)
+        rank, n = ranked
+        if n == 1:
+            return Evaluation(max_points, f"Đơn vị duy nhất có kết quả: {_fmt(max_points)} điểm")
+        share = Decimal(1) - Decimal(rank - 1) / Decimal(n - 1) * (Decimal(1) - self.last_share)
+        points = max_points * share
+        return Evaluation(
+            points,
+            f"Xếp thứ {rank}/{n}: {_fmt(max_points)} × (1 − {rank - 1} ÷ {n - 1} × {_fmt(Decimal(1) - self.last_share)}) = {_fmt(points)} điểm",
+            (("kết quả", _fmt(member.figures[self.indicator].value)),),
+        )
+
+
+@dataclass(frozen=True)
+class PerCount:
+    """A fixed number of points per occurrence of a named value (e.g. −1 per late report), capped at the
+    criterion's maximum. Used for bonus and penalty items."""
+
+    value_name: str
+    points_each: Decimal
+    label = "Theo số lần"
+
+    def indicators(self) -> set[str]:
+        return set()
+
+    def value_names(self) -> set[str]:
+        return {self.value_name}
+
+    def evaluate(self, member: Member, max_points: Decimal, ctx: Context) -> Evaluation:
+        count = member.values.get(self.value_name, ZERO)
+        raw = count * self.points_each
+        points = min(raw, max_points)
+        capped = " (đã chặn ở mức tối đa)" if raw > max_points else ""
+        return Evaluation(
+            points,
+            f"{_fmt(count)} lần × {_fmt(self.points_each)} = {_fmt(raw)} điểm{capped}",
+            ((self.value_name, _fmt(count)),),
+        )
+
+
+@dataclass(frozen=True)
+class FormulaMethod:
+    """A formula over named values and indicator figures (`<CODE>_value`, `<CODE>_target`,
+    `<CODE>_percent` with the code's dashes written as underscores), clamped to [0, max]."""
+
+    text: str
+    compiled: formula_lang.Formula
+    label = "Công thức"
+
+    def indicators(self) -> set[str]:
+        found = set()
+        for name in self.compiled.names:
+            for suffix in ("_value", "_target", "_percent"):
+                if name.endswith(suffix):
+                    found.add(name[: -len(suffix)])
+        return found
+
+    def value_names(self) -> set[str]:
+        return {n for n in self.compiled.names if not n.endswith(("_value", "_target", "_percent"))}
+
+    def evaluate(self, member: Member, max_points: Decimal, ctx: Context) -> Evaluation:
+        env: dict[str, Decimal] = dict(member.values)
+        for code, fig in member.figures.items():
+            key = code.replace("-", "_")
+            env[f"{key}_value"] = fig.value
+            if fig.target is not None:
+                env[f"{key}_target"] = fig.target
+            pct = fig.percent()
+            if pct is not None:
+                env[f"{key}_percent"] = pct
+        missing = self.compiled.names - env.keys()
+        if missing:
+            return Evaluation(ZERO, f"Thiếu giá trị {', '.join(sorted(missing))}: 0 điểm")
+        try:
+            raw = self.compiled.evaluate(env)
+        except formula_lang.FormulaError as exc:
+            return Evaluation(ZERO, f"{exc}: 0 điểm")
+        points = max(ZERO, min(raw, max_points))
+        used = ", ".join(f"{n} = {_fmt(env[n])}" for n in sorted(self.compiled.names))
+        clamp = "" if points == raw else f", giới hạn trong [0; {_fmt(max_points)}]"
+        return Evaluation(points, f"{self.text} với {used} = {_fmt(raw)}{clamp}: {_fmt(points)} điểm")
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Points given by scorers (self, cross, appraisal) within [0, max]."""
+
+    label = "Chấm điểm"
+
+    def indicators(self) -> set[str]:
+        return set()
+
+
+Method = RatioToTarget | StepBands | Achieved | RankAmong | PerCount | FormulaMethod | Judged
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    name: str
+    max_points: Decimal
+    kind: str = "score"  # group | score | bonus | penalty
+    method: Method | None = None
+    children: tuple[Criterion, ...] = ()
+
+    def leaves(self) -> list[Criterion]:
+        if self.kind == "group":
+            return [leaf for child in self.children for leaf in child.leaves()]
+        return [self]
+
+
+@dataclass(frozen=True)
+class CrossScore:
+    scorer: str  # member id of the scoring unit
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Scores entered by people, keyed by (member id, criterion code)."""
+
+    self_scores: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+    cross: Mapping[tuple[str, str], tuple[CrossScore, ...]] = field(default_factory=dict)
+    appraisal: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rules:
+    final_rule: str = "appraisal_else_mean"  # or appraisal_else_trimmed_mean
+    discrepancy_gap: Decimal | None = Decimal(2)
+    tie_breaks: tuple[str, ...] = ()  # "group:<code>", "criterion:<code>", "targets_met"
+    bands: tuple[tuple[Decimal, str], ...] = ()  # (minimum total, label), highest first
+    leaders: int = 1
+    disqualify_below: tuple[tuple[str, Decimal], ...] = ()  # (criterion code, minimum points)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A whole cluster-year to score."""
+
+    members: tuple[Member, ...]
+    criteria: tuple[Criterion, ...]  # top level: groups, or criteria directly
+    layers: Layers = field(default_factory=Layers)
+    rules: Rules = field(default_factory=Rules)
+    declared_total: Decimal | None = None
+    indicators: frozenset[str] | None = None  # the catalogue; None = do not check
+
+
+# ------------------------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    code: str
+    name: str
+    kind: str
+    max_points: Decimal
+    method: str
+    points: Decimal  # final, exact
+    source: str  # appraisal | computed | cross_mean | cross_trimmed_mean | self | none
+    explanation: str
+    computed: Decimal | None
+    self_score: Decimal | None
+    cross: tuple[CrossScore, ...]
+    appraisal: Decimal | None
+    discrepancy: bool
+    inputs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class MemberResult:
+    member_id: str
+    name: str
+    rank: int
+    total: Decimal  # rounded once, half up, to 0.01
+    total_exact: Decimal
+    classification: str
+    groups: tuple[tuple[str, Decimal], ...]
+    targets_met: int
+    criteria: tuple[CriterionResult, ...]
+    tie_unresolved: bool
+    disqualified: str
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    members: tuple[MemberResult, ...]  # in ranking order
+    leaders: tuple[str, ...]  # member ids
+    leaders_undecided: tuple[str, ...]  # tied across the boundary: the cluster must vote
+    tie_break_chain: tuple[str, ...]
+    engine_version: str = ENGINE_VERSION
+
+
+# ------------------------------------------------------------------------------------------ validation
+
+
+def validate(problem: Problem) -> list[str]:
+    """Every problem with the inputs, as Vietnamese sentences. Empty when the problem can be scored."""
+    problems: list[str] = []
+    codes: set[str] = set()
+    leaves: dict[str, Criterion] = {}
+
+    def walk(c: Criterion) -> None:
+        if c.code in codes:
+            problems.append(f"Mã tiêu chí “{c.code}” bị trùng")
+        codes.add(c.code)
+        if c.max_points < 0:
+            problems.append(f"Tiêu chí {c.code}: điểm tối đa không được âm")
+        if c.kind == "group":
+            if not c.children:
+                problems.append(f"Nhóm {c.code} không có tiêu chí con")
+            scored = sum((ch.max_points for ch in c.children if ch.kind in ("score", "group")), ZERO)
+            if scored != c.max_points:
+                problems.append(
+                    f"Nhóm {c.code} “{c.name}”: tổng điểm tối đa của các tiêu chí con là {_fmt(scored)}, khai báo {_fmt(c.max_points)}"
+                )
+            for ch in c.children:
+                walk(ch)
+        else:
+            if c.kind not in ("score", "bonus", "penalty"):
+                problems.append(f"Tiêu chí {c.code}: loại “{c.kind}” không hợp lệ")
+            if c.method is None:
+                problems.append(f"Tiêu chí {c.code}: chưa có phương pháp chấm")
+            leaves[c.code] = c
+            if problem.indicators is not None and c.method is not None:
+                for ind in sorted(c.method.indicators() - problem.indicators):
+                    problems.append(
+                        f"Tiêu chí {c.code}: phương pháp dùng chỉ tiêu “{ind}” không có trong danh mục"
+                    )
+            if isinstance(c.method, StepBands):
+                thresholds = [t for t, _ in c.method.bands]
+                if any(p > c.max_points or p < 0 for _, p in c.method.bands):
+                    problems.append(f"Tiêu chí {c.code}: điểm của một mức vượt quá [0; {_fmt(c.max_points)}]")
+                if not c.method.bands:
+                    problems.append(f"Tiêu chí {c.code}: chưa khai báo mức")
+                if c.method.on == "percent" and thresholds != sorted(thresholds, reverse=True):
+                    problems.append(f"Tiêu chí {c.code}: các mức phải xếp từ cao xuống thấp")
+            if isinstance(c.method, RatioToTarget) and c.method.cap <= 0:
+                problems.append(f"Tiêu chí {c.code}: mức trần phải lớn hơn 0")
+
+    for top in problem.criteria:
+        walk(top)
+    declared = problem.declared_total
+    if declared is not None:
+        total = sum((c.max_points for c in problem.criteria if c.kind in ("score", "group")), ZERO)
+        if total != declared:
+            problems.append(f"Tổng điểm tối đa của bộ tiêu chí là {_fmt(total)}, khai báo {_fmt(declared)}")
+
+    ids = [m.id for m in problem.members]
+    if len(set(ids)) != len(ids):
+        problems.append("Có đơn vị bị kê hai lần")
+    known = set(ids)
+    layer_names = (("tự chấm", problem.layers.self_scores), ("thẩm định", problem.layers.appraisal))
+    for label, scores in layer_names:
+        for (mid, code), pts in scores.items():
+            _check_score(problems, label, mid, code, pts, known, leaves)
+    for (mid, code), crosses in problem.layers.cross.items():
+        scorers = [c.scorer for c in crosses]
+        if len(set(scorers)) != len(scorers):
+            problems.append(f"Đơn vị {mid}, tiêu chí {code}: một đơn vị chấm chéo hai lần")
+        for cs in crosses:
+            if cs.scorer == mid:
+                problems.append(f"Đơn vị {mid} không được tự chấm chéo chính mình (tiêu chí {code})")
+            elif cs.scorer not in known:
+                problems.append(f"Đơn vị chấm chéo “{cs.scorer}” không thuộc cụm (tiêu chí {code})")
+            _check_score(problems, f"chấm chéo của {cs.scorer}", mid, code, cs.points, known, leaves)
+    for key in problem.rules.tie_breaks:
+        kind, _, code = key.partition(":")
+        if (kind == "group" and code not in codes) or (kind == "criterion" and code not in leaves):
+            problems.append(f"Tiêu chí phân định khi bằng điểm “{key}” không có trong bộ tiêu chí")
+        elif kind not in ("group", "criterion", "targets_met"):
+            problems.append(f"Tiêu chí phân định “{key}” không hợp lệ")
+    if problem.rules.final_rule not in ("appraisal_else_mean", "appraisal_else_trimmed_mean"):
+        problems.append(f"Quy tắc điểm cuối “{problem.rules.final_rule}” không hợp lệ")
+    if problem.rules.leaders < 0:
+        problems.append("Số đơn vị dẫn đầu không được âm")
+    return problems
+
+
+def _check_score(
+    problems: list[str],
+    label: str,
+    mid: str,
+    code: str,
+    pts: Decimal,
+    known: set[str],
+    leaves: dict[str, Criterion],
+) -> None:
+    if mid not in known:
+        problems.append(f"Điểm {label}: đơn vị “{mid}” không thuộc cụm")
+        return
+    crit = leaves.get(code)
+    if crit is None:
+        problems.append(f"Điểm {label} của {mid}: tiêu chí “{code}” không có")
+        return
+    if pts < 0 or pts > crit.max_points:
+        problems.append(
+            f"Điểm {label} của {mid}, tiêu chí {code}: {_fmt(pts)} nằm ngoài khoảng [0; {_fmt(crit.max_points)}]"
+        )
+
+
+# ----------------------------------------------------------------------------------------------- scoring
+
+
+def _final(crit: Criterion, member: Member, problem: Problem, ctx: Context) -> CriterionResult:
+    key = (member.id, crit.code)
+    layers = problem.layers
+    self_score = layers.self_scores.get(key)
+    cross = layers.cross.get(key, ())
+    appraisal = layers.appraisal.get(key)
+    method = crit.method if crit.method is not None else Judged()
+    computed: Decimal | None = None
+    inputs: tuple[tuple[str, str], ...] = ()
+    if isinstance(method, Judged):
+        explanation_base = ""
+    else:
+        ev = method.evaluate(member, crit.max_points, ctx)
+        computed, explanation_base, inputs = ev.points, ev.explanation, ev.inputs
+    if appraisal is not None:
+        points, source = appraisal, "appraisal"
+        explanation = f"Điểm thẩm định: {_fmt(appraisal)}" + (
+            f" (hệ thống tính: {explanation_base})" if explanation_base else ""
+        )
+    elif computed is not None:
+        points, source, explanation = computed, "computed", explanation_base
+    elif cross:
+        values = sorted(c.points for c in cross)
+        if problem.rules.final_rule == "appraisal_else_trimmed_mean" and len(values) >= 3:
+            kept = values[1:-1]
+            points = sum(kept, ZERO) / len(kept)
+            source = "cross_trimmed_mean"
+            explanation = (
+                f"Trung bình chấm chéo sau khi bỏ điểm cao nhất ({_fmt(values[-1])}) và thấp nhất ({_fmt(values[0])}): "
+                f"({' + '.join(_fmt(v) for v in kept)}) ÷ {len(kept)} = {_fmt(points)}"
+            )
+        else:
+            points = sum(values, ZERO) / len(values)
+            source = "cross_mean"
+            explanation = f"Trung bình chấm chéo: ({' + '.join(_fmt(v) for v in values)}) ÷ {len(values)} = {_fmt(points)}"
+    elif self_score is not None:
+        points, source, explanation = self_score, "self", f"Chỉ có điểm tự chấm: {_fmt(self_score)}"
+    else:
+        points, source, explanation = ZERO, "none", "Chưa được chấm: 0 điểm"
+    gap = problem.rules.discrepancy_gap
+    discrepancy = (
+        gap is not None and self_score is not None and source != "self" and abs(self_score - points) > gap
+    )
+    return CriterionResult(
+        code=crit.code,
+        name=crit.name,
+        kind=crit.kind,
+        max_points=crit.max_points,
+        method=method.label,
+        points=points,
+        source=source,
+        explanation=explanation,
+        computed=computed,
+        self_score=self_score,
+        cross=tuple(cross),
+        appraisal=appraisal,
+        discrepancy=discrepancy,
+        inputs=inputs,
+    )
+
+
+def _signed(result: CriterionResult) -> Decimal:
+    return -result.points if result.kind == "penalty" else result.points
+
+
+def _group_points(top: Criterion, by_code: Mapping[str, CriterionResult]) -> Decimal:
+    return sum((_signed(by_code[leaf.code]) for leaf in top.leaves()), ZERO)
+
+
+def _all_groups(criteria: Sequence[Criterion]) -> list[Criterion]:
+    found: list[Criterion] = []
+    for c in criteria:
+        if c.kind == "group":
+            found.append(c)
+            found.extend(_all_groups(c.children))
+    return found
+
+
+@dataclass
+class _Scored:
+    member: Member
+    results: tuple[CriterionResult, ...]
+    exact: Decimal
+    total: Decimal
+    groups: dict[str, Decimal]
+    targets_met: int
+    disqualified: str
+    flags: tuple[str, ...]
+    key: tuple[Decimal, ...] = ()
+
+
+def _score_member(
+    member: Member, problem: Problem, ctx: Context, leaves: list[Criterion], groups: list[Criterion]
+) -> _Scored:
+    rules = problem.rules
+    results = tuple(_final(leaf, member, problem, ctx) for leaf in leaves)
+    by_code = {r.code: r for r in results}
+    exact = sum((_signed(r) for r in results), ZERO)
+    total = exact.quantize(TOTAL_PLACES, rounding=ROUND_HALF_UP)
+    group_pts = {g.code: _group_points(g, by_code) for g in groups}
+    met = sum(1 for fig in member.figures.values() if fig.met())
+    reasons = [member.disqualified] if member.disqualified else []
+    for code, minimum in rules.disqualify_below:
+        if code in by_code and by_code[code].points < minimum:
+            reasons.append(f"tiêu chí {code} đạt {_fmt(by_code[code].points)} < {_fmt(minimum)} điểm")
+        elif code in group_pts and group_pts[code] < minimum:
+            reasons.append(f"nhóm {code} đạt {_fmt(group_pts[code])} < {_fmt(minimum)} điểm")
+    flags = []
+    if any(r.source == "self" for r in results):
+        flags.append("Có tiêu chí chỉ có điểm tự chấm")
+    if any(r.source == "none" for r in results):
+        flags.append("Có tiêu chí chưa được chấm")
+    if any(r.discrepancy for r in results):
+        flags.append("Có chênh lệch giữa điểm tự chấm và điểm cuối cần giải trình")
+    keys: list[Decimal] = [-total]
+    for tb in rules.tie_breaks:
+        kind, _, code = tb.partition(":")
+        if kind == "group":
+            keys.append(-group_pts[code])
+        elif kind == "criterion":
+            keys.append(-_signed(by_code[code]))
+        else:
+            keys.append(-Decimal(met))
+    return _Scored(
+        member, results, exact, total, group_pts, met, "; ".join(reasons), tuple(flags), tuple(keys)
+    )
+
+
+def score(problem: Problem) -> Ranking:
+    """Score, rank and name the leaders. Raises ScoringInputError when `validate` finds problems."""
+    errors = validate(problem)
+    if errors:
+        raise ScoringInputError(errors)
+    ctx = Context(problem.members)
+    leaves = [leaf for top in problem.criteria for leaf in top.leaves()]
+    groups = _all_groups(problem.criteria)
+    scored = [_score_member(m, problem, ctx, leaves, groups) for m in problem.members]
+    scored.sort(key=lambda s: (s.key, s.member.name, s.member.id))
+    key_counts: dict[tuple[Decimal, ...], int] = {}
+    for s in scored:
+        key_counts[s.key] = key_counts.get(s.key, 0) + 1
+    out: list[MemberResult] = []
+    previous: tuple[Decimal, ...] | None = None
+    rank = 0
+    for position, s in enumerate(scored, start=1):
+        if s.key != previous:
+            rank = position
+        previous = s.key
+        out.append(
+            MemberResult(
+                member_id=s.member.id,
+                name=s.member.name,
+                rank=rank,
+                total=s.total,
+                total_exact=s.exact,
+                classification=next(
+                    (label for minimum, label in problem.rules.bands if s.total >= minimum), ""
+                ),
+                groups=tuple(s.groups.items()),
+                targets_met=s.targets_met,
+                criteria=s.results,
+                tie_unresolved=key_counts[s.key] > 1,
+                disqualified=s.disqualified,
+                flags=s.flags,
+            )
+        )
+    leaders, undecided = _leaders(out, problem.rules.leaders)
+    return Ranking(tuple(out), leaders, undecided, problem.rules.tie_breaks)
+
+
+def _leaders(ranked: Sequence[MemberResult], count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    eligible = [m for m in ranked if not m.disqualified]
+    if count == 0 or not eligible:
+        return (), ()
+    chosen = eligible[:count]
+    boundary_rank = chosen[-1].rank
+    at_boundary = [m for m in eligible if m.rank == boundary_rank]
+    if len([m for m in eligible if m.rank <= boundary_rank]) > count:
+        decided = tuple(m.member_id for m in eligible if m.rank < boundary_rank)
+        return decided, tuple(m.member_id for m in at_boundary)
+    return tuple(m.member_id for m in chosen), ()
+
+
+# ----------------------------------------------------------------------------------------- robustness
+
+
+@dataclass(frozen=True)
+class Robustness:
+    leader_id: str | None
+    runner_up_id: str | None
+    margin: Decimal | None  # leader's total minus the runner-up's
+    perturbation: Decimal
+    draws: int
+    seed: int
+    leader_stays_first: Decimal  # share of draws, 0..1
+    first_place_shares: tuple[tuple[str, Decimal], ...]  # member id → share of draws ranked first
+    deciding_criteria: tuple[
+        tuple[str, Decimal], ...
+    ]  # criterion code → leader minus runner-up, largest first
+
+
+def robustness(
+    problem: Problem,
+    ranking: Ranking,
+    *,
+    perturbation: Decimal = Decimal("0.10"),
+    draws: int = 1000,
+    seed: int = 2024,
+) -> Robustness:
+    """How firmly the first stays first when every criterion's weight moves by up to ±`perturbation`.
+
+    Each draw multiplies each leaf criterion's final points by (1 + u), u uniform in [−p, p], with a
+    seeded generator so the report can be reproduced. Floats are used here: this is a sensitivity
+    analysis, not the official total.
+    """
+    members = ranking.members
+    if not members:
+        return Robustness(None, None, None, perturbation, draws, seed, Decimal(0), (), ())
+    leader = members[0]
+    runner = members[1] if len(members) > 1 else None
+    codes = [c.code for c in leader.criteria]
+    sign = [(-1.0 if c.kind == "penalty" else 1.0) for c in leader.criteria]
+    matrix = {m.member_id: [float(c.points) for c in m.criteria] for m in members}
+    rng = random.Random(seed)
+    p = float(perturbation)
+    first_counts: dict[str, int] = {m.member_id: 0 for m in members}
+    for _ in range(draws):
+        weights = [1.0 + rng.uniform(-p, p) for _ in codes]
+        best_id, best_total = "", float("-inf")
+        for m in members:  # ranking order: an exact tie keeps the official order
+            total = sum(w * s * x for w, s, x in zip(weights, sign, matrix[m.member_id], strict=True))
+            if total > best_total + 1e-12:
+                best_id, best_total = m.member_id, total
+        first_counts[best_id] += 1
+    shares = tuple(
+        (mid, (Decimal(n) / Decimal(draws)).quantize(Decimal("0.001")))
+        for mid, n in sorted(first_counts.items(), key=lambda kv: -kv[1])
+        if n
+    )
+    deciding: tuple[tuple[str, Decimal], ...] = ()
+    margin = None
+    if runner is not None:
+        margin = leader.total - runner.total
+        diffs = [
+            (a.code, _signed(a) - _signed(b))
+            for a, b in zip(leader.criteria, runner.criteria, strict=True)
+            if a.points != b.points
+        ]
+        deciding = tuple(sorted(diffs, key=lambda kv: (-abs(kv[1]), kv[0])))
+    stays = Decimal(first_counts[leader.member_id]) / Decimal(draws) if draws else Decimal(0)
+    return Robustness(
+        leader.member_id,
+        runner.member_id if runner else None,
+        margin,
+        perturbation,
+        draws,
+        seed,
+        stays.quantize(Decimal("0.001")),
+        shares,
+        deciding,
+    )
+
+
+# -------------------------------------------------------------------------------------------- hashing
+
+
+def inputs_hash(payload: object) -> str:
+    """SHA-256 of the canonical JSON of the inputs (sorted keys, Decimals as strings)."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
