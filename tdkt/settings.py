@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "tdkt.org",
     "tdkt.clusters",
     "tdkt.movements",
+    "tdkt.scoring",
     "tdkt.demo",
     "tdkt.web",
     "tdkt.api",

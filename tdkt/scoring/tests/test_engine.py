@@ -123,12 +123,12 @@ def test_missing_result_scores_zero_with_a_reason() -> None:
 # ---------------------------------------------------------------- layers and final points
 
 
-def _judged_problem(layers: Layers, rule: str = "appraisal_else_mean", gap: Decimal | None = D(2)) -> Problem:
+def _judged_problem(layers: Layers, rule: str = "appraisal_else_mean") -> Problem:
     return Problem(
         members=(m("A"), m("B"), m("C"), m("E")),
         criteria=(Criterion("J", "Công tác chỉ đạo", D(10), method=Judged()),),
         layers=layers,
-        rules=Rules(final_rule=rule, discrepancy_gap=gap),
+        rules=Rules(final_rule=rule, discrepancy_gap=D(2)),
     )
 
 

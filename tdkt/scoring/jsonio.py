@@ -1,0 +1,389 @@
+"""JSON in and out of the scoring engine. Pure: no Django.
+
+The input format is described by docs/schemas/score-input.schema.json, with an example in
+docs/examples/score-quang-nam-2024.json. Numbers may be JSON numbers or strings, Vietnamese style
+(`"54,9"`, `"199.121,158"`) or plain (`"54.9"`). Every problem is reported in Vietnamese with its path in
+the document (e.g. `units[2].results.GIAI-NGAN.value`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tdkt.core.vn import NumberFormatError, parse_number
+from tdkt.scoring import formula as formula_lang
+from tdkt.scoring.engine import (
+    Achieved,
+    Criterion,
+    CrossScore,
+    Figure,
+    FormulaMethod,
+    Judged,
+    Layers,
+    Member,
+    Method,
+    PerCount,
+    Problem,
+    RankAmong,
+    Ranking,
+    RatioToTarget,
+    Robustness,
+    Rules,
+    ScoringInputError,
+    StepBands,
+    inputs_hash,
+    robustness,
+    score,
+)
+
+METHOD_TYPES = ("ratio", "bands", "achieved", "rank", "judged", "per_count", "formula")
+
+
+@dataclass(frozen=True)
+class RobustnessSettings:
+    perturbation: Decimal = Decimal("0.10")
+    draws: int = 1000
+    seed: int = 2024
+
+
+@dataclass(frozen=True)
+class Parsed:
+    problem: Problem
+    robustness: RobustnessSettings
+    meta: dict[str, Any]
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    def obj(self, value: Any, path: str) -> Mapping[str, Any]:
+        if not isinstance(value, dict):
+            self.fail(path, "phải là một đối tượng JSON {…}")
+            return {}
+        return value
+
+    def arr(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(path, "phải là một danh sách […]")
+            return []
+        return value
+
+    def text(self, value: Any, path: str, *, required: bool = True) -> str:
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            self.fail(path, "phải là một chuỗi không rỗng")
+            return ""
+        return value.strip()
+
+    def number(self, value: Any, path: str, *, required: bool = True) -> Decimal | None:
+        if value is None:
+            if required:
+                self.fail(path, "thiếu giá trị số")
+            return None
+        try:
+            return parse_number(value).value
+        except NumberFormatError as exc:
+            self.fail(path, str(exc))
+            return None
+
+    def integer(self, value: Any, path: str, default: int) -> int:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(path, "phải là số nguyên")
+            return default
+        return value
+
+
+def parse(document: Any) -> Parsed:
+    """Build the engine's problem from a JSON document; raises ScoringInputError listing every problem."""
+    r = _Reader()
+    doc = r.obj(document, "$")
+    indicators_doc = r.arr(doc.get("indicators", []), "indicators")
+    directions: dict[str, str] = {}
+    for i, ind in enumerate(indicators_doc):
+        ind = r.obj(ind, f"indicators[{i}]")
+        code = r.text(ind.get("code"), f"indicators[{i}].code")
+        direction = ind.get("direction", "higher")
+        if direction not in ("higher", "lower"):
+            r.fail(f"indicators[{i}].direction", "phải là “higher” hoặc “lower”")
+        if code:
+            directions[code] = direction
+    catalogue = frozenset(directions) if "indicators" in doc else None
+
+    cset = r.obj(doc.get("criteria_set"), "criteria_set")
+    criteria = tuple(
+        c
+        for i, raw in enumerate(r.arr(cset.get("criteria"), "criteria_set.criteria"))
+        if (c := _criterion(r, raw, f"criteria_set.criteria[{i}]")) is not None
+    )
+    declared = r.number(cset.get("total"), "criteria_set.total", required=False)
+
+    members: list[Member] = []
+    for i, raw in enumerate(r.arr(doc.get("units"), "units")):
+        path = f"units[{i}]"
+        unit = r.obj(raw, path)
+        uid = r.text(unit.get("id"), f"{path}.id")
+        name = r.text(unit.get("name"), f"{path}.name")
+        figures: dict[str, Figure] = {}
+        for code, fig in r.obj(unit.get("results", {}), f"{path}.results").items():
+            fpath = f"{path}.results.{code}"
+            if catalogue is not None and code not in catalogue:
+                r.fail(fpath, f"chỉ tiêu “{code}” không có trong danh mục indicators")
+            if isinstance(fig, dict):
+                value = r.number(fig.get("value"), f"{fpath}.value")
+                target = r.number(fig.get("target"), f"{fpath}.target", required=False)
+            else:
+                value, target = r.number(fig, fpath), None
+            if value is not None:
+                figures[code] = Figure(value, target, directions.get(code, "higher"))
+        values = {
+            k: v
+            for k, raw_v in r.obj(unit.get("values", {}), f"{path}.values").items()
+            if (v := r.number(raw_v, f"{path}.values.{k}")) is not None
+        }
+        disq = unit.get("disqualified", "")
+        if not isinstance(disq, str):
+            r.fail(f"{path}.disqualified", "phải là chuỗi (lý do) hoặc bỏ trống")
+            disq = ""
+        members.append(Member(uid, name, figures, values, disq))
+
+    layers = _layers(r, r.obj(doc.get("scores", {}), "scores"))
+    rules = _rules(r, r.obj(doc.get("rules", {}), "rules"))
+    rob = r.obj(doc.get("robustness", {}), "robustness")
+    settings = RobustnessSettings(
+        perturbation=r.number(rob.get("perturbation", "0.10"), "robustness.perturbation") or Decimal("0.10"),
+        draws=r.integer(rob.get("draws"), "robustness.draws", 1000),
+        seed=r.integer(rob.get("seed"), "robustness.seed", 2024),
+    )
+    if not 0 <= settings.perturbation < 1:
+        r.fail("robustness.perturbation", "phải nằm trong [0; 1), ví dụ 0.10 cho ±10%")
+    if not 0 < settings.draws <= 100_000:
+        r.fail("robustness.draws", "phải từ 1 đến 100.000")
+    if r.problems:
+        raise ScoringInputError(r.problems)
+    problem = Problem(tuple(members), criteria, layers, rules, declared, catalogue)
+    meta = {k: doc[k] for k in ("cluster", "year", "criteria_version") if k in doc}
+    return Parsed(problem, settings, meta)
+
+
+def _method(r: _Reader, raw: Any, path: str) -> Method | None:
+    spec = r.obj(raw, path)
+    kind = spec.get("type")
+    if kind not in METHOD_TYPES:
+        r.fail(f"{path}.type", f"phải là một trong: {', '.join(METHOD_TYPES)}")
+        return None
+    if kind == "judged":
+        return Judged()
+    if kind in ("ratio", "bands", "achieved", "rank"):
+        indicator = r.text(spec.get("indicator"), f"{path}.indicator")
+        if kind == "ratio":
+            cap = r.number(spec.get("cap", 100), f"{path}.cap") or Decimal(100)
+            floor = r.number(spec.get("floor", 0), f"{path}.floor") or Decimal(0)
+            return RatioToTarget(indicator, cap, floor)
+        if kind == "achieved":
+            return Achieved(indicator)
+        if kind == "rank":
+            return RankAmong(
+                indicator, r.number(spec.get("last_share", 0), f"{path}.last_share") or Decimal(0)
+            )
+        bands: list[tuple[Decimal, Decimal]] = []
+        for j, band in enumerate(r.arr(spec.get("bands"), f"{path}.bands")):
+            if not isinstance(band, list) or len(band) != 2:
+                r.fail(f"{path}.bands[{j}]", "mỗi mức là [ngưỡng, điểm]")
+                continue
+            t = r.number(band[0], f"{path}.bands[{j}][0]")
+            p = r.number(band[1], f"{path}.bands[{j}][1]")
+            if t is not None and p is not None:
+                bands.append((t, p))
+        on = spec.get("on", "percent")
+        if on not in ("percent", "value"):
+            r.fail(f"{path}.on", "phải là “percent” hoặc “value”")
+        return StepBands(indicator, tuple(bands), on)
+    if kind == "per_count":
+        name = r.text(spec.get("value"), f"{path}.value")
+        each = r.number(spec.get("points_each"), f"{path}.points_each")
+        return PerCount(name, each or Decimal(0))
+    text = r.text(spec.get("expression"), f"{path}.expression")
+    try:
+        return FormulaMethod(text, formula_lang.parse(text))
+    except formula_lang.FormulaError as exc:
+        r.fail(f"{path}.expression", str(exc))
+        return None
+
+
+def _criterion(r: _Reader, raw: Any, path: str) -> Criterion | None:
+    spec = r.obj(raw, path)
+    code = r.text(spec.get("code"), f"{path}.code")
+    name = r.text(spec.get("name"), f"{path}.name")
+    max_points = r.number(spec.get("max_points"), f"{path}.max_points")
+    children_raw = spec.get("children")
+    kind = spec.get("kind", "group" if children_raw is not None else "score")
+    if kind not in ("group", "score", "bonus", "penalty"):
+        r.fail(f"{path}.kind", "phải là group, score, bonus hoặc penalty")
+        return None
+    if kind == "group":
+        children = tuple(
+            c
+            for j, ch in enumerate(r.arr(children_raw, f"{path}.children"))
+            if (c := _criterion(r, ch, f"{path}.children[{j}]")) is not None
+        )
+        return Criterion(code, name, max_points or Decimal(0), "group", None, children)
+    if "method" not in spec:
+        r.fail(f"{path}.method", "thiếu phương pháp chấm")
+        return None
+    method = _method(r, spec["method"], f"{path}.method")
+    return Criterion(code, name, max_points or Decimal(0), kind, method)
+
+
+def _layers(r: _Reader, doc: Mapping[str, Any]) -> Layers:
+    self_scores: dict[tuple[str, str], Decimal] = {}
+    appraisal: dict[tuple[str, str], Decimal] = {}
+    cross: dict[tuple[str, str], list[CrossScore]] = {}
+    for layer, target in (("self", self_scores), ("appraisal", appraisal)):
+        for i, raw in enumerate(r.arr(doc.get(layer, []), f"scores.{layer}")):
+            path = f"scores.{layer}[{i}]"
+            entry = r.obj(raw, path)
+            key = (
+                r.text(entry.get("unit"), f"{path}.unit"),
+                r.text(entry.get("criterion"), f"{path}.criterion"),
+            )
+            points = r.number(entry.get("points"), f"{path}.points")
+            if key in target:
+                r.fail(path, f"điểm của {key[0]}, tiêu chí {key[1]} bị nhập hai lần")
+            if points is not None:
+                target[key] = points
+    for i, raw in enumerate(r.arr(doc.get("cross", []), "scores.cross")):
+        path = f"scores.cross[{i}]"
+        entry = r.obj(raw, path)
+        key = (r.text(entry.get("unit"), f"{path}.unit"), r.text(entry.get("criterion"), f"{path}.criterion"))
+        scorer = r.text(entry.get("scorer"), f"{path}.scorer")
+        points = r.number(entry.get("points"), f"{path}.points")
+        if points is not None:
+            cross.setdefault(key, []).append(CrossScore(scorer, points))
+    return Layers(self_scores, {k: tuple(v) for k, v in cross.items()}, appraisal)
+
+
+def _rules(r: _Reader, doc: Mapping[str, Any]) -> Rules:
+    bands: list[tuple[Decimal, str]] = []
+    for i, band in enumerate(r.arr(doc.get("bands", []), "rules.bands")):
+        if not isinstance(band, list) or len(band) != 2 or not isinstance(band[1], str):
+            r.fail(f"rules.bands[{i}]", "mỗi mức xếp loại là [điểm tối thiểu, “tên”]")
+            continue
+        minimum = r.number(band[0], f"rules.bands[{i}][0]")
+        if minimum is not None:
+            bands.append((minimum, band[1]))
+    if [b[0] for b in bands] != sorted((b[0] for b in bands), reverse=True):
+        r.fail("rules.bands", "các mức xếp loại phải xếp từ cao xuống thấp")
+    disq: list[tuple[str, Decimal]] = []
+    for i, item in enumerate(r.arr(doc.get("disqualify_below", []), "rules.disqualify_below")):
+        if not isinstance(item, list) or len(item) != 2:
+            r.fail(f"rules.disqualify_below[{i}]", "mỗi điều kiện là [mã tiêu chí hoặc nhóm, điểm tối thiểu]")
+            continue
+        minimum = r.number(item[1], f"rules.disqualify_below[{i}][1]")
+        if minimum is not None:
+            disq.append((r.text(item[0], f"rules.disqualify_below[{i}][0]"), minimum))
+    gap_raw = doc.get("discrepancy_gap", "2")
+    tie_breaks = r.arr(doc.get("tie_breaks", []), "rules.tie_breaks")
+    return Rules(
+        final_rule=doc.get("final_rule", "appraisal_else_mean"),
+        discrepancy_gap=None if gap_raw is None else r.number(gap_raw, "rules.discrepancy_gap"),
+        tie_breaks=tuple(str(t) for t in tie_breaks),
+        bands=tuple(bands),
+        leaders=r.integer(doc.get("leaders"), "rules.leaders", 1),
+        disqualify_below=tuple(disq),
+    )
+
+
+def _d(value: Decimal | None) -> str | None:
+    """A Decimal as a plain string without exponent or needless trailing zeros: 7.50 → "7.5"."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def ranking_to_json(
+    ranking: Ranking, robust: Robustness | None, *, input_hash: str, meta: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The explained ranking as JSON: Decimals as strings, nothing lost."""
+    names = {m.member_id: m.name for m in ranking.members}
+    out: dict[str, Any] = {
+        **(meta or {}),
+        "engine_version": ranking.engine_version,
+        "inputs_hash": input_hash,
+        "tie_break_chain": list(ranking.tie_break_chain),
+        "leaders": [{"id": mid, "name": names[mid]} for mid in ranking.leaders],
+        "leaders_undecided": [{"id": mid, "name": names[mid]} for mid in ranking.leaders_undecided],
+        "ranking": [
+            {
+                "rank": m.rank,
+                "id": m.member_id,
+                "name": m.name,
+                "total": str(m.total),  # already rounded to 0.01: keep both decimals
+                "total_exact": _d(m.total_exact),
+                "classification": m.classification,
+                "targets_met": m.targets_met,
+                "groups": {code: _d(v) for code, v in m.groups},
+                "tie_unresolved": m.tie_unresolved,
+                "disqualified": m.disqualified,
+                "flags": list(m.flags),
+                "criteria": [
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "kind": c.kind,
+                        "max_points": _d(c.max_points),
+                        "method": c.method,
+                        "points": _d(c.points),
+                        "source": c.source,
+                        "explanation": c.explanation,
+                        "computed": _d(c.computed),
+                        "self": _d(c.self_score),
+                        "cross": [{"scorer": x.scorer, "points": _d(x.points)} for x in c.cross],
+                        "appraisal": _d(c.appraisal),
+                        "discrepancy": c.discrepancy,
+                    }
+                    for c in m.criteria
+                ],
+            }
+            for m in ranking.members
+        ],
+    }
+    if robust is not None:
+        out["robustness"] = {
+            "leader": robust.leader_id,
+            "runner_up": robust.runner_up_id,
+            "margin": _d(robust.margin),
+            "perturbation": _d(robust.perturbation),
+            "draws": robust.draws,
+            "seed": robust.seed,
+            "leader_stays_first": _d(robust.leader_stays_first),
+            "first_place_shares": {mid: _d(share) for mid, share in robust.first_place_shares},
+            "deciding_criteria": [
+                {"code": code, "difference": _d(diff)} for code, diff in robust.deciding_criteria
+            ],
+        }
+    return out
+
+
+def run(document: Any) -> dict[str, Any]:
+    """Parse, score, test robustness, and return the explained ranking as JSON."""
+    parsed = parse(document)
+    ranking = score(parsed.problem)
+    rob = robustness(
+        parsed.problem,
+        ranking,
+        perturbation=parsed.robustness.perturbation,
+        draws=parsed.robustness.draws,
+        seed=parsed.robustness.seed,
+    )
+    return ranking_to_json(ranking, rob, input_hash=inputs_hash(document), meta=parsed.meta)
