@@ -513,3 +513,166 @@ ACCOUNTS: list[DemoAccount] = [
         "Cán bộ huyện Lệ Thủy – thành viên Cụm Quảng Bình",
     ),
 ]
+
+
+# ------------------------------------------------------------------ scoring, Quảng Nam mountain cluster 2024
+# The criteria set and every judged score are illustrative; the computed criteria use the figures above.
+
+QNA_2024_EXTRA_INDICATORS: list[IndicatorRow] = [
+    IndicatorRow("MO-HINH", "Mô hình mới được tỉnh công nhận, nhân rộng", "mô hình", "count"),
+    IndicatorRow("BC-TRE", "Số báo cáo gửi chậm hạn", "báo cáo", "count", "lower"),
+]
+QNA_2024_EXTRA_VALUES: dict[str, dict[str, Figure]] = {
+    code: {"MO-HINH": demo(mh), "BC-TRE": demo(bc)}
+    for code, mh, bc in [
+        ("QNA-PS", "0", "0"),
+        ("QNA-DG", "0", "0"),
+        ("QNA-TG", "0", "0"),
+        ("QNA-HD", "0", "0"),
+        ("QNA-NG", "1", "0"),
+        ("QNA-NS", "0", "1"),
+        ("QNA-TP", "1", "0"),
+        ("QNA-BTM", "0", "0"),
+        ("QNA-NTM", "0", "2"),
+    ]
+}
+
+QNA_2024_CRITERIA: list[dict[str, object]] = [
+    {
+        "code": "I",
+        "name": "Phát triển kinh tế – xã hội",
+        "max_points": "60",
+        "children": [
+            {
+                "code": "I.1",
+                "name": "Thu ngân sách địa phương so với dự toán",
+                "max_points": "12",
+                "method": {
+                    "type": "bands",
+                    "indicator": "THU-DT",
+                    "on": "percent",
+                    "bands": [["120", "12"], ["110", "10"], ["100", "8"], ["90", "5"]],
+                },
+            },
+            {
+                "code": "I.2",
+                "name": "Giải ngân vốn đầu tư công",
+                "max_points": "12",
+                "method": {"type": "ratio", "indicator": "GIAI-NGAN", "cap": "100"},
+            },
+            {
+                "code": "I.3",
+                "name": "Giảm hộ nghèo so với kế hoạch",
+                "max_points": "10",
+                "method": {
+                    "type": "bands",
+                    "indicator": "GIAM-NGHEO",
+                    "on": "percent",
+                    "bands": [["150", "10"], ["120", "8"], ["100", "6"]],
+                },
+            },
+            {
+                "code": "I.4",
+                "name": "Xóa nhà tạm, nhà dột nát",
+                "max_points": "10",
+                "method": {"type": "ratio", "indicator": "NHA-TAM", "cap": "100"},
+            },
+            {
+                "code": "I.5",
+                "name": "Trồng rừng mới",
+                "max_points": "8",
+                "method": {"type": "ratio", "indicator": "TRONG-RUNG", "cap": "100"},
+            },
+            {
+                "code": "I.6",
+                "name": "Xây dựng nông thôn mới",
+                "max_points": "8",
+                "method": {"type": "achieved", "indicator": "NTM"},
+            },
+        ],
+    },
+    {
+        "code": "II",
+        "name": "Cải cách hành chính, quốc phòng – an ninh",
+        "max_points": "20",
+        "children": [
+            {
+                "code": "II.1",
+                "name": "Chỉ số cải cách hành chính (xếp hạng trong cụm)",
+                "max_points": "10",
+                "method": {"type": "rank", "indicator": "CCHC", "last_share": "0.2"},
+            },
+            {
+                "code": "II.2",
+                "name": "Hoàn thành chỉ tiêu giao quân",
+                "max_points": "5",
+                "method": {"type": "achieved", "indicator": "GIAO-QUAN"},
+            },
+            {
+                "code": "II.3",
+                "name": "Bảo đảm an ninh chính trị, trật tự an toàn xã hội",
+                "max_points": "5",
+                "method": {"type": "judged"},
+            },
+        ],
+    },
+    {
+        "code": "III",
+        "name": "Công tác thi đua, khen thưởng",
+        "max_points": "20",
+        "children": [
+            {
+                "code": "III.1",
+                "name": "Tổ chức, hưởng ứng các phong trào thi đua",
+                "max_points": "10",
+                "method": {"type": "judged"},
+            },
+            {
+                "code": "III.2",
+                "name": "Khen thưởng kịp thời, nhân rộng điển hình",
+                "max_points": "10",
+                "method": {"type": "judged"},
+            },
+        ],
+    },
+    {
+        "code": "TH",
+        "name": "Điểm thưởng: mô hình mới được tỉnh công nhận",
+        "kind": "bonus",
+        "max_points": "3",
+        "method": {"type": "per_count", "value": "MO_HINH", "points_each": "1"},
+    },
+    {
+        "code": "TR",
+        "name": "Điểm trừ: báo cáo gửi chậm hạn",
+        "kind": "penalty",
+        "max_points": "5",
+        "method": {"type": "per_count", "value": "BC_TRE", "points_each": "1"},
+    },
+]
+QNA_2024_RULES: dict[str, object] = {
+    "final_rule": "appraisal_else_trimmed_mean",
+    "discrepancy_gap": "1.5",
+    "tie_breaks": ["group:I", "targets_met"],
+    "bands": [["90", "Xuất sắc"], ["80", "Tốt"], ["65", "Khá"], ["0", "Trung bình"]],
+    "leaders": 1,
+    "disqualify_below": [["I", "30"]],
+    "robustness": {"perturbation": "0.10", "draws": 1000, "seed": 2024},
+}
+QNA_2024_JUDGED = ["II.3", "III.1", "III.2"]
+# The quality of each unit's judged work as its peers would see it, in the order of QNA_2024_JUDGED.
+QNA_2024_QUALITY: dict[str, tuple[str, str, str]] = {
+    "QNA-PS": ("4.5", "9", "8.5"),
+    "QNA-DG": ("4", "8", "7.5"),
+    "QNA-TG": ("4", "7.5", "7"),
+    "QNA-HD": ("4.5", "7.5", "7.5"),
+    "QNA-NG": ("4.5", "8.5", "8"),
+    "QNA-NS": ("4", "7", "7"),
+    "QNA-TP": ("5", "9.5", "9"),
+    "QNA-BTM": ("4.5", "8", "8"),
+    "QNA-NTM": ("4", "7", "7.5"),
+}
+QNA_2024_APPRAISAL = [("QNA-NG", "III.2", "8"), ("QNA-TP", "III.1", "9.5")]
+QNA_2024_DISCREPANCY_ANSWERS = [
+    ("QNA-NTM", "III.1", "Huyện tự chấm theo số phong trào đã phát động; chấp nhận điểm chấm chéo của cụm."),
+]

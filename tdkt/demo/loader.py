@@ -25,6 +25,14 @@ from tdkt.movements.services import (
 )
 from tdkt.org.models import Unit
 from tdkt.org.services import account_create, unit_apply_lineage, unit_create
+from tdkt.scoring.services import (
+    assignments_propose,
+    criteria_set_adopt,
+    criteria_set_create,
+    discrepancy_answer,
+    score_set,
+    scoring_publish,
+)
 
 MARKER_UNIT = "QNA-PS"
 
@@ -97,7 +105,7 @@ def _indicators() -> dict[str, Indicator]:
             direction=row.direction,
             description=row.description,
         )
-        for row in data.INDICATORS
+        for row in data.INDICATORS + data.QNA_2024_EXTRA_INDICATORS
     }
 
 
@@ -234,7 +242,10 @@ def _quang_nam(
 
     # 2024: year-end review (seed 000) with targets; mid-year left open for the demo user to fill in
     cluster_indicators_set(
-        actor=None, cluster_year=cy24, indicators=[indicators[c] for c in data.QNA_2024_INDICATORS]
+        actor=None,
+        cluster_year=cy24,
+        indicators=[indicators[c] for c in data.QNA_2024_INDICATORS]
+        + [indicators[row.code] for row in data.QNA_2024_EXTRA_INDICATORS],
     )
     for code in data.QNA_MOUNTAIN:
         for ind in ("THU-DT", "GIAI-NGAN", "GIAM-NGHEO", "TRONG-RUNG"):
@@ -277,8 +288,71 @@ def _quang_nam(
     )
     for code in data.QNA_MOUNTAIN:
         report = report_get_or_create(actor=None, cluster_year=cy24, unit=units[code], period=Period.YEAR_END)
-        _values(report, data.QNA_2024_YEAR_END[code], indicators)
+        _values(report, {**data.QNA_2024_YEAR_END[code], **data.QNA_2024_EXTRA_VALUES[code]}, indicators)
         _publish(report)
+    _scoring(units, cy24)
+
+
+def _scoring(units: dict[str, Unit], cluster_year: ClusterYear) -> None:
+    """The Quảng Nam 2024 criteria set, its scores by three layers, and the published ranking."""
+    criteria_set = criteria_set_create(
+        actor=None,
+        cluster_year=cluster_year,
+        criteria=data.QNA_2024_CRITERIA,
+        rules=data.QNA_2024_RULES,
+        declared_total=Decimal(100),
+    )
+    criteria_set = criteria_set_adopt(actor=None, criteria_set=criteria_set, adopted_on=dt.date(2024, 3, 8))
+    pairs = assignments_propose(
+        actor=None, criteria_set=criteria_set, per_unit=3, no_reciprocal=True, seed=2024
+    )
+    scorers: dict[str, list[str]] = {}
+    for pair in sorted(pairs, key=lambda p: (p.scored.code, p.scorer.code)):
+        scorers.setdefault(pair.scored.code, []).append(pair.scorer.code)
+    deltas = [Decimal("-0.5"), Decimal(0), Decimal("0.5")]
+    for i, code in enumerate(data.QNA_MOUNTAIN):
+        for j, criterion in enumerate(data.QNA_2024_JUDGED):
+            maximum = Decimal(10) if criterion.startswith("III") else Decimal(5)
+            quality = Decimal(data.QNA_2024_QUALITY[code][j])
+            own = (
+                Decimal(10)
+                if (code, criterion) == ("QNA-NTM", "III.1")
+                else min(maximum, quality + Decimal("0.5"))
+            )
+            score_set(
+                actor=None,
+                criteria_set=criteria_set,
+                unit=units[code],
+                criterion_code=criterion,
+                layer="self",
+                points=own,
+                explanation="Đơn vị tự chấm theo báo cáo tổng kết (minh họa)",
+            )
+            for k, scorer in enumerate(scorers[code]):
+                score_set(
+                    actor=None,
+                    criteria_set=criteria_set,
+                    unit=units[code],
+                    criterion_code=criterion,
+                    layer="cross",
+                    points=max(Decimal(0), min(maximum, quality + deltas[(i + j + k) % 3])),
+                    scorer_unit=units[scorer],
+                )
+    for code, criterion, points in data.QNA_2024_APPRAISAL:
+        score_set(
+            actor=None,
+            criteria_set=criteria_set,
+            unit=units[code],
+            criterion_code=criterion,
+            layer="appraisal",
+            points=Decimal(points),
+            explanation="Trưởng cụm thẩm định lại theo minh chứng (minh họa)",
+        )
+    for code, criterion, answer in data.QNA_2024_DISCREPANCY_ANSWERS:
+        discrepancy_answer(
+            actor=None, criteria_set=criteria_set, unit=units[code], criterion_code=criterion, answer=answer
+        )
+    scoring_publish(actor=None, criteria_set=criteria_set)
 
 
 def _quang_binh(

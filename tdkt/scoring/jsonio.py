@@ -175,6 +175,24 @@ def parse(document: Any) -> Parsed:
     return Parsed(problem, settings, meta)
 
 
+def parse_criteria(raw: Any) -> tuple[tuple[Criterion, ...], list[str]]:
+    """The criteria tree alone (the `criteria_set.criteria` list), with its problems."""
+    r = _Reader()
+    criteria = tuple(
+        c
+        for i, item in enumerate(r.arr(raw, "criteria"))
+        if (c := _criterion(r, item, f"criteria[{i}]")) is not None
+    )
+    return criteria, r.problems
+
+
+def parse_rules(raw: Any) -> tuple[Rules, list[str]]:
+    """The rules alone (the `rules` object), with their problems."""
+    r = _Reader()
+    rules = _rules(r, r.obj(raw, "rules"))
+    return rules, r.problems
+
+
 def _method(r: _Reader, raw: Any, path: str) -> Method | None:
     spec = r.obj(raw, path)
     kind = spec.get("type")

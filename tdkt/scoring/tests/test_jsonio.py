@@ -27,7 +27,7 @@ def test_the_example_ranks_tien_phuoc_first_with_explanations() -> None:
     out = run(_example())
     assert out["leaders"] == [{"id": "QNA-TP", "name": "Huyện Tiên Phước"}]
     first = out["ranking"][0]
-    assert first["total"] == "91.96" and first["classification"] == "Xuất sắc"
+    assert first["total"] == "92.46" and first["classification"] == "Xuất sắc"
     disbursement = next(c for c in first["criteria"] if c["code"] == "I.2")
     assert disbursement["points"] == "9.96"
     assert disbursement["explanation"].startswith("Đạt 83% chỉ tiêu")

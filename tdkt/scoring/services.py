@@ -1,0 +1,443 @@
+"""Writes for scoring: criteria sets and their versions, layer scores, the cross-scoring assignment,
+answers to discrepancy flags, and publishing a ranking. Every function is atomic, validated, audited.
+
+`actor=None` is the system (demo loader, commands) and skips the permission check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from tdkt.clusters.models import ClusterMember, ClusterYear
+from tdkt.clusters.scopes import viewer_for
+from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
+from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.core.vn import parse_number
+from tdkt.movements.models import ClusterIndicator
+from tdkt.org.models import Unit
+from tdkt.scoring import assignment, engine, jsonio
+from tdkt.scoring.models import (
+    CriteriaSet,
+    Criterion,
+    CrossAssignment,
+    DiscrepancyAnswer,
+    Layer,
+    Score,
+    ScoringRun,
+    SetStatus,
+)
+from tdkt.scoring.selectors import scoring_document
+
+
+def _check_manages(actor: Actor, cluster_year: ClusterYear) -> None:
+    if actor is not None and not viewer_for(actor).manages(cluster_year.pk):
+        raise NotPermitted(
+            f"Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được làm việc này với {cluster_year}"
+        )
+
+
+def _fail(messages: list[str], field: str) -> ValidationFailed:
+    return ValidationFailed([Problem(m, field=field) for m in messages])
+
+
+def _member_ids(cluster_year: ClusterYear) -> list[str]:
+    return list(ClusterMember.objects.filter(cluster_year=cluster_year).values_list("unit__code", flat=True))
+
+
+def _validate_spec(
+    cluster_year: ClusterYear,
+    criteria_spec: list[dict[str, Any]],
+    rules_spec: dict[str, Any],
+    declared_total: Decimal,
+) -> None:
+    criteria, problems = jsonio.parse_criteria(criteria_spec)
+    rules, rule_problems = jsonio.parse_rules(rules_spec)
+    problems += rule_problems
+    if problems:
+        raise _fail(problems, "criteria")
+    catalogue = frozenset(
+        ClusterIndicator.objects.filter(cluster_year=cluster_year).values_list("indicator__code", flat=True)
+    )
+    members = tuple(engine.Member(code, code) for code in _member_ids(cluster_year))
+    problem = engine.Problem(
+        members, criteria, rules=rules, declared_total=declared_total, indicators=catalogue
+    )
+    problems = engine.validate(problem)
+    if problems:
+        raise _fail(problems, "criteria")
+
+
+def _store_criteria(
+    criteria_set: CriteriaSet, spec: list[dict[str, Any]], parent: Criterion | None, start: int
+) -> int:
+    position = start
+    for item in spec:
+        children = item.get("children")
+        kind = item.get("kind", "group" if children is not None else "score")
+        crit = Criterion.objects.create(
+            criteria_set=criteria_set,
+            parent=parent,
+            code=item["code"].strip(),
+            name=item["name"].strip(),
+            kind=kind,
+            max_points=parse_number(item["max_points"]).value,
+            method=None if kind == "group" else item["method"],
+            position=position,
+        )
+        position += 1
+        if children:
+            position = _store_criteria(criteria_set, children, crit, position)
+    return position
+
+
+@transaction.atomic
+def criteria_set_create(
+    *,
+    actor: Actor,
+    cluster_year: ClusterYear,
+    criteria: list[dict[str, Any]],
+    rules: dict[str, Any],
+    declared_total: Decimal,
+    amends: CriteriaSet | None = None,
+    reason: str = "",
+) -> CriteriaSet:
+    """A new draft version of the cluster-year's criteria. Refused when the points do not add up as
+    declared, a method names an indicator the cluster-year does not follow, or a formula does not parse."""
+    _check_manages(actor, cluster_year)
+    if amends is not None and amends.cluster_year_id != cluster_year.pk:
+        raise ValidationFailed(Problem("phiên bản được sửa đổi thuộc cụm – năm khác", field="amends"))
+    if amends is not None and not reason.strip():
+        raise ValidationFailed(Problem("sửa đổi bộ tiêu chí phải ghi lý do", field="reason"))
+    if CriteriaSet.objects.filter(cluster_year=cluster_year, status=SetStatus.DRAFT).exists():
+        raise ValidationFailed(Problem("đã có một dự thảo bộ tiêu chí chưa thông qua", field="criteria"))
+    _validate_spec(cluster_year, criteria, rules, declared_total)
+    last = CriteriaSet.objects.filter(cluster_year=cluster_year).order_by("-version").first()
+    criteria_set = CriteriaSet.objects.create(
+        cluster_year=cluster_year,
+        version=(last.version + 1) if last else 1,
+        amends=amends,
+        reason=reason.strip(),
+        declared_total=declared_total,
+        rules=rules,
+    )
+    _store_criteria(criteria_set, criteria, None, 0)
+    audit_record(
+        actor=actor,
+        action="criteria_set.create",
+        instance=criteria_set,
+        after={**snapshot(criteria_set), "criteria": criteria},
+        summary=reason,
+    )
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_set_adopt(*, actor: Actor, criteria_set: CriteriaSet, adopted_on: dt.date) -> CriteriaSet:
+    """Adopt a draft: it becomes the version scores are entered against. An earlier adopted version that
+    this one amends is locked, so no score is ever entered against two versions."""
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    _check_manages(actor, criteria_set.cluster_year)
+    if criteria_set.status != SetStatus.DRAFT:
+        raise ValidationFailed(Problem("chỉ thông qua được bộ tiêu chí đang dự thảo", field="status"))
+    before = snapshot(criteria_set, ["status", "adopted_on"])
+    criteria_set.status = SetStatus.ADOPTED
+    criteria_set.adopted_on = adopted_on
+    criteria_set.save(update_fields=["status", "adopted_on"])
+    CriteriaSet.objects.filter(cluster_year=criteria_set.cluster_year, status=SetStatus.ADOPTED).exclude(
+        pk=criteria_set.pk
+    ).update(status=SetStatus.LOCKED)
+    audit_record(
+        actor=actor,
+        action="criteria_set.adopt",
+        instance=criteria_set,
+        before=before,
+        after=snapshot(criteria_set, ["status", "adopted_on"]),
+    )
+    return criteria_set
+
+
+@transaction.atomic
+def criteria_set_lock(*, actor: Actor, criteria_set: CriteriaSet) -> CriteriaSet:
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    _check_manages(actor, criteria_set.cluster_year)
+    if criteria_set.status != SetStatus.ADOPTED:
+        raise ValidationFailed(Problem("chỉ khóa được bộ tiêu chí đã thông qua", field="status"))
+    criteria_set.status = SetStatus.LOCKED
+    criteria_set.save(update_fields=["status"])
+    audit_record(actor=actor, action="criteria_set.lock", instance=criteria_set, after={"status": "locked"})
+    return criteria_set
+
+
+def _leaf(criteria_set: CriteriaSet, code: str) -> Criterion:
+    crit = Criterion.objects.filter(criteria_set=criteria_set, code=code).first()
+    if crit is None:
+        raise ValidationFailed(Problem(f"tiêu chí “{code}” không có trong {criteria_set}", field="criterion"))
+    if crit.kind == "group":
+        raise ValidationFailed(
+            Problem(f"“{code}” là nhóm: chấm điểm từng tiêu chí trong nhóm", field="criterion")
+        )
+    return crit
+
+
+def _require_open(criteria_set: CriteriaSet) -> None:
+    if criteria_set.status == SetStatus.LOCKED:
+        raise ValidationFailed(
+            Problem(f"{criteria_set} đã khóa: không nhập, sửa điểm được nữa", field="points")
+        )
+    if criteria_set.status == SetStatus.DRAFT:
+        raise ValidationFailed(
+            Problem(f"{criteria_set} chưa được thông qua: chưa chấm điểm được", field="points")
+        )
+
+
+@transaction.atomic
+def score_set(
+    *,
+    actor: Actor,
+    criteria_set: CriteriaSet,
+    unit: Unit,
+    criterion_code: str,
+    layer: str,
+    points: Decimal,
+    scorer_unit: Unit | None = None,
+    explanation: str = "",
+) -> Score:
+    """Enter (or change) a self, cross or appraisal score. Self: the unit's staff. Cross: the staff of an
+    assigned scoring unit, never the unit itself. Appraisal: the head's staff or the board."""
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    _require_open(criteria_set)
+    cluster_year = criteria_set.cluster_year
+    if layer not in Layer.values:
+        raise ValidationFailed(Problem(f"lớp điểm “{layer}” không hợp lệ", field="layer"))
+    members = set(ClusterMember.objects.filter(cluster_year=cluster_year).values_list("unit_id", flat=True))
+    if unit.pk not in members:
+        raise ValidationFailed(Problem(f"“{unit}” không phải thành viên của {cluster_year}", field="unit"))
+    crit = _leaf(criteria_set, criterion_code)
+    if actor is not None:
+        viewer = viewer_for(actor)
+        allowed = {
+            Layer.SELF: viewer.is_board or viewer.is_staff_of(unit.pk),
+            Layer.CROSS: viewer.is_board or (scorer_unit is not None and viewer.is_staff_of(scorer_unit.pk)),
+            Layer.APPRAISAL: viewer.manages(cluster_year.pk),
+        }[Layer(layer)]
+        if not allowed:
+            raise NotPermitted(f"Bạn không được nhập điểm {Layer(layer).label.lower()} này")
+    if layer == Layer.CROSS:
+        if scorer_unit is None:
+            raise ValidationFailed(Problem("điểm chấm chéo phải ghi đơn vị chấm", field="scorer_unit"))
+        if scorer_unit.pk == unit.pk:
+            raise ValidationFailed(
+                Problem(f"“{unit}” không được tự chấm chéo chính mình", field="scorer_unit")
+            )
+        if not CrossAssignment.objects.filter(
+            criteria_set=criteria_set, scorer=scorer_unit, scored=unit
+        ).exists():
+            raise ValidationFailed(
+                Problem(f"“{scorer_unit}” không được phân công chấm chéo “{unit}”", field="scorer_unit")
+            )
+    elif scorer_unit is not None:
+        raise ValidationFailed(Problem("chỉ điểm chấm chéo mới ghi đơn vị chấm", field="scorer_unit"))
+    if points < 0 or points > crit.max_points:
+        raise ValidationFailed(
+            Problem(
+                f"điểm {points} của tiêu chí {crit.code} nằm ngoài khoảng [0; {crit.max_points.normalize()}]",
+                field="points",
+            )
+        )
+    lookup = {"criterion": crit, "unit": unit, "layer": layer, "scorer_unit": scorer_unit}
+    existing = Score.objects.filter(**lookup).first()
+    before = snapshot(existing, ["points", "explanation"]) if existing else None
+    score = existing or Score(**lookup)
+    score.points = points
+    score.explanation = explanation.strip()
+    score.entered_by = actor_user(actor)
+    score.save()
+    audit_record(
+        actor=actor,
+        action=f"score.{layer}",
+        instance=score,
+        before=before,
+        after=snapshot(score, ["points", "explanation"]),
+    )
+    return score
+
+
+@transaction.atomic
+def assignments_set(
+    *, actor: Actor, criteria_set: CriteriaSet, pairs: list[tuple[Unit, Unit]], no_reciprocal: bool = True
+) -> list[CrossAssignment]:
+    """Replace the cross-scoring matrix (scorer, scored). Refused when a pair scores itself, a unit is not a
+    member, a unit is left unscored, or (with no_reciprocal) two units would score each other; and when a
+    pair to be removed already has cross scores."""
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    _check_manages(actor, criteria_set.cluster_year)
+    _require_open(criteria_set)
+    members = ClusterMember.objects.filter(cluster_year=criteria_set.cluster_year).select_related("unit")
+    codes = [m.unit.code for m in members]
+    problems = assignment.check(
+        codes, [assignment.Pair(a.code, b.code) for a, b in pairs], no_reciprocal=no_reciprocal
+    )
+    if problems:
+        raise _fail(problems, "assignments")
+    new = {(a.pk, b.pk) for a, b in pairs}
+    scored = set(
+        Score.objects.filter(criterion__criteria_set=criteria_set, layer=Layer.CROSS).values_list(
+            "scorer_unit_id", "unit_id"
+        )
+    )
+    lost = scored - new
+    if lost:
+        names = Unit.objects.in_bulk({pk for pair in lost for pk in pair})
+        text = ", ".join(f"{names[a]} → {names[b]}" for a, b in sorted(lost))
+        raise ValidationFailed(
+            Problem(f"không bỏ được cặp đã có điểm chấm chéo: {text}", field="assignments")
+        )
+    before = list(criteria_set.assignments.values_list("scorer_id", "scored_id"))
+    criteria_set.assignments.all().delete()
+    rows = CrossAssignment.objects.bulk_create(
+        [CrossAssignment(criteria_set=criteria_set, scorer=a, scored=b) for a, b in pairs]
+    )
+    audit_record(
+        actor=actor,
+        action="assignments.set",
+        instance=criteria_set,
+        before={"pairs": before},
+        after={"pairs": sorted(new)},
+    )
+    return rows
+
+
+def assignments_propose(
+    *, actor: Actor, criteria_set: CriteriaSet, per_unit: int, no_reciprocal: bool = True, seed: int = 0
+) -> list[CrossAssignment]:
+    """Propose a balanced matrix (see `tdkt.scoring.assignment.propose`) and store it."""
+    units = [
+        m.unit
+        for m in ClusterMember.objects.filter(cluster_year=criteria_set.cluster_year).select_related("unit")
+    ]
+    by_code = {u.code: u for u in units}
+    try:
+        pairs = assignment.propose([u.code for u in units], per_unit, no_reciprocal=no_reciprocal, seed=seed)
+    except assignment.AssignmentError as exc:
+        raise ValidationFailed(Problem(str(exc), field="per_unit")) from exc
+    return assignments_set(
+        actor=actor,
+        criteria_set=criteria_set,
+        pairs=[(by_code[p.scorer], by_code[p.scored]) for p in pairs],
+        no_reciprocal=no_reciprocal,
+    )
+
+
+@transaction.atomic
+def discrepancy_answer(
+    *, actor: Actor, criteria_set: CriteriaSet, unit: Unit, criterion_code: str, answer: str
+) -> DiscrepancyAnswer:
+    """The unit answers a discrepancy flag (its self score far from the final score)."""
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    crit = _leaf(criteria_set, criterion_code)
+    if actor is not None:
+        viewer = viewer_for(actor)
+        if not (viewer.is_board or viewer.is_staff_of(unit.pk)):
+            raise NotPermitted("Chỉ đơn vị được chấm mới giải trình chênh lệch điểm của mình")
+    if criteria_set.status == SetStatus.LOCKED:
+        raise ValidationFailed(Problem(f"{criteria_set} đã khóa", field="answer"))
+    if not answer.strip():
+        raise ValidationFailed(Problem("nội dung giải trình trống", field="answer"))
+    row, _ = DiscrepancyAnswer.objects.update_or_create(
+        criterion=crit, unit=unit, defaults={"answer": answer.strip(), "answered_by": actor_user(actor)}
+    )
+    audit_record(actor=actor, action="discrepancy.answer", instance=row, after=snapshot(row, ["answer"]))
+    return row
+
+
+def unanswered_discrepancies(criteria_set: CriteriaSet, result: dict[str, Any]) -> list[tuple[str, str]]:
+    """(unit code, criterion code) of every discrepancy flag in a result that has no answer yet."""
+    answered = set(
+        DiscrepancyAnswer.objects.filter(criterion__criteria_set=criteria_set).values_list(
+            "unit__code", "criterion__code"
+        )
+    )
+    return [
+        (row["id"], c["code"])
+        for row in result["ranking"]
+        for c in row["criteria"]
+        if c["discrepancy"] and (row["id"], c["code"]) not in answered
+    ]
+
+
+@transaction.atomic
+def scoring_publish(*, actor: Actor, criteria_set: CriteriaSet, reason: str = "") -> ScoringRun:
+    """Publish the ranking: store the exact inputs, their hash, the engine version and the result.
+    Refused while a discrepancy flag is unanswered; a republication needs a reason."""
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    _check_manages(actor, criteria_set.cluster_year)
+    if criteria_set.status == SetStatus.DRAFT:
+        raise ValidationFailed(Problem("bộ tiêu chí chưa được thông qua", field="status"))
+    document = scoring_document(criteria_set)
+    try:
+        result = jsonio.run(document)
+    except engine.ScoringInputError as exc:
+        raise _fail(exc.problems, "scores") from exc
+    open_flags = unanswered_discrepancies(criteria_set, result)
+    if open_flags:
+        text = ", ".join(f"{u} – tiêu chí {c}" for u, c in open_flags)
+        raise ValidationFailed(
+            Problem(f"còn chênh lệch điểm chưa được giải trình: {text}", field="discrepancies")
+        )
+    previous = criteria_set.runs.order_by("-number").first()
+    if previous is not None and not reason.strip():
+        raise ValidationFailed(Problem("công bố lại phải ghi lý do", field="reason"))
+    run = ScoringRun.objects.create(
+        criteria_set=criteria_set,
+        number=(previous.number + 1) if previous else 1,
+        supersedes=previous,
+        reason=reason.strip(),
+        inputs=document,
+        inputs_hash=result["inputs_hash"],
+        engine_version=result["engine_version"],
+        result=result,
+        published_by=actor_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="scoring.publish",
+        instance=run,
+        after={"inputs_hash": run.inputs_hash, "number": run.number, "leaders": result["leaders"]},
+        summary=reason,
+    )
+    return run
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    reasons: tuple[str, ...]
+    recomputed_hash: str
+
+
+def scoring_verify(run: ScoringRun) -> Verification:
+    """Recompute a published run from its stored inputs and compare the hash and the result."""
+    problems: list[str] = []
+    recomputed = jsonio.run(run.inputs)
+    if recomputed["inputs_hash"] != run.inputs_hash:
+        problems.append(
+            f"mã băm dữ liệu vào khác: lưu {run.inputs_hash[:12]}…, tính lại {recomputed['inputs_hash'][:12]}…"
+        )
+    if recomputed["engine_version"] != run.engine_version:
+        problems.append(
+            f"phiên bản bộ máy chấm khác: lưu {run.engine_version}, hiện tại {recomputed['engine_version']}"
+        )
+    if recomputed["ranking"] != run.result["ranking"]:
+        problems.append("bảng xếp hạng tính lại khác với bảng đã công bố")
+    if recomputed["leaders"] != run.result["leaders"]:
+        problems.append("đơn vị dẫn đầu tính lại khác với kết quả đã công bố")
+    if problems:
+        return Verification(False, tuple(problems), recomputed["inputs_hash"])
+    return Verification(
+        True, ("tính lại từ dữ liệu đã lưu cho đúng kết quả đã công bố",), recomputed["inputs_hash"]
+    )

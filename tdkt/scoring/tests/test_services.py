@@ -1,0 +1,341 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tdkt.core.errors import NotPermitted, ValidationFailed
+from tdkt.core.models import AuditEvent
+from tdkt.core.personas import World
+from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
+from tdkt.scoring.models import CriteriaSet, Score, ScoringRun, SetStatus
+from tdkt.scoring.services import (
+    assignments_propose,
+    assignments_set,
+    criteria_set_adopt,
+    criteria_set_create,
+    criteria_set_lock,
+    discrepancy_answer,
+    score_set,
+    scoring_publish,
+    scoring_verify,
+)
+
+CRITERIA = [
+    {
+        "code": "I",
+        "name": "Kinh tế",
+        "max_points": "20",
+        "children": [
+            {
+                "code": "I.1",
+                "name": "Giải ngân",
+                "max_points": "10",
+                "method": {"type": "ratio", "indicator": "T-GN"},
+            },
+            {
+                "code": "I.2",
+                "name": "Thu ngân sách",
+                "max_points": "10",
+                "method": {"type": "achieved", "indicator": "T-THU"},
+            },
+        ],
+    },
+    {
+        "code": "II",
+        "name": "Thi đua",
+        "max_points": "10",
+        "children": [
+            {"code": "II.1", "name": "Phong trào", "max_points": "10", "method": {"type": "judged"}},
+        ],
+    },
+]
+RULES = {"final_rule": "appraisal_else_mean", "discrepancy_gap": "2", "tie_breaks": ["group:I"], "leaders": 1}
+
+
+def _adopted(world: World) -> CriteriaSet:
+    cs = criteria_set_create(
+        actor=world.head,
+        cluster_year=world.cluster_year,
+        criteria=CRITERIA,
+        rules=RULES,
+        declared_total=Decimal(30),
+    )
+    return criteria_set_adopt(actor=world.head, criteria_set=cs, adopted_on=dt.date(2024, 3, 1))
+
+
+def _publishable(world: World) -> CriteriaSet:
+    cs = _adopted(world)
+    for unit in (world.phuoc_son, world.tien_phuoc, world.nam_giang):
+        report = report_get_or_create(
+            actor=None, cluster_year=world.cluster_year, unit=unit, period="year_end"
+        )
+        report_values_set(
+            actor=None, report=report, values=[ValueInput(world.disbursement, Decimal(80 + unit.pk % 7))]
+        )
+        for action in ("submit", "accept"):
+            report_transition(actor=None, report=report, action=action)
+    return cs
+
+
+def test_points_that_do_not_add_up_are_refused_and_nothing_is_stored(world: World) -> None:
+    bad = [dict(CRITERIA[0], max_points="25"), CRITERIA[1]]
+    with pytest.raises(ValidationFailed, match="khai báo 25"):
+        criteria_set_create(
+            actor=world.head,
+            cluster_year=world.cluster_year,
+            criteria=bad,
+            rules=RULES,
+            declared_total=Decimal(35),
+        )
+    assert not CriteriaSet.objects.exists()
+
+
+def test_a_method_naming_an_indicator_the_cluster_does_not_follow_is_refused(world: World) -> None:
+    bad = [{"code": "X", "name": "X", "max_points": "30", "method": {"type": "ratio", "indicator": "KHAC"}}]
+    with pytest.raises(ValidationFailed, match="“KHAC” không có trong danh mục"):
+        criteria_set_create(
+            actor=None, cluster_year=world.cluster_year, criteria=bad, rules=RULES, declared_total=Decimal(30)
+        )
+
+
+def test_a_formula_that_does_not_parse_or_names_an_unknown_value_is_refused(world: World) -> None:
+    bad = [
+        {
+            "code": "X",
+            "name": "X",
+            "max_points": "30",
+            "method": {"type": "formula", "expression": "T_GN_percent +"},
+        }
+    ]
+    with pytest.raises(ValidationFailed, match="sai cú pháp"):
+        criteria_set_create(
+            actor=None, cluster_year=world.cluster_year, criteria=bad, rules=RULES, declared_total=Decimal(30)
+        )
+
+
+def test_only_the_head_or_board_creates_criteria(world: World) -> None:
+    with pytest.raises(NotPermitted):
+        criteria_set_create(
+            actor=world.member,
+            cluster_year=world.cluster_year,
+            criteria=CRITERIA,
+            rules=RULES,
+            declared_total=Decimal(30),
+        )
+
+
+def test_amendment_makes_a_new_version_with_a_reason_and_locks_the_old(world: World) -> None:
+    v1 = _adopted(world)
+    with pytest.raises(ValidationFailed, match="lý do"):
+        criteria_set_create(
+            actor=world.head,
+            cluster_year=world.cluster_year,
+            criteria=CRITERIA,
+            rules=RULES,
+            declared_total=Decimal(30),
+            amends=v1,
+        )
+    v2 = criteria_set_create(
+        actor=world.head,
+        cluster_year=world.cluster_year,
+        criteria=CRITERIA,
+        rules=RULES,
+        declared_total=Decimal(30),
+        amends=v1,
+        reason="Sửa đổi tại hội nghị sơ kết 6 tháng",
+    )
+    assert v2.version == 2 and v2.amends == v1
+    criteria_set_adopt(actor=world.head, criteria_set=v2, adopted_on=dt.date(2024, 7, 28))
+    v1.refresh_from_db()
+    assert v1.status == SetStatus.LOCKED
+    with pytest.raises(ValidationFailed, match="đã khóa"):
+        score_set(
+            actor=world.member,
+            criteria_set=v1,
+            unit=world.tien_phuoc,
+            criterion_code="II.1",
+            layer="self",
+            points=Decimal(5),
+        )
+
+
+def test_scores_outside_the_range_or_on_a_draft_are_refused(world: World) -> None:
+    draft = criteria_set_create(
+        actor=world.head,
+        cluster_year=world.cluster_year,
+        criteria=CRITERIA,
+        rules=RULES,
+        declared_total=Decimal(30),
+    )
+    with pytest.raises(ValidationFailed, match="chưa được thông qua"):
+        score_set(
+            actor=world.member,
+            criteria_set=draft,
+            unit=world.tien_phuoc,
+            criterion_code="II.1",
+            layer="self",
+            points=Decimal(5),
+        )
+    cs = criteria_set_adopt(actor=world.head, criteria_set=draft, adopted_on=dt.date(2024, 3, 1))
+    for bad in (Decimal("-0.5"), Decimal("10.01")):
+        with pytest.raises(ValidationFailed, match="nằm ngoài khoảng"):
+            score_set(
+                actor=world.member,
+                criteria_set=cs,
+                unit=world.tien_phuoc,
+                criterion_code="II.1",
+                layer="self",
+                points=bad,
+            )
+    with pytest.raises(ValidationFailed, match="là nhóm"):
+        score_set(
+            actor=world.member,
+            criteria_set=cs,
+            unit=world.tien_phuoc,
+            criterion_code="II",
+            layer="self",
+            points=Decimal(1),
+        )
+    assert not Score.objects.exists()
+
+
+def test_cross_scoring_follows_the_assignment_and_never_scores_itself(world: World) -> None:
+    cs = _adopted(world)
+    assignments_propose(actor=world.head, criteria_set=cs, per_unit=1, no_reciprocal=True, seed=1)
+    pair = cs.assignments.select_related("scorer", "scored").first()
+    assert pair is not None
+    score_set(
+        actor=None,
+        criteria_set=cs,
+        unit=pair.scored,
+        criterion_code="II.1",
+        layer="cross",
+        points=Decimal(7),
+        scorer_unit=pair.scorer,
+    )
+    with pytest.raises(ValidationFailed, match="không được tự chấm chéo"):
+        score_set(
+            actor=None,
+            criteria_set=cs,
+            unit=pair.scored,
+            criterion_code="II.1",
+            layer="cross",
+            points=Decimal(7),
+            scorer_unit=pair.scored,
+        )
+    reverse_allowed = cs.assignments.filter(scorer=pair.scored, scored=pair.scorer).exists()
+    if not reverse_allowed:
+        with pytest.raises(ValidationFailed, match="không được phân công"):
+            score_set(
+                actor=None,
+                criteria_set=cs,
+                unit=pair.scorer,
+                criterion_code="II.1",
+                layer="cross",
+                points=Decimal(7),
+                scorer_unit=pair.scored,
+            )
+    with pytest.raises(ValidationFailed, match="không bỏ được cặp đã có điểm"):
+        reversed_cycle = [(a.scored, a.scorer) for a in cs.assignments.select_related("scorer", "scored")]
+        assignments_set(actor=world.head, criteria_set=cs, pairs=reversed_cycle, no_reciprocal=True)
+
+
+def test_who_may_enter_which_layer(world: World) -> None:
+    cs = _adopted(world)
+    score_set(
+        actor=world.member,
+        criteria_set=cs,
+        unit=world.tien_phuoc,
+        criterion_code="II.1",
+        layer="self",
+        points=Decimal(9),
+    )
+    with pytest.raises(NotPermitted):
+        score_set(
+            actor=world.member,
+            criteria_set=cs,
+            unit=world.nam_giang,
+            criterion_code="II.1",
+            layer="self",
+            points=Decimal(9),
+        )
+    with pytest.raises(NotPermitted):
+        score_set(
+            actor=world.member,
+            criteria_set=cs,
+            unit=world.tien_phuoc,
+            criterion_code="II.1",
+            layer="appraisal",
+            points=Decimal(9),
+        )
+    score_set(
+        actor=world.head,
+        criteria_set=cs,
+        unit=world.tien_phuoc,
+        criterion_code="II.1",
+        layer="appraisal",
+        points=Decimal(6),
+    )
+    assert AuditEvent.objects.filter(action="score.appraisal").count() == 1
+
+
+def test_publish_needs_every_discrepancy_answered_then_verifies(world: World) -> None:
+    cs = _publishable(world)
+    score_set(
+        actor=world.member,
+        criteria_set=cs,
+        unit=world.tien_phuoc,
+        criterion_code="II.1",
+        layer="self",
+        points=Decimal(10),
+    )
+    score_set(
+        actor=world.head,
+        criteria_set=cs,
+        unit=world.tien_phuoc,
+        criterion_code="II.1",
+        layer="appraisal",
+        points=Decimal(6),
+    )
+    with pytest.raises(ValidationFailed, match=r"chưa được giải trình: T-TP – tiêu chí II\.1"):
+        scoring_publish(actor=world.head, criteria_set=cs)
+    discrepancy_answer(
+        actor=world.member,
+        criteria_set=cs,
+        unit=world.tien_phuoc,
+        criterion_code="II.1",
+        answer="Chấp nhận điểm thẩm định",
+    )
+    run = scoring_publish(actor=world.head, criteria_set=cs)
+    assert run.number == 1 and len(run.inputs_hash) == 64
+    assert scoring_verify(run).ok
+    with pytest.raises(ValidationFailed, match="phải ghi lý do"):
+        scoring_publish(actor=world.head, criteria_set=cs)
+    run2 = scoring_publish(actor=world.head, criteria_set=cs, reason="Bổ sung minh chứng")
+    assert run2.supersedes == run and ScoringRun.objects.count() == 2
+
+
+def test_a_tampered_run_fails_verification(world: World) -> None:
+    cs = _publishable(world)
+    run = scoring_publish(actor=None, criteria_set=cs)
+    run.result["ranking"][0]["total"] = "99.99"
+    verdict = scoring_verify(run)
+    assert not verdict.ok and "bảng xếp hạng tính lại khác" in verdict.reasons[0]
+
+
+def test_locked_set_refuses_scores_and_answers(world: World) -> None:
+    cs = _adopted(world)
+    criteria_set_lock(actor=world.board, criteria_set=cs)
+    with pytest.raises(ValidationFailed, match="đã khóa"):
+        score_set(
+            actor=None,
+            criteria_set=cs,
+            unit=world.tien_phuoc,
+            criterion_code="II.1",
+            layer="self",
+            points=Decimal(1),
+        )
+    with pytest.raises(ValidationFailed, match="đã khóa"):
+        discrepancy_answer(
+            actor=None, criteria_set=cs, unit=world.tien_phuoc, criterion_code="II.1", answer="x"
+        )
