@@ -24,6 +24,7 @@ import json
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
 
 from tdkt.core.vn import format_number
@@ -84,11 +85,29 @@ class Member:
     disqualified: str = ""  # a reason, when a configured disqualifying condition holds
 
 
-@dataclass(frozen=True)
-class Evaluation:
+def render(arg: object) -> str:
+    """A value as shown in explanations: Decimals the Vietnamese way, tuples joined with ' + '."""
+    if isinstance(arg, Decimal):
+        return _fmt(arg)
+    if isinstance(arg, tuple):
+        return " + ".join(render(a) for a in arg)
+    return str(arg)
+
+
+class Text(NamedTuple):
+    """An explanation, formatted only when read: writing Vietnamese numbers costs more than scoring."""
+
+    template: str
+    args: tuple[object, ...] = ()
+
+    def __str__(self) -> str:
+        return self.template.format(*(render(a) for a in self.args))
+
+
+class Evaluation(NamedTuple):
     points: Decimal
-    explanation: str
-    inputs: tuple[tuple[str, str], ...] = ()
+    explanation: Text
+    inputs: tuple[tuple[str, object], ...] = ()
 
 
 class Context:
@@ -121,7 +140,9 @@ class Context:
 
 
 def _missing(indicator: str) -> Evaluation:
-    return Evaluation(ZERO, f"Chưa có kết quả chỉ tiêu {indicator}: 0 điểm", (("chỉ tiêu", indicator),))
+    return Evaluation(
+        ZERO, Text("Chưa có kết quả chỉ tiêu {}: 0 điểm", (indicator,)), (("chỉ tiêu", indicator),)
+    )
 
 
 @dataclass(frozen=True)
@@ -142,18 +163,21 @@ class RatioToTarget:
         if fig is None:
             return _missing(self.indicator)
         pct = fig.percent()
-        inputs = (("kết quả", _fmt(fig.value)), ("chỉ tiêu", _fmt(fig.target)))
+        inputs = (("kết quả", fig.value), ("chỉ tiêu", fig.target))
         if pct is None:
             return Evaluation(
-                ZERO, f"Không tính được tỷ lệ so với chỉ tiêu {_fmt(fig.target)}: 0 điểm", inputs
+                ZERO, Text("Không tính được tỷ lệ so với chỉ tiêu {}: 0 điểm", (fig.target,)), inputs
             )
         if pct < self.floor:
-            return Evaluation(ZERO, f"Đạt {_fmt(pct)}% < ngưỡng {_fmt(self.floor)}%: 0 điểm", inputs)
+            return Evaluation(ZERO, Text("Đạt {}% < ngưỡng {}%: 0 điểm", (pct, self.floor)), inputs)
         used = min(pct, self.cap)
         points = max_points * used / self.cap
         return Evaluation(
             points,
-            f"Đạt {_fmt(pct)}% chỉ tiêu; tính tối đa {_fmt(self.cap)}%: {_fmt(max_points)} × {_fmt(used)} ÷ {_fmt(self.cap)} = {_fmt(points)} điểm",
+            Text(
+                "Đạt {}% chỉ tiêu; tính tối đa {}%: {} × {} ÷ {} = {} điểm",
+                (pct, self.cap, max_points, used, self.cap, points),
+            ),
             inputs,
         )
 
@@ -180,20 +204,20 @@ class StepBands:
             measure = fig.percent()
             unit = "% chỉ tiêu"
             if measure is None:
-                return Evaluation(ZERO, "Không tính được tỷ lệ so với chỉ tiêu: 0 điểm")
+                return Evaluation(ZERO, Text("Không tính được tỷ lệ so với chỉ tiêu: 0 điểm"))
             reached = [(t, p) for t, p in self.bands if measure >= t]
         else:
             measure = fig.value
             unit = ""
             lower = fig.direction == "lower"
             reached = [(t, p) for t, p in self.bands if (measure <= t if lower else measure >= t)]
-        inputs = (("kết quả", _fmt(fig.value)), ("chỉ tiêu", _fmt(fig.target)))
+        inputs = (("kết quả", fig.value), ("chỉ tiêu", fig.target))
         if not reached:
-            return Evaluation(ZERO, f"{_fmt(measure)}{unit} chưa đạt mức thấp nhất: 0 điểm", inputs)
+            return Evaluation(ZERO, Text("{}{} chưa đạt mức thấp nhất: 0 điểm", (measure, unit)), inputs)
         threshold, points = reached[0]
         sign = "≤" if self.on != "percent" and fig.direction == "lower" else "≥"
         return Evaluation(
-            points, f"{_fmt(measure)}{unit} {sign} {_fmt(threshold)}: {_fmt(points)} điểm", inputs
+            points, Text("{}{} {} {}: {} điểm", (measure, unit, sign, threshold, points)), inputs
         )
 
 
@@ -212,15 +236,15 @@ class Achieved:
         if fig is None:
             return _missing(self.indicator)
         met = fig.met()
-        inputs = (("kết quả", _fmt(fig.value)), ("chỉ tiêu", _fmt(fig.target)))
+        inputs = (("kết quả", fig.value), ("chỉ tiêu", fig.target))
         if met:
             return Evaluation(
                 max_points,
-                f"Đạt chỉ tiêu ({_fmt(fig.value)} so với {_fmt(fig.target)}): {_fmt(max_points)} điểm",
+                Text("Đạt chỉ tiêu ({} so với {}): {} điểm", (fig.value, fig.target, max_points)),
                 inputs,
             )
         return Evaluation(
-            ZERO, f"Không đạt chỉ tiêu ({_fmt(fig.value)} so với {_fmt(fig.target)}): 0 điểm", inputs
+            ZERO, Text("Không đạt chỉ tiêu ({} so với {}): 0 điểm", (fig.value, fig.target)), inputs
         )
 
 
@@ -242,13 +266,16 @@ class RankAmong:
             return _missing(self.indicator)
         rank, n = ranked
         if n == 1:
-            return Evaluation(max_points, f"Đơn vị duy nhất có kết quả: {_fmt(max_points)} điểm")
+            return Evaluation(max_points, Text("Đơn vị duy nhất có kết quả: {} điểm", (max_points,)))
         share = Decimal(1) - Decimal(rank - 1) / Decimal(n - 1) * (Decimal(1) - self.last_share)
         points = max_points * share
         return Evaluation(
             points,
-            f"Xếp thứ {rank}/{n}: {_fmt(max_points)} × (1 − {rank - 1} ÷ {n - 1} × {_fmt(Decimal(1) - self.last_share)}) = {_fmt(points)} điểm",
-            (("kết quả", _fmt(member.figures[self.indicator].value)),),
+            Text(
+                "Xếp thứ {}/{}: {} × (1 − {} ÷ {} × {}) = {} điểm",
+                (rank, n, max_points, rank - 1, n - 1, Decimal(1) - self.last_share, points),
+            ),
+            (("kết quả", member.figures[self.indicator].value),),
         )
 
 
@@ -274,8 +301,8 @@ class PerCount:
         capped = " (đã chặn ở mức tối đa)" if raw > max_points else ""
         return Evaluation(
             points,
-            f"{_fmt(count)} lần × {_fmt(self.points_each)} = {_fmt(raw)} điểm{capped}",
-            ((self.value_name, _fmt(count)),),
+            Text("{} lần × {} = {} điểm{}", (count, self.points_each, raw, capped)),
+            ((self.value_name, count),),
         )
 
 
@@ -311,15 +338,15 @@ class FormulaMethod:
                 env[f"{key}_percent"] = pct
         missing = self.compiled.names - env.keys()
         if missing:
-            return Evaluation(ZERO, f"Thiếu giá trị {', '.join(sorted(missing))}: 0 điểm")
+            return Evaluation(ZERO, Text("Thiếu giá trị {}: 0 điểm", (", ".join(sorted(missing)),)))
         try:
             raw = self.compiled.evaluate(env)
         except formula_lang.FormulaError as exc:
-            return Evaluation(ZERO, f"{exc}: 0 điểm")
+            return Evaluation(ZERO, Text("{}: 0 điểm", (str(exc),)))
         points = max(ZERO, min(raw, max_points))
         used = ", ".join(f"{n} = {_fmt(env[n])}" for n in sorted(self.compiled.names))
         clamp = "" if points == raw else f", giới hạn trong [0; {_fmt(max_points)}]"
-        return Evaluation(points, f"{self.text} với {used} = {_fmt(raw)}{clamp}: {_fmt(points)} điểm")
+        return Evaluation(points, Text("{} với {} = {}{}: {} điểm", (self.text, used, raw, clamp, points)))
 
 
 @dataclass(frozen=True)
@@ -390,8 +417,9 @@ class Problem:
 # ------------------------------------------------------------------------------------------- outputs
 
 
-@dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
+    """Hot path: a NamedTuple is several times cheaper to build than a frozen dataclass."""
+
     code: str
     name: str
     kind: str
@@ -399,13 +427,13 @@ class CriterionResult:
     method: str
     points: Decimal  # final, exact
     source: str  # appraisal | computed | cross_mean | cross_trimmed_mean | self | none
-    explanation: str
+    explanation: Text
     computed: Decimal | None
     self_score: Decimal | None
     cross: tuple[CrossScore, ...]
     appraisal: Decimal | None
     discrepancy: bool
-    inputs: tuple[tuple[str, str], ...] = ()
+    inputs: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -552,37 +580,39 @@ def _final(crit: Criterion, member: Member, problem: Problem, ctx: Context) -> C
     appraisal = layers.appraisal.get(key)
     method = crit.method if crit.method is not None else Judged()
     computed: Decimal | None = None
-    inputs: tuple[tuple[str, str], ...] = ()
+    inputs: tuple[tuple[str, object], ...] = ()
     if isinstance(method, Judged):
-        explanation_base = ""
+        explanation_base: Text | None = None
     else:
         ev = method.evaluate(member, crit.max_points, ctx)
         computed, explanation_base, inputs = ev.points, ev.explanation, ev.inputs
     if appraisal is not None:
         points, source = appraisal, "appraisal"
-        explanation = f"Điểm thẩm định: {_fmt(appraisal)}" + (
-            f" (hệ thống tính: {explanation_base})" if explanation_base else ""
+        explanation = (
+            Text("Điểm thẩm định: {} (hệ thống tính: {})", (appraisal, explanation_base))
+            if explanation_base is not None
+            else Text("Điểm thẩm định: {}", (appraisal,))
         )
     elif computed is not None:
-        points, source, explanation = computed, "computed", explanation_base
+        points, source, explanation = computed, "computed", explanation_base or Text("")
     elif cross:
         values = sorted(c.points for c in cross)
         if problem.rules.final_rule == "appraisal_else_trimmed_mean" and len(values) >= 3:
             kept = values[1:-1]
             points = sum(kept, ZERO) / len(kept)
             source = "cross_trimmed_mean"
-            explanation = (
-                f"Trung bình chấm chéo sau khi bỏ điểm cao nhất ({_fmt(values[-1])}) và thấp nhất ({_fmt(values[0])}): "
-                f"({' + '.join(_fmt(v) for v in kept)}) ÷ {len(kept)} = {_fmt(points)}"
+            explanation = Text(
+                "Trung bình chấm chéo sau khi bỏ điểm cao nhất ({}) và thấp nhất ({}): ({}) ÷ {} = {}",
+                (values[-1], values[0], tuple(kept), len(kept), points),
             )
         else:
             points = sum(values, ZERO) / len(values)
             source = "cross_mean"
-            explanation = f"Trung bình chấm chéo: ({' + '.join(_fmt(v) for v in values)}) ÷ {len(values)} = {_fmt(points)}"
+            explanation = Text("Trung bình chấm chéo: ({}) ÷ {} = {}", (tuple(values), len(values), points))
     elif self_score is not None:
-        points, source, explanation = self_score, "self", f"Chỉ có điểm tự chấm: {_fmt(self_score)}"
+        points, source, explanation = self_score, "self", Text("Chỉ có điểm tự chấm: {}", (self_score,))
     else:
-        points, source, explanation = ZERO, "none", "Chưa được chấm: 0 điểm"
+        points, source, explanation = ZERO, "none", Text("Chưa được chấm: 0 điểm")
     gap = problem.rules.discrepancy_gap
     discrepancy = (
         gap is not None and self_score is not None and source != "self" and abs(self_score - points) > gap

@@ -35,6 +35,7 @@ from tdkt.scoring.engine import (
     ScoringInputError,
     StepBands,
     inputs_hash,
+    render,
     robustness,
     score,
 )
@@ -363,7 +364,8 @@ def ranking_to_json(
                         "method": c.method,
                         "points": _d(c.points),
                         "source": c.source,
-                        "explanation": c.explanation,
+                        "explanation": str(c.explanation),
+                        "inputs": {name: render(value) for name, value in c.inputs},
                         "computed": _d(c.computed),
                         "self": _d(c.self_score),
                         "cross": [{"scorer": x.scorer, "points": _d(x.points)} for x in c.cross],

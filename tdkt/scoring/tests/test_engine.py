@@ -105,19 +105,19 @@ def test_per_count_penalty_is_capped_at_the_maximum() -> None:
     method = PerCount("bao_cao_tre", D(1))
     member = Member("A", "A", {}, {"bao_cao_tre": D(5)})
     ev = method.evaluate(member, D(3), CTX)
-    assert ev.points == 3 and "đã chặn" in ev.explanation
+    assert ev.points == 3 and "đã chặn" in str(ev.explanation)
 
 
 def test_formula_method_reads_figures_and_clamps() -> None:
     method = FormulaMethod("t", formula.parse("GIAI_NGAN_percent / 10"))
     method = FormulaMethod("GIAI_NGAN_percent / 10", formula.parse("GIAI_NGAN_percent / 10"))
     ev = method.evaluate(m("A", **{"GIAI-NGAN": Figure(D(83), D(100))}), D(5), CTX)
-    assert ev.points == 5 and "giới hạn" in ev.explanation
+    assert ev.points == 5 and "giới hạn" in str(ev.explanation)
 
 
 def test_missing_result_scores_zero_with_a_reason() -> None:
     ev = RatioToTarget("GN").evaluate(m("A"), D(10), CTX)
-    assert ev.points == 0 and "Chưa có kết quả" in ev.explanation
+    assert ev.points == 0 and "Chưa có kết quả" in str(ev.explanation)
 
 
 # ---------------------------------------------------------------- layers and final points

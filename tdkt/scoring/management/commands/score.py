@@ -83,7 +83,11 @@ class Command(BaseCommand):
 
     def _stored(self, cluster: str, year: int) -> dict[str, Any]:
         years = ClusterYear.objects.filter(year=year)
-        years = years.filter(cluster__pk=int(cluster)) if cluster.isdigit() else years.filter(cluster__code=cluster)
+        years = (
+            years.filter(cluster__pk=int(cluster))
+            if cluster.isdigit()
+            else years.filter(cluster__code=cluster)
+        )
         cluster_year = years.first()
         if cluster_year is None:
             raise CommandError(f"Không có cụm “{cluster}” năm {year}")
