@@ -12,9 +12,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import N_CRITERIA, cluster_sizes, problem  # noqa: E402
+from synthetic import N_CRITERIA, cluster_sizes, problem
 
-from tdkt.scoring.engine import score  # noqa: E402
+from tdkt.scoring.engine import score
 
 
 def main() -> None:

@@ -24,8 +24,8 @@ import json
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from tdkt.core.vn import format_number
 from tdkt.scoring import formula as formula_lang
