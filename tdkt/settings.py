@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tdkt.clusters",
     "tdkt.movements",
     "tdkt.scoring",
+    "tdkt.reports",
     "tdkt.demo",
     "tdkt.web",
     "tdkt.api",

@@ -164,8 +164,10 @@ def cluster_year_dashboard(*, cluster_year: ClusterYear, period: str, viewer: Vi
     rows: list[MemberRow] = []
     for unit in units:
         report = reports.get(unit.pk)
-        status_counts[report.status if report else "none"] += 1
         show_report = report is not None and report_visible(viewer, report)
+        if not show_report:
+            report = None  # not even its existence or status is shown to who may not see it
+        status_counts[report.status if report else "none"] += 1
         show_targets = targets_visible(viewer, cluster_year, unit.pk, covenant is not None)
         cells = []
         for ind in indicators:

@@ -41,6 +41,8 @@ from tdkt.movements.models import (
 from tdkt.org.models import Unit
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_DECIMAL_PLACES = 4  # the DecimalFields' decimal_places
+MAX_SIGNIFICANT_DIGITS = 15
 EVIDENCE_TYPES = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -94,6 +96,12 @@ def validate_value(indicator: Indicator, value: Decimal, *, label: str = "giá t
         return f"{label} {value}% vượt quá giới hạn hợp lý (10.000%)"
     if abs(value) >= Decimal("1e15"):
         return f"{label} quá lớn"
+    _sign, digits, exponent = value.normalize().as_tuple()
+    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
+        return f"{label} có quá {MAX_DECIMAL_PLACES} chữ số thập phân"
+    if len(digits) > MAX_SIGNIFICANT_DIGITS:
+        # SQLite keeps decimals as binary floating point: more digits would be changed silently
+        return f"{label} có quá {MAX_SIGNIFICANT_DIGITS} chữ số có nghĩa"
     return None
 
 
@@ -314,6 +322,7 @@ def covenant_sign(
 def report_get_or_create(*, actor: Actor, cluster_year: ClusterYear, unit: Unit, period: str) -> Report:
     if period not in Period.values:
         raise ValidationFailed(Problem(f"kỳ báo cáo “{period}” không hợp lệ", field="period"))
+    _check_can_edit_unit(actor, cluster_year, unit)
     _require_member(cluster_year, unit)
     report, created = Report.objects.get_or_create(cluster_year=cluster_year, unit=unit, period=period)
     if created:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from tdkt.clusters.models import ClusterMember, ClusterYear
 from tdkt.movements.models import ClusterIndicator, Period, ReportStatus, ReportValue, Target, TargetBasis
+from tdkt.scoring import jsonio
 from tdkt.scoring.models import CriteriaSet, Criterion, Score, ScoringRun, SetStatus
 
 BASIS_PRIORITY = [TargetBasis.PROVINCE_ESTIMATE, TargetBasis.COUNCIL_RESOLUTION, TargetBasis.REGISTERED]
@@ -132,3 +133,14 @@ def published_runs(cluster_year: ClusterYear) -> QuerySet[ScoringRun]:
 
 def latest_run(cluster_year: ClusterYear) -> ScoringRun | None:
     return published_runs(cluster_year).first()
+
+
+def scoring_preview(criteria_set: CriteriaSet) -> dict[str, Any]:
+    """The explained ranking of the stored data as it stands now (not published): the same JSON as a
+    published run's `result`, so pages and the API render previews and publications alike."""
+    return jsonio.run(scoring_document(criteria_set))
+
+
+def criteria_tree(criteria_set: CriteriaSet) -> list[dict[str, Any]]:
+    """The criteria as a nested list (the JSON format of the criteria set)."""
+    return _criteria_tree(criteria_set)
