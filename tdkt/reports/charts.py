@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 
 # pyplot keeps global state: one chart at a time per process
 _LOCK = threading.Lock()
-_FONT = {"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "svg.hashsalt": "tdkt"}
+_FONT: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "svg.hashsalt": "tdkt"}
 _RED, _GREY, _GOLD = "#b3261e", "#9e9e9e", "#c9a227"
 
 
@@ -30,7 +30,7 @@ def _render(fig: Any, fmt: str) -> bytes:
 
 def ranking_chart(ranking: Sequence[Mapping[str, Any]], *, fmt: str = "svg") -> bytes:
     """Horizontal bars of the totals, best at the top; leaders in red."""
-    with _LOCK, plt.rc_context(_FONT):
+    with _LOCK, plt.rc_context(_FONT):  # type: ignore[arg-type]
         names = [row["name"] for row in ranking][::-1]
         totals = [float(row["total"]) for row in ranking][::-1]
         colors = [_RED if row["rank"] == 1 else _GREY for row in ranking][::-1]
@@ -46,7 +46,7 @@ def ranking_chart(ranking: Sequence[Mapping[str, Any]], *, fmt: str = "svg") -> 
 def robustness_chart(robustness: Mapping[str, Any], names: Mapping[str, str], *, fmt: str = "svg") -> bytes:
     """Left: the share of perturbed draws in which each unit comes first. Right: the criteria that decide
     the order between the first and the second (positive: in favour of the first)."""
-    with _LOCK, plt.rc_context(_FONT):
+    with _LOCK, plt.rc_context(_FONT):  # type: ignore[arg-type]
         shares = robustness.get("first_place_shares", {})
         deciding = robustness.get("deciding_criteria", [])[:8]
         fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2), gridspec_kw={"width_ratios": [1, 1.2]})
