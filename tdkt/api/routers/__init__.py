@@ -1,0 +1,1 @@
+"""One router per area of the API; tdkt.api.api mounts them all."""

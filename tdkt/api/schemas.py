@@ -1,0 +1,530 @@
+"""Request and response shapes of the JSON API, and the builders that fill them from models.
+
+Numbers: every Decimal leaves the API as a string, never a float. Stored values keep the database's
+scale (`STORED_PLACES`, four places: "260000.0000"), computed percentages keep theirs ("104.00"), so a
+client that sends back what it received never writes a string `DecimalInput` finds ambiguous.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from tdkt.clusters.models import Cluster, ClusterRole, ClusterYear
+from tdkt.core.errors import Problem
+from tdkt.core.vn import NumberFormatError, format_number, parse_number
+from tdkt.movements.compute import Achievement, Change
+from tdkt.movements.models import Indicator, Period, Report, Target, TargetBasis
+from tdkt.org.models import Unit
+
+STORED_PLACES = 4  # the decimal_places of every DecimalField in tdkt.movements.models
+_STORED_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
+_STORED_LIMIT = Decimal(10) ** 16  # max_digits 20 minus 4 places
+# SQLite, the default database, stores a DecimalField as REAL and Django reads it back to 15 significant
+# digits: a longer number would come back rounded. A double holds any 15-digit decimal exactly.
+MAX_SIGNIFICANT = 15
+
+_MACHINE = re.compile(r"^[+-]?\d+(\.\d+)?$")  # 199121.158, what JSON clients send
+_AMBIGUOUS = re.compile(r"^[+-]?\d{1,3}\.\d{3}$")  # 199.121: 199.121 or 199121? Refused, never guessed
+
+
+def parse_decimal(raw: object) -> Decimal:
+    """Read a decimal from a JSON request: a machine decimal string ("199121.158"), a Vietnamese one
+    ("199.121,158", through `tdkt.core.vn.parse_number`), or a JSON number (read as Decimal by the API's
+    parser, so no float ever touches it). Refuses what cannot be stored exactly: more than four decimal
+    places, more than 15 significant digits, and the ambiguous "199.121" (199,121 or 199121?)."""
+    if isinstance(raw, str) and _AMBIGUOUS.match(raw.strip()):
+        text = raw.strip()
+        small, big = Decimal(text), Decimal(text.replace(".", ""))
+        raise PydanticCustomError(
+            "number_ambiguous",
+            "“{text}” có thể là {small_vn} hoặc {big_vn}: hãy viết “{small}” hoặc “{big}”, "
+            "hoặc theo kiểu Việt Nam “{small_vn}” hoặc “{big_vn},0”",
+            {
+                "text": text,
+                "small": format(small.normalize(), "f"),
+                "big": format(big, "f"),
+                "small_vn": format_number(small),
+                "big_vn": format_number(big),
+            },
+        )
+    if isinstance(raw, str) and _MACHINE.match(raw.strip()):
+        value = Decimal(raw.strip())
+    else:
+        try:
+            value = parse_number(raw).value
+        except NumberFormatError as exc:
+            raise PydanticCustomError("number", str(exc)) from exc
+    if abs(value) >= _STORED_LIMIT:
+        raise PydanticCustomError("number_too_large", "số quá lớn (tối đa 16 chữ số phần nguyên)")
+    if value != value.quantize(_STORED_QUANTUM):
+        raise PydanticCustomError(
+            "number_too_precise", "tối đa {places} chữ số thập phân", {"places": STORED_PLACES}
+        )
+    if value and len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT:
+        raise PydanticCustomError(
+            "number_too_long",
+            "số có quá {digits} chữ số có nghĩa, không lưu chính xác được",
+            {"digits": MAX_SIGNIFICANT},
+        )
+    return value
+
+
+DecimalInput = Annotated[
+    Decimal,
+    BeforeValidator(parse_decimal),
+    Field(
+        description="Số thập phân dạng chuỗi: “199121.158” hoặc theo kiểu Việt Nam “199.121,158”",
+        examples=["199121.158", "199.121,158"],
+    ),
+]
+
+
+def stored(value: Decimal | None) -> str | None:
+    """A stored value as text with the database's four places."""
+    return None if value is None else format(value.quantize(_STORED_QUANTUM), "f")
+
+
+def plain(value: Decimal | None) -> str | None:
+    """A computed value (a rounded percentage) as text, with the places its computation gave it."""
+    return None if value is None else format(value, "f")
+
+
+# ---- errors -----------------------------------------------------------------------------------------
+
+
+class ProblemOut(Schema):
+    message: str
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+
+
+class ProblemsOut(Schema):
+    detail: list[ProblemOut]
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+# The error responses a write can give, for the OpenAPI description of each write.
+WRITE_ERRORS: dict[int, type] = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ProblemsOut}
+
+
+def problem_out(problem: Problem) -> ProblemOut:
+    return ProblemOut(message=problem.message, row=problem.row, column=problem.column, field=problem.field)
+
+
+# ---- units ------------------------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    parent_id: int | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    @staticmethod
+    def resolve_kind_label(obj: Unit) -> str:
+        return str(obj.get_kind_display())
+
+
+class UnitDetailOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    parent_id: int | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    note: str
+    ancestors: list[UnitRef] = Field(description="Cấp trên, từ gần đến xa (tỉnh cuối cùng)")
+
+
+class LineageEventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    effective_date: dt.date
+    legal_basis: str
+    note: str
+    predecessors: list[UnitRef]
+    successors: list[UnitRef]
+
+
+class UnitHistoryOut(Schema):
+    unit: UnitRef
+    predecessors: list[UnitRef] = Field(description="Mọi đơn vị tiền thân, thế hệ gần trước")
+    successors: list[UnitRef] = Field(description="Mọi đơn vị kế thừa, thế hệ gần trước")
+    events: list[LineageEventOut] = Field(description="Các sự kiện sáp nhập, chia tách, đổi tên, theo ngày")
+
+
+def unit_ref(unit: Unit) -> UnitRef:
+    return UnitRef(id=unit.pk, code=unit.code, name=unit.name, kind=unit.kind)
+
+
+# ---- clusters ---------------------------------------------------------------------------------------
+
+
+class ClusterRef(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+class ClusterOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    organiser: UnitRef
+    rotation_policy: str
+    description: str
+
+
+class ClusterYearRef(Schema):
+    id: int
+    year: int
+    cluster: ClusterRef
+
+
+class ClusterYearSummary(Schema):
+    id: int
+    year: int
+
+
+class ClusterDetailOut(ClusterOut):
+    years: list[ClusterYearSummary]
+
+
+class RoleOut(Schema):
+    unit: UnitRef
+    role: str
+    role_label: str
+    basis: str
+    basis_label: str
+    decided_on: dt.date | None
+    reference: str
+
+
+class MemberOut(Schema):
+    unit: UnitRef
+    position: int
+    role: str | None
+
+
+class IndicatorOut(Schema):
+    code: str
+    name: str
+    measure_unit: str
+    direction: str
+    kind: str
+
+
+class SignatoryOut(Schema):
+    unit: UnitRef
+    signer_name: str
+    signer_title: str
+
+
+class CovenantOut(Schema):
+    signed_on: dt.date
+    place: str
+    document_number: str
+    content: str
+    signatories: list[SignatoryOut]
+
+
+class ClusterYearOut(Schema):
+    id: int
+    year: int
+    cluster: ClusterRef
+    note: str
+    members: list[MemberOut]
+    head: RoleOut | None
+    deputy: RoleOut | None
+    indicators: list[IndicatorOut]
+    covenant: CovenantOut | None
+
+
+def cluster_ref(cluster: Cluster) -> ClusterRef:
+    return ClusterRef(id=cluster.pk, code=cluster.code, name=cluster.name, kind=cluster.kind)
+
+
+def cluster_out(cluster: Cluster) -> ClusterOut:
+    return ClusterOut(
+        id=cluster.pk,
+        code=cluster.code,
+        name=cluster.name,
+        kind=cluster.kind,
+        kind_label=str(cluster.get_kind_display()),
+        organiser=unit_ref(cluster.organiser),
+        rotation_policy=cluster.rotation_policy,
+        description=cluster.description,
+    )
+
+
+def cluster_year_ref(cluster_year: ClusterYear) -> ClusterYearRef:
+    return ClusterYearRef(
+        id=cluster_year.pk, year=cluster_year.year, cluster=cluster_ref(cluster_year.cluster)
+    )
+
+
+def role_out(role: ClusterRole) -> RoleOut:
+    return RoleOut(
+        unit=unit_ref(role.unit),
+        role=role.role,
+        role_label=str(role.get_role_display()),
+        basis=role.basis,
+        basis_label=str(role.get_basis_display()),
+        decided_on=role.decided_on,
+        reference=role.reference,
+    )
+
+
+def indicator_out(indicator: Indicator) -> IndicatorOut:
+    return IndicatorOut(
+        code=indicator.code,
+        name=indicator.name,
+        measure_unit=indicator.measure_unit,
+        direction=indicator.direction,
+        kind=indicator.kind,
+    )
+
+
+# ---- targets ----------------------------------------------------------------------------------------
+
+
+class TargetIn(Schema):
+    unit_id: int
+    indicator_code: str = Field(min_length=1, max_length=40)
+    basis: TargetBasis = TargetBasis.REGISTERED
+    value: DecimalInput
+    reference: str = Field("", max_length=300)
+
+
+class TargetOut(Schema):
+    unit: UnitRef
+    indicator_code: str
+    basis: str
+    basis_label: str
+    value: str
+    reference: str
+    illustrative: bool
+    source: str
+
+
+def target_out(target: Target) -> TargetOut:
+    return TargetOut(
+        unit=unit_ref(target.unit),
+        indicator_code=target.indicator.code,
+        basis=target.basis,
+        basis_label=str(target.get_basis_display()),
+        value=stored(target.value) or "",
+        reference=target.reference,
+        illustrative=target.illustrative,
+        source=target.source,
+    )
+
+
+# ---- results (the cluster-year dashboard) ---------------------------------------------------------
+
+
+class AchievementOut(Schema):
+    percent: str | None
+    met: bool | None
+    explanation: str
+
+
+class ChangeOut(Schema):
+    delta: str | None
+    percent: str | None
+    explanation: str
+
+
+class ResultTargetOut(Schema):
+    basis: str
+    basis_label: str
+    value: str
+    reference: str
+    illustrative: bool
+    achievement: AchievementOut | None
+
+
+class CellOut(Schema):
+    indicator_code: str
+    value: str | None = Field(description="Null khi chưa có số liệu hoặc người xem không được xem báo cáo")
+    value_illustrative: bool
+    value_source: str
+    note: str
+    prior_value: str | None
+    prior_source: str
+    targets: list[ResultTargetOut]
+    percent: str | None = Field(description="Tỷ lệ hoàn thành so với chỉ tiêu chính (chỉ tiêu đầu tiên)")
+    met: bool | None
+    explanation: str | None
+    change: ChangeOut | None
+
+
+class ReportRef(Schema):
+    id: int
+    status: str
+    status_label: str
+
+
+class ResultRowOut(Schema):
+    unit: UnitRef
+    role: str | None
+    report: ReportRef | None = Field(description="Null khi chưa có báo cáo hoặc người xem không được xem")
+    report_visible: bool
+    targets_visible: bool
+    met_count: int
+    cells: list[CellOut]
+
+
+class ResultsOut(Schema):
+    cluster_year: ClusterYearRef
+    period: str
+    period_label: str
+    indicators: list[IndicatorOut]
+    rows: list[ResultRowOut]
+
+
+def achievement_out(value: Achievement | None) -> AchievementOut | None:
+    if value is None:
+        return None
+    return AchievementOut(percent=plain(value.percent), met=value.met, explanation=value.explanation)
+
+
+def change_out(value: Change | None) -> ChangeOut | None:
+    if value is None:
+        return None
+    return ChangeOut(delta=stored(value.delta), percent=plain(value.percent), explanation=value.explanation)
+
+
+def report_ref(report: Report) -> ReportRef:
+    return ReportRef(id=report.pk, status=report.status, status_label=str(report.get_status_display()))
+
+
+# ---- reports ----------------------------------------------------------------------------------------
+
+
+class ReportOpenIn(Schema):
+    unit_id: int
+    period: Period
+
+
+class ValueIn(Schema):
+    indicator_code: str = Field(min_length=1, max_length=40)
+    value: DecimalInput
+    prior_value: DecimalInput | None = None
+    note: str = ""
+    illustrative: bool = False
+    source: str = Field("", max_length=300)
+
+
+class TransitionIn(Schema):
+    action: Literal["submit", "return", "accept", "lock"]
+    reason: str = ""
+
+
+class ValueOut(Schema):
+    indicator_code: str
+    indicator_name: str
+    measure_unit: str
+    value: str
+    prior_value: str | None
+    note: str
+    illustrative: bool
+    source: str
+
+
+class EvidenceOut(Schema):
+    id: int
+    indicator_code: str | None
+    original_name: str
+    content_type: str
+    size: int
+    description: str
+    uploaded_at: dt.datetime
+
+
+class ReportOut(Schema):
+    id: int
+    cluster_year: ClusterYearRef
+    unit: UnitRef
+    period: str
+    period_label: str
+    status: str
+    status_label: str
+    editable: bool
+    submitted_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    locked_at: dt.datetime | None
+    return_reason: str
+    values: list[ValueOut]
+    evidence: list[EvidenceOut]
+
+
+def report_out(report: Report) -> ReportOut:
+    """`report` should come from `tdkt.movements.selectors.report_detail` (values and evidence loaded)."""
+    return ReportOut(
+        id=report.pk,
+        cluster_year=cluster_year_ref(report.cluster_year),
+        unit=unit_ref(report.unit),
+        period=report.period,
+        period_label=str(report.get_period_display()),
+        status=report.status,
+        status_label=str(report.get_status_display()),
+        editable=report.is_editable,
+        submitted_at=report.submitted_at,
+        reviewed_at=report.reviewed_at,
+        locked_at=report.locked_at,
+        return_reason=report.return_reason,
+        values=[
+            ValueOut(
+                indicator_code=rv.indicator.code,
+                indicator_name=rv.indicator.name,
+                measure_unit=rv.indicator.measure_unit,
+                value=stored(rv.value) or "",
+                prior_value=stored(rv.prior_value),
+                note=rv.note,
+                illustrative=rv.illustrative,
+                source=rv.source,
+            )
+            for rv in report.values.all()
+        ],
+        evidence=[
+            EvidenceOut(
+                id=ev.pk,
+                indicator_code=ev.indicator.code if ev.indicator else None,
+                original_name=ev.original_name,
+                content_type=ev.content_type,
+                size=ev.size,
+                description=ev.description,
+                uploaded_at=ev.uploaded_at,
+            )
+            for ev in report.evidence.all()
+        ],
+    )
