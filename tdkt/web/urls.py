@@ -1,8 +1,9 @@
-"""Every HTML route. Public pages live in views/public.py, the work of units and heads in views/work.py."""
+"""Every HTML route. Public pages live in views/public.py, the work of units and heads in views/work.py,
+scoring and ranking in views/scoring.py."""
 
 from django.urls import path
 
-from tdkt.web.views import public, work
+from tdkt.web.views import public, scoring, work
 
 app_name = "web"
 urlpatterns = [
@@ -17,4 +18,11 @@ urlpatterns = [
     path("cum/<int:cy_id>/nhap-excel/", work.import_results, name="import"),
     path("cum/<int:cy_id>/mau-excel/", work.import_template, name="import_template"),
     path("minh-chung/<int:evidence_id>/", work.evidence_download, name="evidence_download"),
+    path("cum/<int:cy_id>/xep-hang/", scoring.ranking, name="ranking"),
+    path("cum/<int:cy_id>/xep-hang/cong-bo/", scoring.ranking_publish, name="ranking_publish"),
+    path("ket-qua-cham-diem/<int:run_id>/", scoring.run_detail, name="run"),
+    path("ket-qua-cham-diem/<int:run_id>/kiem-tra/", scoring.run_verify, name="run_verify"),
+    path("cum/<int:cy_id>/tieu-chi/", scoring.criteria, name="criteria"),
+    path("cum/<int:cy_id>/cham-diem/", scoring.scores, name="scores"),
+    path("cum/<int:cy_id>/phan-cong-cham-cheo/", scoring.assignments, name="assignments"),
 ]
