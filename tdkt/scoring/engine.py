@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
+
+import numpy as np
 
 from tdkt.core.vn import format_number
 from tdkt.scoring import formula as formula_lang
@@ -785,8 +786,8 @@ def robustness(
 ) -> Robustness:
     """How firmly the first stays first when every criterion's weight moves by up to ±`perturbation`.
 
-    Each draw multiplies each leaf criterion's final points by (1 + u), u uniform in [−p, p], with a
-    seeded generator so the report can be reproduced. Floats are used here: this is a sensitivity
+    Each draw multiplies each leaf criterion's final points by (1 + u), u uniform in [−p, p], drawn by
+    NumPy's seeded generator so the report can be reproduced. Floats are used here: this is a sensitivity
     analysis, not the official total.
     """
     members = ranking.members
@@ -794,20 +795,16 @@ def robustness(
         return Robustness(None, None, None, perturbation, draws, seed, Decimal(0), (), ())
     leader = members[0]
     runner = members[1] if len(members) > 1 else None
-    codes = [c.code for c in leader.criteria]
-    sign = [(-1.0 if c.kind == "penalty" else 1.0) for c in leader.criteria]
-    matrix = {m.member_id: [float(c.points) for c in m.criteria] for m in members}
-    rng = random.Random(seed)
+    sign = np.array([-1.0 if c.kind == "penalty" else 1.0 for c in leader.criteria])
+    # criteria × members, in ranking order, penalties negative
+    points = np.array([[float(c.points) for c in m.criteria] for m in members]).T * sign[:, None]
+    rng = np.random.default_rng(seed)
     p = float(perturbation)
-    first_counts: dict[str, int] = {m.member_id: 0 for m in members}
-    for _ in range(draws):
-        weights = [1.0 + rng.uniform(-p, p) for _ in codes]
-        best_id, best_total = "", float("-inf")
-        for m in members:  # ranking order: an exact tie keeps the official order
-            total = sum(w * s * x for w, s, x in zip(weights, sign, matrix[m.member_id], strict=True))
-            if total > best_total + 1e-12:
-                best_id, best_total = m.member_id, total
-        first_counts[best_id] += 1
+    weights = 1.0 + rng.uniform(-p, p, size=(draws, len(sign)))
+    totals = weights @ points  # draws × members
+    # argmax takes the first maximum: an exact tie keeps the official (ranking) order
+    firsts = np.bincount(np.argmax(totals, axis=1), minlength=len(members))
+    first_counts = {m.member_id: int(n) for m, n in zip(members, firsts, strict=True)}
     shares = tuple(
         (mid, (Decimal(n) / Decimal(draws)).quantize(Decimal("0.001")))
         for mid, n in sorted(first_counts.items(), key=lambda kv: -kv[1])
