@@ -75,28 +75,23 @@ def parse_number(raw: object) -> ParsedNumber:
         raise NumberFormatError(f"“{raw}” không phải là số") from exc
 
 
+_TO_VN = str.maketrans({",": ".", ".": ","})
+
+
 def format_number(value: Decimal | int | None, places: int | None = None) -> str:
-    """Format as Vietnamese: `199.121,158`. `places` rounds half up first; None keeps the digits given."""
+    """Format as Vietnamese: `199.121,158`. `places` rounds half up first; None keeps the digits given
+    (trailing zeros after the decimal point dropped)."""
     if value is None:
         return "—"
     number = Decimal(value)
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    number = abs(number)
-    text = format(number, "f")
-    whole, _, frac = text.partition(".")
-    if places is None:
-        frac = frac.rstrip("0")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    result = ".".join(groups)
-    if frac:
-        result += "," + frac
-    return sign + result
+    if number.is_zero():
+        number = number.copy_abs()  # never "-0"
+    text = format(number, ",f")  # 199,121.158 — Python's grouping, then swap the separators
+    if places is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.translate(_TO_VN)
 
 
 def format_percent(value: Decimal | None, places: int = 2) -> str:

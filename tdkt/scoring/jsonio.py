@@ -1,13 +1,15 @@
 """JSON in and out of the scoring engine. Pure: no Django.
 
 The input format is described by docs/schemas/score-input.schema.json, with an example in
-docs/examples/score-quang-nam-2024.json. Numbers may be JSON numbers or strings, Vietnamese style
-(`"54,9"`, `"199.121,158"`) or plain (`"54.9"`). Every problem is reported in Vietnamese with its path in
+docs/examples/score-quang-nam-2024.json. Numbers may be JSON numbers or strings: machine format (digits
+and at most one dot, the decimal point: `"54.9"`, `"1.234"` = 1.234) or Vietnamese style (`"54,9"`,
+`"199.121,158"`, `"1.234.567"`). Every problem is reported in Vietnamese with its path in
 the document (e.g. `units[2].results.GIAI-NGAN.value`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +41,10 @@ from tdkt.scoring.engine import (
     robustness,
     score,
 )
+
+# A string with digits and at most one dot is machine format: the dot is the decimal point ("1.234" is
+# 1.234). Anything else is read the Vietnamese way ("1.234.567", "199.121,158", "54,9%").
+_MACHINE = re.compile(r"^-?\d+(\.\d+)?$")
 
 METHOD_TYPES = ("ratio", "bands", "achieved", "rank", "judged", "per_count", "formula")
 
@@ -89,6 +95,8 @@ class _Reader:
             if required:
                 self.fail(path, "thiếu giá trị số")
             return None
+        if isinstance(value, str) and _MACHINE.match(value):
+            return Decimal(value)
         try:
             return parse_number(value).value
         except NumberFormatError as exc:

@@ -72,3 +72,8 @@ def test_dates_are_read_day_first() -> None:
 def test_fold_strips_diacritics_and_d_bar() -> None:
     assert fold("Huyện Phước Sơn") == "huyen phuoc son"
     assert fold("Đông  Giang") == "dong giang"
+
+
+def test_zero_is_never_negative() -> None:
+    assert format_number(Decimal("-0")) == "0"
+    assert format_number(Decimal("-0.001"), 2) == "0,00"

@@ -98,3 +98,21 @@ def test_cli_refuses_a_file_that_is_not_json(tmp_path: Path) -> None:
         call_command("score", "--input", str(bad))
     with pytest.raises(CommandError, match="Không tìm thấy"):
         call_command("score", "--input", str(tmp_path / "none.json"))
+
+
+def test_a_single_dot_is_a_decimal_point_in_documents() -> None:
+    doc = _example()
+    doc["units"][0]["results"]["GIAI-NGAN"]["value"] = "1.234"
+    doc["units"][1]["results"]["GIAI-NGAN"]["value"] = "1.234.567"
+    parsed = parse(doc)
+    assert parsed.problem.members[0].figures["GIAI-NGAN"].value == Decimal("1.234")
+    assert parsed.problem.members[1].figures["GIAI-NGAN"].value == Decimal("1234567")
+
+
+def test_points_with_three_decimals_survive_a_stored_document_round_trip() -> None:
+    # regression: "2.125" written by the document builder was once read back as 2125
+    doc = _example()
+    doc["scores"]["appraisal"].append({"unit": "QNA-HD", "criterion": "III.1", "points": "2.125"})
+    out = run(doc)
+    hd = next(r for r in out["ranking"] if r["id"] == "QNA-HD")
+    assert next(c for c in hd["criteria"] if c["code"] == "III.1")["points"] == "2.125"
