@@ -288,7 +288,7 @@ def publish_all() -> tuple[int, list[dict[str, object]]]:
             )
         ScoringRun.objects.bulk_create(runs, batch_size=100)
         transaction.set_rollback(True)  # leave the data as it was, so the run can be repeated
-    return len(runs), [d for d in documents.values()]
+    return len(runs), list(documents.values())
 
 
 def main() -> None:
