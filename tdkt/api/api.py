@@ -21,7 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from tdkt.api.errors import problem_from_ninja
-from tdkt.api.routers import clusters, reports, results, units
+from tdkt.api.routers import clusters, reports, results, scoring, units
 from tdkt.api.schemas import problem_out
 from tdkt.core.errors import NotPermitted, ValidationFailed
 
@@ -65,6 +65,7 @@ api.add_router("", units.router)
 api.add_router("", clusters.router)
 api.add_router("", results.router)
 api.add_router("", reports.router)
+api.add_router("", scoring.router)
 
 
 @api.exception_handler(ValidationFailed)

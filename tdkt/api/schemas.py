@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import BeforeValidator, Field
@@ -22,6 +22,7 @@ from tdkt.core.vn import NumberFormatError, format_number, parse_number
 from tdkt.movements.compute import Achievement, Change
 from tdkt.movements.models import Indicator, Period, Report, Target, TargetBasis
 from tdkt.org.models import Unit
+from tdkt.scoring.models import CriteriaSet, CrossAssignment, DiscrepancyAnswer, Layer, Score, ScoringRun
 
 STORED_PLACES = 4  # the decimal_places of every DecimalField in tdkt.movements.models
 _STORED_QUANTUM = Decimal(1).scaleb(-STORED_PLACES)
@@ -527,4 +528,202 @@ def report_out(report: Report) -> ReportOut:
             )
             for ev in report.evidence.all()
         ],
+    )
+
+
+# ---- scoring ----------------------------------------------------------------------------------------
+# Criteria sets, layer scores, the cross-scoring matrix, discrepancy answers, rankings and published runs.
+# A ranking (`result`) is the engine's explained JSON exactly as `tdkt.scoring.jsonio.run` gives it, the
+# same JSON the web pages and `tdkt score` show: it is passed through, never rebuilt here.
+
+
+class CriteriaSetRef(Schema):
+    id: int
+    version: int
+
+
+class CriteriaSetSummaryOut(Schema):
+    id: int
+    version: int
+    status: str
+    status_label: str
+    adopted_on: dt.date | None
+    amends: int | None = Field(description="Mã số (id) của phiên bản bộ tiêu chí được sửa đổi")
+    reason: str
+    declared_total: str
+
+
+class CriteriaSetOut(CriteriaSetSummaryOut):
+    cluster_year: ClusterYearRef
+    criteria: list[dict[str, Any]] = Field(
+        description="Cây tiêu chí, cùng dạng với criteria_set.criteria của tệp đầu vào chấm điểm"
+    )
+    rules: dict[str, Any] = Field(description="Quy tắc chấm, cùng dạng với rules của tệp đầu vào chấm điểm")
+
+
+class CriteriaSetIn(Schema):
+    criteria: list[dict[str, Any]] = Field(
+        description="Cây tiêu chí theo docs/schemas/score-input.schema.json (criteria_set.criteria)"
+    )
+    rules: dict[str, Any] = Field(default_factory=dict, description="Quy tắc chấm (rules)")
+    total: DecimalInput
+    amends: int | None = Field(None, description="Mã số (id) của phiên bản được sửa đổi")
+    reason: str = Field("", max_length=2000)
+
+
+class AdoptIn(Schema):
+    adopted_on: dt.date
+
+
+class AssignmentPairIn(Schema):
+    scorer_id: int = Field(description="Mã số (id) của đơn vị chấm")
+    scored_id: int = Field(description="Mã số (id) của đơn vị được chấm")
+
+
+class AssignmentsIn(Schema):
+    pairs: list[AssignmentPairIn]
+    no_reciprocal: bool = True
+
+
+class AssignmentsProposeIn(Schema):
+    per_unit: int = Field(ge=1, description="Số đơn vị chấm chéo mỗi đơn vị")
+    no_reciprocal: bool = True
+    seed: int = 0
+
+
+class AssignmentOut(Schema):
+    scorer: UnitRef
+    scored: UnitRef
+
+
+class ScoreIn(Schema):
+    unit_id: int = Field(description="Mã số (id) của đơn vị được chấm")
+    criterion: str = Field(min_length=1, max_length=20, description="Mã tiêu chí, ví dụ “I.1”")
+    layer: Layer
+    points: DecimalInput
+    scorer_unit_id: int | None = Field(None, description="Đơn vị chấm; chỉ với điểm chấm chéo")
+    explanation: str = ""
+
+
+class ScoreOut(Schema):
+    id: int
+    unit: UnitRef
+    criterion: str
+    layer: str
+    layer_label: str
+    scorer_unit: UnitRef | None
+    points: str
+    explanation: str
+    entered_at: dt.datetime
+
+
+class DiscrepancyAnswerIn(Schema):
+    answer: str
+
+
+class DiscrepancyAnswerOut(Schema):
+    unit: UnitRef
+    criterion: str
+    answer: str
+    answered_at: dt.datetime
+
+
+class PublishIn(Schema):
+    reason: str = Field("", description="Bắt buộc khi công bố lại")
+
+
+class OpenDiscrepancyOut(Schema):
+    unit: str = Field(description="Mã đơn vị")
+    criterion: str
+
+
+class RankingPreviewOut(Schema):
+    criteria_set: CriteriaSetSummaryOut
+    unanswered_discrepancies: list[OpenDiscrepancyOut] = Field(
+        description="Chênh lệch điểm chưa được giải trình: còn chúng thì chưa công bố được"
+    )
+    result: dict[str, Any] = Field(description="Bảng xếp hạng có giải thích, chưa công bố")
+
+
+class ScoringRunOut(Schema):
+    id: int
+    number: int
+    cluster_year: ClusterYearRef
+    criteria_set: CriteriaSetRef
+    supersedes: int | None = Field(description="Mã số (id) của lần công bố trước mà lần này thay thế")
+    reason: str
+    inputs_hash: str
+    engine_version: str
+    published_at: dt.datetime
+    result: dict[str, Any] = Field(description="Bảng xếp hạng có giải thích, như đã công bố")
+
+
+class VerificationOut(Schema):
+    run_id: int
+    ok: bool
+    reasons: list[str]
+    inputs_hash: str = Field(description="Mã băm dữ liệu vào đã lưu khi công bố")
+    recomputed_hash: str = Field(description="Mã băm tính lại từ dữ liệu vào đã lưu")
+
+
+def criteria_set_summary_out(criteria_set: CriteriaSet) -> CriteriaSetSummaryOut:
+    return CriteriaSetSummaryOut(
+        id=criteria_set.pk,
+        version=criteria_set.version,
+        status=criteria_set.status,
+        status_label=str(criteria_set.get_status_display()),
+        adopted_on=criteria_set.adopted_on,
+        amends=criteria_set.amends_id,
+        reason=criteria_set.reason,
+        declared_total=stored(criteria_set.declared_total) or "",
+    )
+
+
+def criteria_set_out(criteria_set: CriteriaSet, criteria: list[dict[str, Any]]) -> CriteriaSetOut:
+    """`criteria` from `tdkt.scoring.selectors.criteria_tree`."""
+    return CriteriaSetOut(
+        **criteria_set_summary_out(criteria_set).model_dump(),
+        cluster_year=cluster_year_ref(criteria_set.cluster_year),
+        criteria=criteria,
+        rules=criteria_set.rules,
+    )
+
+
+def assignment_out(pair: CrossAssignment) -> AssignmentOut:
+    return AssignmentOut(scorer=unit_ref(pair.scorer), scored=unit_ref(pair.scored))
+
+
+def score_out(score: Score) -> ScoreOut:
+    return ScoreOut(
+        id=score.pk,
+        unit=unit_ref(score.unit),
+        criterion=score.criterion.code,
+        layer=score.layer,
+        layer_label=str(Layer(score.layer).label),
+        scorer_unit=unit_ref(score.scorer_unit) if score.scorer_unit else None,
+        points=stored(score.points) or "",
+        explanation=score.explanation,
+        entered_at=score.entered_at,
+    )
+
+
+def discrepancy_answer_out(row: DiscrepancyAnswer) -> DiscrepancyAnswerOut:
+    return DiscrepancyAnswerOut(
+        unit=unit_ref(row.unit), criterion=row.criterion.code, answer=row.answer, answered_at=row.answered_at
+    )
+
+
+def scoring_run_out(run: ScoringRun) -> ScoringRunOut:
+    criteria_set = run.criteria_set
+    return ScoringRunOut(
+        id=run.pk,
+        number=run.number,
+        cluster_year=cluster_year_ref(criteria_set.cluster_year),
+        criteria_set=CriteriaSetRef(id=criteria_set.pk, version=criteria_set.version),
+        supersedes=run.supersedes_id,
+        reason=run.reason,
+        inputs_hash=run.inputs_hash,
+        engine_version=run.engine_version,
+        published_at=run.published_at,
+        result=run.result,
     )

@@ -46,6 +46,16 @@ from tdkt.scoring.engine import (
 # 1.234). Anything else is read the Vietnamese way ("1.234.567", "199.121,158", "54,9%").
 _MACHINE = re.compile(r"^-?\d+(\.\d+)?$")
 
+
+
+def read_number(value: Any) -> Decimal:
+    """A number as documents write it: a JSON number, a machine-format string, or a Vietnamese one.
+    Raises NumberFormatError (Vietnamese message) otherwise."""
+    if isinstance(value, str) and _MACHINE.match(value):
+        return Decimal(value)
+    return parse_number(value).value
+
+
 METHOD_TYPES = ("ratio", "bands", "achieved", "rank", "judged", "per_count", "formula")
 
 
@@ -95,10 +105,8 @@ class _Reader:
             if required:
                 self.fail(path, "thiếu giá trị số")
             return None
-        if isinstance(value, str) and _MACHINE.match(value):
-            return Decimal(value)
         try:
-            return parse_number(value).value
+            return read_number(value)
         except NumberFormatError as exc:
             self.fail(path, str(exc))
             return None

@@ -17,7 +17,7 @@ from tdkt.clusters.models import ClusterMember, ClusterYear
 from tdkt.clusters.scopes import viewer_for
 from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
-from tdkt.core.vn import parse_number
+from tdkt.core.vn import format_number
 from tdkt.movements.models import ClusterIndicator
 from tdkt.org.models import Unit
 from tdkt.scoring import assignment, engine, jsonio
@@ -85,7 +85,7 @@ def _store_criteria(
             code=item["code"].strip(),
             name=item["name"].strip(),
             kind=kind,
-            max_points=parse_number(item["max_points"]).value,
+            max_points=jsonio.read_number(item["max_points"]),
             method=None if kind == "group" else item["method"],
             position=position,
         )
@@ -245,7 +245,7 @@ def score_set(
     if points < 0 or points > crit.max_points:
         raise ValidationFailed(
             Problem(
-                f"điểm {points} của tiêu chí {crit.code} nằm ngoài khoảng [0; {crit.max_points.normalize()}]",
+                f"điểm {format_number(points)} của tiêu chí {crit.code} nằm ngoài khoảng [0; {format_number(crit.max_points)}]",
                 field="points",
             )
         )
@@ -371,9 +371,12 @@ def unanswered_discrepancies(criteria_set: CriteriaSet, result: dict[str, Any]) 
 
 
 @transaction.atomic
-def scoring_publish(*, actor: Actor, criteria_set: CriteriaSet, reason: str = "") -> ScoringRun:
+def scoring_publish(
+    *, actor: Actor, criteria_set: CriteriaSet, reason: str = "", expected_inputs_hash: str | None = None
+) -> ScoringRun:
     """Publish the ranking: store the exact inputs, their hash, the engine version and the result.
-    Refused while a discrepancy flag is unanswered; a republication needs a reason."""
+    Refused while a discrepancy flag is unanswered; a republication needs a reason. With
+    `expected_inputs_hash` (the hash of the preview a person looked at), refused if the data changed since."""
     criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
     _check_manages(actor, criteria_set.cluster_year)
     if criteria_set.status == SetStatus.DRAFT:
@@ -383,6 +386,13 @@ def scoring_publish(*, actor: Actor, criteria_set: CriteriaSet, reason: str = ""
         result = jsonio.run(document)
     except engine.ScoringInputError as exc:
         raise _fail(exc.problems, "scores") from exc
+    if expected_inputs_hash is not None and expected_inputs_hash != result["inputs_hash"]:
+        raise ValidationFailed(
+            Problem(
+                "số liệu hoặc điểm đã thay đổi kể từ khi bạn mở bản xem trước: hãy xem lại bản xem trước rồi công bố",
+                field="inputs_hash",
+            )
+        )
     open_flags = unanswered_discrepancies(criteria_set, result)
     if open_flags:
         text = ", ".join(f"{u} – tiêu chí {c}" for u, c in open_flags)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -75,7 +76,7 @@ class Command(BaseCommand):
         if len(text) > MAX_INPUT_BYTES:
             raise CommandError("Dữ liệu vào lớn hơn 20 MB")
         try:
-            return json.loads(text)
+            return json.loads(text, parse_float=Decimal)  # as the API reads them: no float rounding
         except json.JSONDecodeError as exc:
             raise CommandError(
                 f"Tệp không phải JSON hợp lệ: dòng {exc.lineno}, cột {exc.colno}: {exc.msg}"
