@@ -13,5 +13,15 @@ from tdkt.movements.models import (
     Target,
 )
 
-for model in (Movement, Indicator, ClusterIndicator, Target, Covenant, CovenantSignatory, Report, ReportValue, Evidence):
+for model in (
+    Movement,
+    Indicator,
+    ClusterIndicator,
+    Target,
+    Covenant,
+    CovenantSignatory,
+    Report,
+    ReportValue,
+    Evidence,
+):
     admin.site.register(model, ReadOnlyAdmin)

@@ -129,7 +129,9 @@ def results_template(
     if unit is None and viewer is not None and not viewer.is_board:
         unit = next((m for m in members if viewer.is_staff_of(m.pk)), None)
         if unit is None:
-            raise ValidationFailed(Problem(f"đơn vị của bạn không phải thành viên của {cluster_year}", field="unit"))
+            raise ValidationFailed(
+                Problem(f"đơn vị của bạn không phải thành viên của {cluster_year}", field="unit")
+            )
     if unit is not None:
         if unit.pk not in {m.pk for m in members}:
             raise ValidationFailed(

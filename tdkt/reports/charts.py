@@ -17,13 +17,20 @@ import matplotlib.pyplot as plt
 
 # pyplot keeps global state: one chart at a time per process
 _LOCK = threading.Lock()
-_FONT: dict[str, Any] = {"font.family": "DejaVu Sans", "font.size": 9, "svg.fonttype": "none", "svg.hashsalt": "tdkt"}
+_FONT: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "tdkt",
+}
 _RED, _GREY, _GOLD = "#b3261e", "#9e9e9e", "#c9a227"
 
 
 def _render(fig: Any, fmt: str) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, bbox_inches="tight", dpi=150, metadata={"Date": None} if fmt == "svg" else None)
+    fig.savefig(
+        buffer, format=fmt, bbox_inches="tight", dpi=150, metadata={"Date": None} if fmt == "svg" else None
+    )
     plt.close(fig)
     return buffer.getvalue()
 

@@ -47,7 +47,6 @@ from tdkt.scoring.engine import (
 _MACHINE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-
 def read_number(value: Any) -> Decimal:
     """A number as documents write it: a JSON number, a machine-format string, or a Vietnamese one.
     Raises NumberFormatError (Vietnamese message) otherwise."""

@@ -154,15 +154,27 @@ def test_evidence_is_stored_on_disk_with_its_hash(world: World, tmp_path, settin
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [(Decimal("1.23456"), "quá 4 chữ số thập phân"), (Decimal("12345678901.23456"), "thập phân"), (Decimal("123456789012.3456"), "15 chữ số có nghĩa")],
+    [
+        (Decimal("1.23456"), "quá 4 chữ số thập phân"),
+        (Decimal("12345678901.23456"), "thập phân"),
+        (Decimal("123456789012.3456"), "15 chữ số có nghĩa"),
+    ],
 )
-def test_values_that_the_database_would_change_silently_are_refused(world: World, value: Decimal, message: str) -> None:
+def test_values_that_the_database_would_change_silently_are_refused(
+    world: World, value: Decimal, message: str
+) -> None:
     with pytest.raises(ValidationFailed, match=message):
-        report_values_set(actor=world.member, report=world.member_report, values=[ValueInput(world.revenue, value)])
+        report_values_set(
+            actor=world.member, report=world.member_report, values=[ValueInput(world.revenue, value)]
+        )
 
 
 def test_only_the_units_staff_or_the_board_open_a_report(world: World) -> None:
     with pytest.raises(NotPermitted):
-        report_get_or_create(actor=world.head, cluster_year=world.cluster_year, unit=world.nam_giang, period="mid_year")
-    report = report_get_or_create(actor=world.board, cluster_year=world.cluster_year, unit=world.nam_giang, period="mid_year")
+        report_get_or_create(
+            actor=world.head, cluster_year=world.cluster_year, unit=world.nam_giang, period="mid_year"
+        )
+    report = report_get_or_create(
+        actor=world.board, cluster_year=world.cluster_year, unit=world.nam_giang, period="mid_year"
+    )
     assert report.status == ReportStatus.DRAFT

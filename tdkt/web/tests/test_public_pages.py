@@ -110,7 +110,9 @@ def test_draft_figures_are_hidden_from_everyone_else(world: World, client_as: Cl
     for leaked in (MEMBER_REVENUE, MEMBER_PRIOR, MEMBER_CHANGE, "104%", "260000", "260,000"):
         assert leaked not in html, leaked
     assert "chưa có số liệu" in html
-    assert "Đang soạn" not in html.split('class="status-summary"', 1)[1].split("<table", 1)[1]  # not even the status
+    assert (
+        "Đang soạn" not in html.split('class="status-summary"', 1)[1].split("<table", 1)[1]
+    )  # not even the status
 
 
 def test_head_sees_the_figures_once_submitted_but_the_public_does_not(

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
