@@ -34,12 +34,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy tdkt
 
 test: lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 # The suite again, against PostgreSQL (used by .ci/run).
 test-pg: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(BIN)/tdkt makemigrations --check --dry-run
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2
 
 bench: $(STAMP)
 	@echo "Benchmarks live in bench/; see bench/README.md"

@@ -6,88 +6,23 @@ Run alone with `pytest -m browser tdkt/web/tests/test_browser_dashboard.py`.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
-from tdkt.core.personas import PASSWORD, build_world
+from tdkt.core.personas import build_world
+from tdkt.web.tests.browser import assert_no_page_scroll, login
 
-# Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
 SCREENSHOT = Path("/tmp/dashboard-phone.png")
 HOME_SCREENSHOT = Path("/tmp/home-phone.png")
 UNIT_SCREENSHOT = Path("/tmp/unit-phone.png")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def phone_page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-def login(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login page, as a person would; reusable by other browser tests."""
-    page.goto(live_server.url + reverse("web:login"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + reverse("web:home"))
-    assert page.get_by_role("button", name="Đăng xuất").is_visible()
-
-
-def assert_no_page_scroll(page: Any) -> None:
-    """Only a table wrapper may scroll sideways at phone width, never the page."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
-
-
-def test_member_reads_own_figures_on_a_phone(
-    live_server: Any, phone_page: Any, _fast_passwords: None
-) -> None:
+def test_member_reads_own_figures_on_a_phone(live_server: Any, phone_page: Any) -> None:
     world = build_world()
     page = phone_page
 

@@ -9,8 +9,6 @@ TDKT_REQUIRE_BROWSER=1, when it fails instead. Run alone with
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,24 +16,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tdkt.core.personas import PASSWORD, World, build_world
+from tdkt.core.personas import World, build_world
 from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
 from tdkt.scoring.models import CriteriaSet, ScoringRun
 from tdkt.scoring.services import criteria_set_adopt, criteria_set_create, score_set
+from tdkt.web.tests.browser import assert_no_page_scroll, login, phone_context
 
-# Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-REQUIRE_BROWSER = os.environ.get("TDKT_REQUIRE_BROWSER") == "1"
-PHONE = {"width": 390, "height": 844}
 SCREENSHOT = Path("/tmp/ranking-phone.png")
 PREVIEW_SCREENSHOT = Path("/tmp/ranking-preview-phone.png")
 
@@ -79,62 +65,6 @@ RULES: dict[str, Any] = {
 pytestmark = pytest.mark.browser
 
 
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if REQUIRE_BROWSER:
-        pytest.fail("TDKT_REQUIRE_BROWSER=1 but Debian's Chromium is not installed at /usr/bin/chromium")
-    pytest.skip(
-        "Debian's Chromium is not installed at /usr/bin/chromium (set TDKT_REQUIRE_BROWSER=1 to fail instead)"
-    )
-
-
-@pytest.fixture
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    _require_chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if REQUIRE_BROWSER:
-            pytest.fail("TDKT_REQUIRE_BROWSER=1 but Playwright is not installed")
-        pytest.skip("Playwright is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _phone(browser: Any) -> Any:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    context.set_default_timeout(20_000)
-    return context
-
-
-def login(page: Any, live_server: Any, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login page, as a person would (the pattern of test_browser_dashboard)."""
-    page.goto(live_server.url + reverse("web:login"))
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + reverse("web:home"))
-    assert page.get_by_role("button", name="Đăng xuất").is_visible()
-
-
-def assert_no_page_scroll(page: Any) -> None:
-    """Only a table wrapper may scroll sideways at phone width, never the page."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
-
-
 def _ready_to_publish(world: World) -> CriteriaSet:
     """An adopted criteria set, every member's year-end report accepted, a few judged scores."""
     cs = criteria_set_create(
@@ -167,14 +97,12 @@ def _ready_to_publish(world: World) -> CriteriaSet:
     return cs
 
 
-def test_head_publishes_on_a_phone_and_the_public_reads_the_ranking(
-    live_server: Any, browser: Any, _fast_passwords: None
-) -> None:
+def test_head_publishes_on_a_phone_and_the_public_reads_the_ranking(live_server: Any, browser: Any) -> None:
     world = build_world()
     _ready_to_publish(world)
     ranking_url = live_server.url + reverse("web:ranking", args=[world.cluster_year.pk])
 
-    head_context = _phone(browser)
+    head_context = phone_context(browser)
     try:
         page = head_context.new_page()
         login(page, live_server, world.head.get_username())
@@ -193,7 +121,7 @@ def test_head_publishes_on_a_phone_and_the_public_reads_the_ranking(
     finally:
         head_context.close()
 
-    public_context = _phone(browser)  # fresh: no cookies, no session
+    public_context = phone_context(browser)  # fresh: no cookies, no session
     try:
         page = public_context.new_page()
         page.goto(ranking_url)
