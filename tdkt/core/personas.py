@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 
@@ -29,6 +30,44 @@ from tdkt.org.models import Account, Role, Unit, UnitKind
 from tdkt.org.services import unit_create
 
 PASSWORD = "matkhau-thu-nghiem-2024"
+
+# A small criteria set for the test world: two computed criteria and one judged, 30 points.
+SCORING_CRITERIA: list[dict[str, Any]] = [
+    {
+        "code": "I",
+        "name": "Kinh tế",
+        "max_points": "20",
+        "children": [
+            {
+                "code": "I.1",
+                "name": "Giải ngân",
+                "max_points": "10",
+                "method": {"type": "ratio", "indicator": "T-GN"},
+            },
+            {
+                "code": "I.2",
+                "name": "Thu ngân sách",
+                "max_points": "10",
+                "method": {"type": "achieved", "indicator": "T-THU"},
+            },
+        ],
+    },
+    {
+        "code": "II",
+        "name": "Thi đua",
+        "max_points": "10",
+        "children": [
+            {"code": "II.1", "name": "Phong trào", "max_points": "10", "method": {"type": "judged"}}
+        ],
+    },
+]
+SCORING_RULES: dict[str, Any] = {
+    "final_rule": "appraisal_else_mean",
+    "discrepancy_gap": "2",
+    "tie_breaks": ["group:I"],
+    "leaders": 1,
+    "robustness": {"perturbation": "0.10", "draws": 200, "seed": 2024},
+}
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django.test import Client
 
 from tdkt.api.routers.scoring import MAX_DOCUMENT_BYTES, NO_CRITERIA, NOT_PUBLISHED
 from tdkt.api.tests.helpers import PERSONAS, send
-from tdkt.core.personas import World
+from tdkt.core.personas import SCORING_CRITERIA, SCORING_RULES, World
 from tdkt.movements.models import Report
 from tdkt.movements.services import ValueInput, report_transition, report_values_set
 from tdkt.scoring.jsonio import run
@@ -32,41 +32,8 @@ from tdkt.scoring.services import (
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "docs" / "examples" / "score-quang-nam-2024.json"
 
-CRITERIA: list[dict[str, Any]] = [
-    {
-        "code": "I",
-        "name": "Kinh tế",
-        "max_points": "20",
-        "children": [
-            {
-                "code": "I.1",
-                "name": "Giải ngân",
-                "max_points": "10",
-                "method": {"type": "ratio", "indicator": "T-GN"},
-            },
-            {
-                "code": "I.2",
-                "name": "Thu ngân sách",
-                "max_points": "10",
-                "method": {"type": "achieved", "indicator": "T-THU"},
-            },
-        ],
-    },
-    {
-        "code": "II",
-        "name": "Thi đua",
-        "max_points": "10",
-        "children": [
-            {"code": "II.1", "name": "Phong trào", "max_points": "10", "method": {"type": "judged"}},
-        ],
-    },
-]
-RULES: dict[str, Any] = {
-    "final_rule": "appraisal_else_mean",
-    "discrepancy_gap": "2",
-    "tie_breaks": ["group:I"],
-    "leaders": 1,
-}
+CRITERIA = SCORING_CRITERIA
+RULES = SCORING_RULES
 CREATE = {"criteria": CRITERIA, "rules": RULES, "total": "30"}
 
 

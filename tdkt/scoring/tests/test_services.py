@@ -5,7 +5,7 @@ import pytest
 
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.models import AuditEvent
-from tdkt.core.personas import World
+from tdkt.core.personas import SCORING_CRITERIA, SCORING_RULES, World
 from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
 from tdkt.scoring.models import CriteriaSet, Score, ScoringRun, SetStatus
 from tdkt.scoring.services import (
@@ -20,36 +20,8 @@ from tdkt.scoring.services import (
     scoring_verify,
 )
 
-CRITERIA = [
-    {
-        "code": "I",
-        "name": "Kinh tế",
-        "max_points": "20",
-        "children": [
-            {
-                "code": "I.1",
-                "name": "Giải ngân",
-                "max_points": "10",
-                "method": {"type": "ratio", "indicator": "T-GN"},
-            },
-            {
-                "code": "I.2",
-                "name": "Thu ngân sách",
-                "max_points": "10",
-                "method": {"type": "achieved", "indicator": "T-THU"},
-            },
-        ],
-    },
-    {
-        "code": "II",
-        "name": "Thi đua",
-        "max_points": "10",
-        "children": [
-            {"code": "II.1", "name": "Phong trào", "max_points": "10", "method": {"type": "judged"}},
-        ],
-    },
-]
-RULES = {"final_rule": "appraisal_else_mean", "discrepancy_gap": "2", "tie_breaks": ["group:I"], "leaders": 1}
+CRITERIA = SCORING_CRITERIA
+RULES = SCORING_RULES
 
 
 def _adopted(world: World) -> CriteriaSet:

@@ -53,5 +53,11 @@ def test_member_uploads_the_filled_template_and_sees_the_results(
     body = page.locator("main").inner_text()
     assert "271.500" in body and "91,5" in body and "512" in body
     assert_no_page_scroll(page)
-    stored = dict(ReportValue.objects.filter(report=world.member_report).values_list("indicator__code", "value"))
-    assert (str(stored["T-THU"]), str(stored["T-GN"]), str(stored["T-NHA"])) == ("271500.0000", "91.5000", "512.0000")
+    stored = dict(
+        ReportValue.objects.filter(report=world.member_report).values_list("indicator__code", "value")
+    )
+    assert (str(stored["T-THU"]), str(stored["T-GN"]), str(stored["T-NHA"])) == (
+        "271500.0000",
+        "91.5000",
+        "512.0000",
+    )

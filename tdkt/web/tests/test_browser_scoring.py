@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tdkt.core.personas import World, build_world
+from tdkt.core.personas import SCORING_CRITERIA, SCORING_RULES, World, build_world
 from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
 from tdkt.scoring.models import CriteriaSet, ScoringRun
 from tdkt.scoring.services import criteria_set_adopt, criteria_set_create, score_set
@@ -25,42 +25,8 @@ from tdkt.web.tests.browser import assert_no_page_scroll, login, phone_context
 SCREENSHOT = Path("/tmp/ranking-phone.png")
 PREVIEW_SCREENSHOT = Path("/tmp/ranking-preview-phone.png")
 
-CRITERIA: list[dict[str, Any]] = [
-    {
-        "code": "I",
-        "name": "Kinh tế",
-        "max_points": "20",
-        "children": [
-            {
-                "code": "I.1",
-                "name": "Giải ngân vốn đầu tư công",
-                "max_points": "10",
-                "method": {"type": "ratio", "indicator": "T-GN"},
-            },
-            {
-                "code": "I.2",
-                "name": "Thu ngân sách",
-                "max_points": "10",
-                "method": {"type": "achieved", "indicator": "T-THU"},
-            },
-        ],
-    },
-    {
-        "code": "II",
-        "name": "Thi đua",
-        "max_points": "10",
-        "children": [
-            {"code": "II.1", "name": "Phong trào thi đua", "max_points": "10", "method": {"type": "judged"}},
-        ],
-    },
-]
-RULES: dict[str, Any] = {
-    "final_rule": "appraisal_else_mean",
-    "discrepancy_gap": "2",
-    "tie_breaks": ["group:I"],
-    "leaders": 1,
-    "robustness": {"perturbation": "0.10", "draws": 500, "seed": 2024},
-}
+CRITERIA = SCORING_CRITERIA
+RULES = SCORING_RULES
 
 pytestmark = pytest.mark.browser
 

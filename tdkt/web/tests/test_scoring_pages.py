@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tdkt.core.personas import World
+from tdkt.core.personas import SCORING_CRITERIA, SCORING_RULES, World
 from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
 from tdkt.org.models import Unit
 from tdkt.scoring.engine import inputs_hash
@@ -46,47 +46,8 @@ ClientAs = Callable[[User | None], Client]
 PERSONAS = ["board", "head", "member", "outsider", "public"]
 PREVIEW_LABEL = "Bản xem trước – chưa công bố"
 
-CRITERIA: list[dict[str, Any]] = [
-    {
-        "code": "I",
-        "name": "Kinh tế",
-        "max_points": "20",
-        "children": [
-            {
-                "code": "I.1",
-                "name": "Giải ngân",
-                "max_points": "10",
-                "method": {"type": "ratio", "indicator": "T-GN"},
-            },
-            {
-                "code": "I.2",
-                "name": "Thu ngân sách",
-                "max_points": "10",
-                "method": {"type": "achieved", "indicator": "T-THU"},
-            },
-        ],
-    },
-    {
-        "code": "II",
-        "name": "Thi đua",
-        "max_points": "10",
-        "children": [
-            {"code": "II.1", "name": "Phong trào", "max_points": "10", "method": {"type": "judged"}},
-        ],
-    },
-]
-RULES: dict[str, Any] = {
-    "final_rule": "appraisal_else_mean",
-    "discrepancy_gap": "2",
-    "tie_breaks": ["group:I"],
-    "leaders": 1,
-    "robustness": {"perturbation": "0.10", "draws": 200, "seed": 2024},
-}
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CRITERIA = SCORING_CRITERIA
+RULES = SCORING_RULES
 
 
 def _user(world: World, persona: str) -> User | None:
