@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -45,12 +44,6 @@ def _dashboard(world: World, client: Client, period: str | None = None) -> str:
 def _publish(world: World) -> None:
     for action in ("submit", "accept", "lock"):
         report_transition(actor=None, report=world.member_report, action=action)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """The personas' passwords are hashed for every test; the production hasher would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # --- every page as every persona ---------------------------------------------------------------------
