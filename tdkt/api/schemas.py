@@ -257,6 +257,17 @@ class CovenantOut(Schema):
     signatories: list[SignatoryOut]
 
 
+class MovementOut(Schema):
+    id: int
+    name: str
+    slogan: str
+    launched_by: UnitRef
+    level: str
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None
+
+
 class ClusterYearOut(Schema):
     id: int
     year: int
@@ -267,6 +278,7 @@ class ClusterYearOut(Schema):
     deputy: RoleOut | None
     indicators: list[IndicatorOut]
     covenant: CovenantOut | None
+    movements: list[MovementOut]
 
 
 def cluster_ref(cluster: Cluster) -> ClusterRef:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +17,7 @@ from tdkt.movements.models import (
     Covenant,
     Evidence,
     Indicator,
+    Movement,
     Period,
     Report,
     ReportStatus,
@@ -222,3 +224,18 @@ def report_detail(report_id: int) -> Report | None:
 
 def evidence_of(report: Report) -> QuerySet[Evidence]:
     return Evidence.objects.filter(report=report).order_by("uploaded_at")
+
+
+def movements_of(cluster_year: ClusterYear) -> QuerySet[Movement]:
+    """The movements a cluster-year takes part in: launched for the cluster or for one of its members,
+    and running during the year."""
+    start, end = dt.date(cluster_year.year, 1, 1), dt.date(cluster_year.year, 12, 31)
+    members = ClusterMember.objects.filter(cluster_year=cluster_year).values("unit_id")
+    return (
+        Movement.objects.filter(Q(clusters=cluster_year.cluster_id) | Q(units__in=members))
+        .filter(start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        .select_related("launched_by")
+        .distinct()
+        .order_by("level", "start_date", "name")
+    )

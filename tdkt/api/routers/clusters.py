@@ -11,6 +11,7 @@ from tdkt.api.schemas import (
     ClusterYearSummary,
     CovenantOut,
     MemberOut,
+    MovementOut,
     SignatoryOut,
     cluster_out,
     cluster_ref,
@@ -22,6 +23,7 @@ from tdkt.clusters.models import Cluster, ClusterRoleKind
 from tdkt.clusters.selectors import cluster_year_with_members, roles_by_unit
 from tdkt.core.vn import fold
 from tdkt.movements.models import ClusterIndicator, Covenant
+from tdkt.movements.selectors import movements_of
 
 router = Router(tags=["clusters"])
 
@@ -84,4 +86,17 @@ def cluster_year_detail(request: HttpRequest, cy_id: int) -> ClusterYearOut:
                 )
             ],
         ),
+        movements=[
+            MovementOut(
+                id=m.pk,
+                name=m.name,
+                slogan=m.slogan,
+                launched_by=unit_ref(m.launched_by),
+                level=m.level,
+                kind=m.kind,
+                start_date=m.start_date,
+                end_date=m.end_date,
+            )
+            for m in movements_of(cluster_year)
+        ],
     )

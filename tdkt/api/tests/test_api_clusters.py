@@ -62,3 +62,22 @@ def test_unknown_cluster_or_cluster_year_is_404(world: World, client: Client, ur
     response = client.get(url)
     assert response.status_code == 404
     assert response.json() == {"detail": "Không tìm thấy"}
+
+
+def test_cluster_year_lists_its_movements(world: World, client: Client) -> None:
+    import datetime as dt
+
+    from tdkt.movements.services import movement_create
+
+    movement_create(
+        actor=None,
+        name="Cả nước chung tay vì người nghèo",
+        launched_by=world.province,
+        level="province",
+        kind="thematic",
+        start_date=dt.date(2021, 1, 1),
+        clusters=[world.cluster],
+    )
+    body = client.get(f"/api/cluster-years/{world.cluster_year.pk}").json()
+    assert [m["name"] for m in body["movements"]] == ["Cả nước chung tay vì người nghèo"]
+    assert body["movements"][0]["kind"] == "thematic" and body["movements"][0]["end_date"] is None

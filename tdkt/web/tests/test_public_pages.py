@@ -406,3 +406,45 @@ def test_base_provides_htmx_csrf_header_and_messages(world: World, client_as: Cl
     assert 'hx-headers=\'{"X-CSRFToken": "' in html
     assert '<html lang="vi">' in html
     assert 'name="viewport"' in html
+
+
+def test_dashboard_lists_the_movements_of_the_cluster_and_its_members(
+    world: World, client_as: ClientAs
+) -> None:
+    import datetime as dt
+
+    from tdkt.movements.services import movement_create
+
+    movement_create(
+        actor=None,
+        name="Cả nước chung sức xây dựng nông thôn mới",
+        launched_by=world.province,
+        level="province",
+        kind="thematic",
+        start_date=dt.date(2021, 1, 1),
+        end_date=dt.date(2025, 12, 31),
+        clusters=[world.cluster],
+    )
+    movement_create(
+        actor=None,
+        name="Phong trào đã kết thúc",
+        launched_by=world.province,
+        level="province",
+        kind="regular",
+        start_date=dt.date(2015, 1, 1),
+        end_date=dt.date(2020, 12, 31),
+        clusters=[world.cluster],
+    )
+    movement_create(
+        actor=None,
+        name="Phong trào của huyện",
+        launched_by=world.tien_phuoc,
+        level="district",
+        kind="thematic",
+        start_date=dt.date(2024, 1, 1),
+        units=[world.tien_phuoc],
+    )
+    html = _dashboard(world, client_as(None))
+    assert "Cả nước chung sức xây dựng nông thôn mới" in html
+    assert "Phong trào của huyện" in html
+    assert "Phong trào đã kết thúc" not in html

@@ -23,7 +23,7 @@ from tdkt.clusters.models import ClusterRoleKind, ClusterYear
 from tdkt.clusters.scopes import viewer_for
 from tdkt.clusters.selectors import cluster_year_with_members
 from tdkt.movements.models import Period
-from tdkt.movements.selectors import cluster_year_dashboard, reports_of_unit
+from tdkt.movements.selectors import cluster_year_dashboard, movements_of, reports_of_unit
 from tdkt.org.models import Unit
 from tdkt.org.selectors import unit_ancestors
 from tdkt.web import queries
@@ -133,6 +133,7 @@ def cluster_year(request: HttpRequest, cy_id: int) -> HttpResponse:
         "manages": viewer.manages(cy.pk),
         "own_row": own_row,
         "own_unit_id": viewer.unit_id,
+        "movements": list(movements_of(cy)),
     }
     return render(request, "web/cluster_year.html", context)
 
