@@ -317,12 +317,8 @@ class FormulaMethod:
     label = "Công thức"
 
     def indicators(self) -> set[str]:
-        found = set()
-        for name in self.compiled.names:
-            for suffix in ("_value", "_target", "_percent"):
-                if name.endswith(suffix):
-                    found.add(name[: -len(suffix)])
-        return found
+        # formulas name values, not indicator codes: `validate` checks the names against the catalogue
+        return set()
 
     def value_names(self) -> set[str]:
         return {n for n in self.compiled.names if not n.endswith(("_value", "_target", "_percent"))}
@@ -470,6 +466,14 @@ def validate(problem: Problem) -> list[str]:
     problems: list[str] = []
     codes: set[str] = set()
     leaves: dict[str, Criterion] = {}
+    known_names: set[str] | None = None
+    if problem.indicators is not None:
+        # the names a formula or a count may use: <CODE>, <CODE>_value, _target, _percent (dashes as
+        # underscores) for every catalogue indicator, and the named values the units carry
+        known_names = {m for member in problem.members for m in member.values}
+        for code in problem.indicators:
+            key = code.replace("-", "_")
+            known_names |= {key, f"{key}_value", f"{key}_target", f"{key}_percent"}
 
     def walk(c: Criterion) -> None:
         if c.code in codes:
@@ -498,6 +502,13 @@ def validate(problem: Problem) -> list[str]:
                     problems.append(
                         f"Tiêu chí {c.code}: phương pháp dùng chỉ tiêu “{ind}” không có trong danh mục"
                     )
+            if known_names is not None and isinstance(c.method, FormulaMethod | PerCount):
+                used = (
+                    c.method.compiled.names if isinstance(c.method, FormulaMethod) else {c.method.value_name}
+                )
+                unknown = sorted(used - known_names)
+                if unknown:
+                    problems.append(f"Tiêu chí {c.code}: dùng tên giá trị không có: {', '.join(unknown)}")
             if isinstance(c.method, StepBands):
                 thresholds = [t for t, _ in c.method.bands]
                 if any(p > c.max_points or p < 0 for _, p in c.method.bands):

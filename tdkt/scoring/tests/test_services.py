@@ -311,3 +311,48 @@ def test_locked_set_refuses_scores_and_answers(world: World) -> None:
         discrepancy_answer(
             actor=None, criteria_set=cs, unit=world.tien_phuoc, criterion_code="II.1", answer="x"
         )
+
+
+def test_a_formula_naming_an_unknown_value_is_refused_and_a_known_one_accepted(world: World) -> None:
+    bad = [
+        {
+            "code": "X",
+            "name": "X",
+            "max_points": "30",
+            "method": {"type": "formula", "expression": "T_GN_percent / 10 + bi_an"},
+        }
+    ]
+    with pytest.raises(ValidationFailed, match="dùng tên giá trị không có: bi_an"):
+        criteria_set_create(
+            actor=None, cluster_year=world.cluster_year, criteria=bad, rules=RULES, declared_total=Decimal(30)
+        )
+    good = [
+        {
+            "code": "X",
+            "name": "X",
+            "max_points": "30",
+            "method": {"type": "formula", "expression": "min(T_GN_percent / 10, 30)"},
+        }
+    ]
+    rules = {**RULES, "tie_breaks": []}  # this set has no group I
+    cs = criteria_set_create(
+        actor=None, cluster_year=world.cluster_year, criteria=good, rules=rules, declared_total=Decimal(30)
+    )
+    assert cs.criteria.get().method["expression"] == "min(T_GN_percent / 10, 30)"
+
+
+def test_a_count_of_an_unknown_value_is_refused(world: World) -> None:
+    bad = [
+        {"code": "X", "name": "X", "max_points": "30", "method": {"type": "judged"}},
+        {
+            "code": "TR",
+            "name": "Trừ",
+            "kind": "penalty",
+            "max_points": "5",
+            "method": {"type": "per_count", "value": "BC_TRE", "points_each": "1"},
+        },
+    ]
+    with pytest.raises(ValidationFailed, match="dùng tên giá trị không có: BC_TRE"):
+        criteria_set_create(
+            actor=None, cluster_year=world.cluster_year, criteria=bad, rules=RULES, declared_total=Decimal(30)
+        )
