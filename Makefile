@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/tdkt runserver 127.0.0.1:8000 --noreload
 
 lint: $(STAMP)
+	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tdkt.movements",
     "tdkt.scoring",
     "tdkt.reports",
+    "tdkt.voting",
     "tdkt.demo",
     "tdkt.web",
     "tdkt.api",

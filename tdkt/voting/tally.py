@@ -1,0 +1,232 @@
+"""Vote counting (kiểm phiếu) for secret ballots. Pure: no Django, exact fractions.
+
+A ballot either marks candidates (choose up to k) or, per candidate, agree / disagree (yes / no). The
+count is a pure function of the rules, the candidates, the size of the electorate and the whole box of
+ballots, so it can be re-run by anyone and tested at every threshold edge.
+
+Rules written down here (and tested):
+- **Impossible boxes are refused**, not counted: more ballots than voters on the roll, duplicate
+  candidates, an empty electorate.
+- **Invalid ballots** (a mark for someone who is not a candidate, more than k choices, yes and no for the
+  same candidate) are counted as cast but not as valid; each is reported with its reason.
+- **Quorum**: ballots cast ÷ electorate ≥ quorum; without it nobody is elected.
+- **Threshold**: a candidate's yes votes ÷ the base (valid ballots, ballots cast, or the whole electorate)
+  must be more than (strict) or at least the threshold. Fractions are exact: 2/3 is 2/3, not 0.6667.
+- **Seats**: when a number of seats is set, the passing candidates are taken by votes, most first; a tie
+  across the last seat elects nobody from the tie and asks for another round among the tied.
+- **Privacy**: the result warns when totals reveal how individuals voted (a unanimous result, a single
+  valid ballot, every voter on one side for a candidate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+YES, NO = "yes", "no"
+
+
+class TallyError(ValueError):
+    """The box cannot be counted (impossible counts); `problems` are Vietnamese sentences."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Rules:
+    method: str = "choose_k"  # choose_k | yes_no
+    max_choices: int = 1  # choose_k: at most k marks on a ballot
+    seats: int | None = None  # None: everyone who passes the threshold
+    quorum: Fraction = Fraction(2, 3)
+    threshold: Fraction = Fraction(1, 2)
+    strict: bool = True  # more than the threshold (True), or at least (False)
+    base: str = "valid"  # valid | cast | electorate
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """One ballot: the candidates marked (choose_k), or agreed to (yes_no) and disagreed with (`against`)."""
+
+    marks: frozenset[str] = frozenset()
+    against: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class CandidateCount:
+    candidate: str
+    yes: int
+    no: int
+    share: Fraction  # yes ÷ base
+    passes: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Result:
+    electorate: int
+    cast: int
+    valid: int
+    invalid: tuple[tuple[int, str], ...]  # (ballot position, reason)
+    quorum_met: bool
+    base: int
+    counts: tuple[CandidateCount, ...]  # in candidate order
+    elected: tuple[str, ...]
+    another_round: tuple[str, ...]  # tied across the last seat
+    warnings: tuple[str, ...]
+    reasons: tuple[str, ...]
+    rules: Rules = field(repr=False, default_factory=Rules)
+
+
+def percent(share: Fraction) -> Decimal:
+    """A share as a percentage rounded once, half up, to 2 places (for display only)."""
+    return (Decimal(share.numerator) * 100 / Decimal(share.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def _pct(share: Fraction) -> str:
+    text = format(percent(share), "f").rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def _check(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Sequence[Ballot]) -> list[str]:
+    problems = []
+    if electorate <= 0:
+        problems.append("danh sách cử tri trống")
+    if len(ballots) > electorate:
+        problems.append(f"số phiếu thu về ({len(ballots)}) nhiều hơn số cử tri ({electorate})")
+    if len(set(candidates)) != len(candidates):
+        problems.append("danh sách ứng viên có tên trùng")
+    if not candidates:
+        problems.append("chưa có ứng viên")
+    if rules.method not in ("choose_k", "yes_no"):
+        problems.append(f"cách bỏ phiếu “{rules.method}” không hợp lệ")
+    if rules.base not in ("valid", "cast", "electorate"):
+        problems.append(f"cơ sở tính tỷ lệ “{rules.base}” không hợp lệ")
+    if rules.method == "choose_k" and not 1 <= rules.max_choices <= max(1, len(candidates)):
+        problems.append(f"số lựa chọn tối đa {rules.max_choices} không hợp lệ")
+    if not (0 <= rules.quorum <= 1 and 0 <= rules.threshold <= 1):
+        problems.append("tỷ lệ tối thiểu và ngưỡng phải nằm trong [0; 1]")
+    if rules.seats is not None and rules.seats < 1:
+        problems.append("số người được chọn phải từ 1 trở lên")
+    return problems
+
+
+def _invalid_reason(rules: Rules, known: set[str], ballot: Ballot) -> str | None:
+    unknown = (ballot.marks | ballot.against) - known
+    if unknown:
+        return f"đánh dấu người không phải ứng viên: {', '.join(sorted(unknown))}"
+    if rules.method == "choose_k":
+        if ballot.against:
+            return "phiếu chọn không có ô “không đồng ý”"
+        if len(ballot.marks) > rules.max_choices:
+            return f"chọn {len(ballot.marks)} người, quá số tối đa {rules.max_choices}"
+    elif ballot.marks & ballot.against:
+        return f"vừa đồng ý vừa không đồng ý: {', '.join(sorted(ballot.marks & ballot.against))}"
+    return None
+
+
+def tally(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Sequence[Ballot]) -> Result:
+    """Count the whole box. Raises TallyError for an impossible box; never counts a ballot twice."""
+    problems = _check(rules, candidates, electorate, ballots)
+    if problems:
+        raise TallyError(problems)
+    known = set(candidates)
+    invalid: list[tuple[int, str]] = []
+    yes = dict.fromkeys(candidates, 0)
+    no = dict.fromkeys(candidates, 0)
+    for position, ballot in enumerate(ballots, start=1):
+        reason = _invalid_reason(rules, known, ballot)
+        if reason is not None:
+            invalid.append((position, reason))
+            continue
+        for c in ballot.marks:
+            yes[c] += 1
+        for c in ballot.against:
+            no[c] += 1
+    cast = len(ballots)
+    valid = cast - len(invalid)
+    base = {"valid": valid, "cast": cast, "electorate": electorate}[rules.base]
+    base_label = {"valid": "số phiếu hợp lệ", "cast": "số phiếu thu về", "electorate": "tổng số cử tri"}[
+        rules.base
+    ]
+    quorum_met = Fraction(cast, electorate) >= rules.quorum
+    relation = ">" if rules.strict else "≥"
+    counts = []
+    for c in candidates:
+        share = Fraction(yes[c], base) if base else Fraction(0)
+        passes = (
+            quorum_met
+            and base > 0
+            and (share > rules.threshold if rules.strict else share >= rules.threshold)
+        )
+        verdict = "đạt" if passes else "không đạt"
+        counts.append(
+            CandidateCount(
+                c,
+                yes[c],
+                no[c],
+                share,
+                passes,
+                f"{c}: {yes[c]}/{base} = {_pct(share)} {base_label}, cần {relation} {_pct(rules.threshold)}: {verdict}",
+            )
+        )
+    passing = sorted((cc for cc in counts if cc.passes), key=lambda cc: -cc.yes)
+    elected: list[str] = [cc.candidate for cc in passing]
+    another_round: list[str] = []
+    if rules.seats is not None and len(passing) > rules.seats:
+        cutoff = passing[rules.seats - 1].yes
+        above = [cc.candidate for cc in passing if cc.yes > cutoff]
+        at_cutoff = [cc.candidate for cc in passing if cc.yes == cutoff]
+        if len(above) + len(at_cutoff) > rules.seats:
+            elected, another_round = above, at_cutoff
+        else:
+            elected = above + at_cutoff
+    reasons = [
+        f"Số cử tri: {electorate}; số phiếu thu về: {cast}; hợp lệ: {valid}; không hợp lệ: {len(invalid)}.",
+        f"Tỷ lệ tham gia {_pct(Fraction(cast, electorate))}, cần ≥ {_pct(rules.quorum)}: "
+        + ("đủ." if quorum_met else "không đủ, không ai được chọn."),
+        *(cc.reason for cc in counts),
+    ]
+    if another_round:
+        reasons.append(
+            f"Bằng phiếu ở vị trí cuối cùng ({', '.join(another_round)}): bỏ phiếu vòng sau giữa những người này."
+        )
+    return Result(
+        electorate=electorate,
+        cast=cast,
+        valid=valid,
+        invalid=tuple(invalid),
+        quorum_met=quorum_met,
+        base=base,
+        counts=tuple(counts),
+        elected=tuple(elected),
+        another_round=tuple(another_round),
+        warnings=tuple(_privacy_warnings(rules, counts, valid)),
+        reasons=tuple(reasons),
+        rules=rules,
+    )
+
+
+def _privacy_warnings(rules: Rules, counts: Sequence[CandidateCount], valid: int) -> list[str]:
+    """Totals that reveal individual choices: with one valid ballot, or where every valid ballot took the
+    same side on a candidate (everyone then knows how everyone voted on that candidate)."""
+    if valid == 0:
+        return []
+    if valid == 1:
+        return ["Chỉ có 1 phiếu hợp lệ: kết quả cho biết lựa chọn của người bỏ phiếu."]
+    warnings = []
+    for cc in counts:
+        if cc.yes == valid:
+            warnings.append(
+                f"{cc.candidate}: tất cả {valid} phiếu hợp lệ đều chọn, kết quả cho biết lựa chọn của từng người."
+            )
+        elif rules.method == "yes_no" and cc.no == valid:
+            warnings.append(
+                f"{cc.candidate}: tất cả {valid} phiếu hợp lệ đều không đồng ý, kết quả cho biết lựa chọn của từng người."
+            )
+    return warnings
