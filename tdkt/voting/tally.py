@@ -93,12 +93,9 @@ def _pct(share: Fraction) -> str:
     return text.replace(".", ",") + "%"
 
 
-def _check(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Sequence[Ballot]) -> list[str]:
+def check_rules(rules: Rules, candidates: Sequence[str]) -> list[str]:
+    """Problems with the rules and the candidates alone (before any ballot)."""
     problems = []
-    if electorate <= 0:
-        problems.append("danh sách cử tri trống")
-    if len(ballots) > electorate:
-        problems.append(f"số phiếu thu về ({len(ballots)}) nhiều hơn số cử tri ({electorate})")
     if len(set(candidates)) != len(candidates):
         problems.append("danh sách ứng viên có tên trùng")
     if not candidates:
@@ -116,7 +113,17 @@ def _check(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Se
     return problems
 
 
-def _invalid_reason(rules: Rules, known: set[str], ballot: Ballot) -> str | None:
+def _check(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Sequence[Ballot]) -> list[str]:
+    problems = []
+    if electorate <= 0:
+        problems.append("danh sách cử tri trống")
+    if len(ballots) > electorate:
+        problems.append(f"số phiếu thu về ({len(ballots)}) nhiều hơn số cử tri ({electorate})")
+    return problems + check_rules(rules, candidates)
+
+
+def invalid_reason(rules: Rules, known: set[str], ballot: Ballot) -> str | None:
+    """Why a ballot is invalid under the rules, or None when it is valid (a blank ballot is valid)."""
     unknown = (ballot.marks | ballot.against) - known
     if unknown:
         return f"đánh dấu người không phải ứng viên: {', '.join(sorted(unknown))}"
@@ -140,7 +147,7 @@ def tally(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Seq
     yes = dict.fromkeys(candidates, 0)
     no = dict.fromkeys(candidates, 0)
     for position, ballot in enumerate(ballots, start=1):
-        reason = _invalid_reason(rules, known, ballot)
+        reason = invalid_reason(rules, known, ballot)
         if reason is not None:
             invalid.append((position, reason))
             continue
