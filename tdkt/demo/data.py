@@ -368,23 +368,8 @@ ROLES: list[Role] = [
     ),
     Role("CTD-HTT-QBH", 2023, "QBH-BT", "head", "elected", ILLUSTRATIVE),
     Role("CTD-HTT-QBH", 2023, "QBH-BD", "deputy", "elected", ILLUSTRATIVE),
-    Role(
-        "CTD-HTT-QBH",
-        2024,
-        "QBH-MH",
-        "head",
-        "elected",
-        SEED_002 + ": giới thiệu huyện Minh Hóa làm Trưởng Cụm năm 2024",
-    ),
-    Role(
-        "CTD-HTT-QBH",
-        2024,
-        "QBH-TH",
-        "deputy",
-        "elected",
-        SEED_002 + ": huyện Tuyên Hóa làm Phó Trưởng Cụm năm 2024",
-    ),
 ]
+# Quảng Bình's 2024 head and deputy are elected by the demo's 2023 year-end conference (see CONFERENCES).
 
 
 @dataclass(frozen=True)
@@ -675,4 +660,95 @@ QNA_2024_QUALITY: dict[str, tuple[str, str, str]] = {
 QNA_2024_APPRAISAL = [("QNA-NG", "III.2", "8"), ("QNA-TP", "III.1", "9.5")]
 QNA_2024_DISCREPANCY_ANSWERS = [
     ("QNA-NTM", "III.1", "Huyện tự chấm theo số phong trào đã phát động; chấp nhận điểm chấm chéo của cụm."),
+]
+
+
+# ------------------------------------------------------------------ conferences and secret ballots
+# Who was honoured and elected comes from the seeds; each ballot's marks are illustrative.
+
+
+@dataclass(frozen=True)
+class BallotRow:
+    purpose: str  # flag | merit | head | deputy | other
+    title: str
+    candidates: list[str]  # unit codes
+    seats: int
+    max_choices: int
+    marks: list[tuple[int, list[str]]]  # (how many ballots, unit codes marked)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ConferenceRow:
+    cluster: str
+    year: int
+    kind: str
+    held_on: dt.date
+    place: str
+    host: str
+    agenda: str
+    ballots: list[BallotRow]
+
+
+CONFERENCES: list[ConferenceRow] = [
+    ConferenceRow(
+        "CTD-HTT-QBH",
+        2023,
+        "year_end",
+        dt.date(2024, 1, 25),
+        "Thành phố Đồng Hới",
+        "QBH-BT",
+        "Tổng kết công tác thi đua, khen thưởng năm 2023; suy tôn đơn vị dẫn đầu; bầu Trưởng, Phó Trưởng Cụm "
+        "năm 2024; ký kết giao ước thi đua năm 2024 (" + SEED_002 + "; ngày họp minh họa).",
+        [
+            BallotRow(
+                "flag",
+                "Suy tôn đơn vị đề nghị UBND tỉnh tặng Cờ thi đua năm 2023",
+                QBH_DISTRICTS,
+                3,
+                3,
+                [
+                    (5, ["QBH-LT", "QBH-QN", "QBH-DH"]),
+                    (2, ["QBH-LT", "QBH-DH", "QBH-BT"]),
+                    (1, ["QBH-LT", "QBH-QN", "QBH-BD"]),
+                ],
+            ),
+            BallotRow(
+                "head",
+                "Bầu Trưởng Cụm năm 2024",
+                ["QBH-MH", "QBH-TH", "QBH-QT"],
+                1,
+                1,
+                [(6, ["QBH-MH"]), (1, ["QBH-TH"]), (1, ["QBH-QT"])],
+            ),
+            BallotRow(
+                "deputy",
+                "Bầu Phó Trưởng Cụm năm 2024",
+                ["QBH-TH", "QBH-QT"],
+                1,
+                1,
+                [(7, ["QBH-TH"]), (1, ["QBH-QT"])],
+            ),
+        ],
+    ),
+    ConferenceRow(
+        "CTD-MN-QNA",
+        2024,
+        "year_end",
+        dt.date(2025, 3, 27),
+        "Thị trấn Khâm Đức, huyện Phước Sơn",
+        "QNA-PS",
+        "Tổng kết phong trào thi đua yêu nước năm 2024; bình xét, suy tôn đơn vị dẫn đầu (" + SEED_000 + ").",
+        [
+            BallotRow(
+                "flag",
+                "Suy tôn đơn vị dẫn đầu Cụm thi đua miền núi năm 2024",
+                ["QNA-TP", "QNA-PS", "QNA-NG"],
+                1,
+                1,
+                [(7, ["QNA-TP"]), (1, ["QNA-PS"]), (1, ["QNA-NG"])],
+                reason="Ba đơn vị đứng đầu bảng xếp hạng đã công bố",
+            ),
+        ],
+    ),
 ]

@@ -33,6 +33,17 @@ from tdkt.scoring.services import (
     score_set,
     scoring_publish,
 )
+from tdkt.voting.services import (
+    CandidateInput,
+    VoterInput,
+    ballot_apply,
+    ballot_cast,
+    ballot_close,
+    ballot_create,
+    ballot_open,
+    ballot_tally,
+    conference_create,
+)
 
 MARKER_UNIT = "QNA-PS"
 
@@ -64,6 +75,7 @@ def load() -> None:
     _quang_nam(units, indicators, clusters["CTD-MN-QNA"])
     _quang_binh(units, indicators, clusters["CTD-HTT-QBH"])
     _roles(units)
+    _conferences(units)
     _accounts(units)
 
 
@@ -420,6 +432,44 @@ def _roles(units: dict[str, Unit]) -> None:
             basis=role.basis,
             reference=role.reference,
         )
+
+
+def _conferences(units: dict[str, Unit]) -> None:
+    """Year-end conferences whose secret ballots honour the leading units and elect next year's head and
+    deputy, cast with one-time codes as delegates would on their phones."""
+    for row in data.CONFERENCES:
+        cluster_year = ClusterYear.objects.get(cluster__code=row.cluster, year=row.year)
+        conference = conference_create(
+            actor=None,
+            cluster_year=cluster_year,
+            kind=row.kind,
+            held_on=row.held_on,
+            place=row.place,
+            host=units[row.host],
+            agenda=row.agenda,
+        )
+        members = [m.unit for m in cluster_year.members.select_related("unit")]
+        for b in row.ballots:
+            ballot = ballot_create(
+                actor=None,
+                conference=conference,
+                purpose=b.purpose,
+                title=b.title,
+                candidates=[CandidateInput(units[c].name, units[c], b.reason) for c in b.candidates],
+                seats=b.seats,
+                max_choices=b.max_choices,
+            )
+            codes = ballot_open(
+                actor=None,
+                ballot=ballot,
+                voters=[VoterInput(f"Đại diện lãnh đạo {u.name}", u) for u in members],
+            )
+            marks = [choice for count, choice in b.marks for _ in range(count)]
+            for issued, choice in zip(codes, marks, strict=False):
+                ballot_cast(ballot=ballot, code=issued.code, marks=[units[c].name for c in choice])
+            ballot_close(actor=None, ballot=ballot)
+            ballot = ballot_tally(actor=None, ballot=ballot)
+            ballot_apply(actor=None, ballot=ballot)
 
 
 def _accounts(units: dict[str, Unit]) -> None:

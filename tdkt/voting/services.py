@@ -20,8 +20,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from tdkt.clusters.models import ClusterMember, ClusterYear
+from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterRoleKind, ClusterYear, RoleBasis
 from tdkt.clusters.scopes import viewer_for
+from tdkt.clusters.services import cluster_role_set, cluster_year_roll_forward
 from tdkt.core.audit import Actor, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.org.models import Unit
@@ -361,3 +362,42 @@ def ballot_tally(*, actor: Actor, ballot: Ballot) -> Ballot:
         after={"result_hash": ballot.result_hash, "elected": result["elected"], "box_hash": ballot.box_hash},
     )
     return ballot
+
+
+@transaction.atomic
+def ballot_apply(*, actor: Actor, ballot: Ballot) -> ClusterRole | None:
+    """Write what a tallied vote decided where it belongs: the head or deputy elected for next year is
+    recorded on the cluster's next year (opened if needed), citing the conference. Other purposes are
+    carried by their dossiers (a later stage) and change nothing here."""
+    ballot = Ballot.objects.select_related("conference__cluster_year__cluster").get(pk=ballot.pk)
+    cluster_year = ballot.conference.cluster_year
+    _check_manages(actor, cluster_year)
+    if ballot.status != BallotStatus.TALLIED or ballot.result is None:
+        raise ValidationFailed(Problem("chỉ áp dụng kết quả của phiếu đã kiểm", field="status"))
+    if ballot.purpose not in (BallotPurpose.HEAD, BallotPurpose.DEPUTY):
+        return None
+    elected = ballot.result["elected"]
+    if len(elected) != 1:
+        raise ValidationFailed(
+            Problem(
+                f"cần đúng 1 người trúng cử, kết quả có {len(elected)}: bỏ phiếu vòng sau", field="result"
+            )
+        )
+    candidate = Candidate.objects.filter(ballot=ballot, name=elected[0]).select_related("unit").get()
+    if candidate.unit is None:
+        raise ValidationFailed(
+            Problem(f"ứng viên “{candidate.name}” không gắn với đơn vị nào", field="result")
+        )
+    next_year = ClusterYear.objects.filter(cluster=cluster_year.cluster, year=cluster_year.year + 1).first()
+    if next_year is None:
+        next_year = cluster_year_roll_forward(actor=actor, cluster_year=cluster_year)
+    conference = ballot.conference
+    return cluster_role_set(
+        actor=actor,
+        cluster_year=next_year,
+        unit=candidate.unit,
+        role=ClusterRoleKind.HEAD if ballot.purpose == BallotPurpose.HEAD else ClusterRoleKind.DEPUTY,
+        basis=RoleBasis.ELECTED,
+        decided_on=conference.held_on,
+        reference=f"{conference}: {ballot.title}, phiếu bầu mã băm {ballot.result_hash[:16]}",
+    )

@@ -81,3 +81,16 @@ def test_loading_twice_is_refused_by_the_command(demo: None) -> None:
     call_command("demo_load", stdout=out)
     assert "đã có sẵn" in out.getvalue()
     assert "tienphuoc" in out.getvalue()
+
+
+def test_the_conferences_honour_and_elect_as_the_seeds_report(demo: None) -> None:
+    from tdkt.voting.models import Ballot
+
+    qb_flag = Ballot.objects.get(conference__cluster_year__cluster__code="CTD-HTT-QBH", purpose="flag")
+    assert sorted(qb_flag.result["elected"]) == ["Huyện Lệ Thủy", "Huyện Quảng Ninh", "Thành phố Đồng Hới"]
+    qn_flag = Ballot.objects.get(conference__cluster_year__cluster__code="CTD-MN-QNA", purpose="flag")
+    assert qn_flag.result["elected"] == ["Huyện Tiên Phước"]
+    head = ClusterRole.objects.get(
+        cluster_year__cluster__code="CTD-HTT-QBH", cluster_year__year=2024, role="head"
+    )
+    assert head.unit.code == "QBH-MH" and "Bầu Trưởng Cụm năm 2024" in head.reference

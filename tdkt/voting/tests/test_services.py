@@ -10,6 +10,7 @@ from tdkt.voting.services import (
     CandidateInput,
     IssuedCode,
     VoterInput,
+    ballot_apply,
     ballot_cast,
     ballot_close,
     ballot_create,
@@ -164,3 +165,38 @@ def test_bad_rules_are_refused(world: World) -> None:
             title="x",
             candidates=[CandidateInput("A"), CandidateInput("A")],
         )
+
+
+def test_the_elected_head_is_written_into_next_year(world: World) -> None:
+    conference = conference_create(
+        actor=world.head,
+        cluster_year=world.cluster_year,
+        kind="year_end",
+        held_on=dt.date(2025, 1, 20),
+        place="Khâm Đức",
+        host=world.phuoc_son,
+    )
+    ballot = ballot_create(
+        actor=world.head,
+        conference=conference,
+        purpose="head",
+        title="Bầu Trưởng cụm năm 2025",
+        candidates=[CandidateInput(u.name, u) for u in (world.tien_phuoc, world.nam_giang)],
+        seats=1,
+    )
+    codes = ballot_open(
+        actor=world.head, ballot=ballot, voters=[VoterInput(f"Đại biểu {i}") for i in range(3)]
+    )
+    for c, choice in zip(codes, ["Huyện Nam Giang", "Huyện Nam Giang", "Huyện Tiên Phước"], strict=True):
+        ballot_cast(ballot=ballot, code=c.code, marks=[choice])
+    ballot_close(actor=world.head, ballot=ballot)
+    ballot = ballot_tally(actor=world.head, ballot=ballot)
+    role = ballot_apply(actor=world.head, ballot=ballot)
+    assert role is not None and role.unit == world.nam_giang and role.cluster_year.year == 2025
+    assert role.basis == "elected" and "Bầu Trưởng cụm năm 2025" in role.reference
+
+
+def test_applying_an_untallied_ballot_is_refused(world: World) -> None:
+    ballot, _codes = _open(world)
+    with pytest.raises(ValidationFailed, match="đã kiểm"):
+        ballot_apply(actor=world.head, ballot=ballot)
