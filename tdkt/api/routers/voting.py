@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
+from tdkt.voting.minutes import tally_minutes
 from tdkt.voting.models import Ballot, BallotStatus
 from tdkt.voting.services import ballot_cast, receipt_in_box
 
@@ -137,3 +139,33 @@ def box(request: HttpRequest, ballot_id: int) -> list[BoxEntryOut]:
             "marks", "against", "receipt_hash", "previous_hash", "entry_hash"
         )
     ]
+
+
+def _minutes_of(ballot_id: int) -> tuple[Ballot, AdminDocument]:
+    ballot = (
+        Ballot.objects.select_related("conference__cluster_year__cluster__organiser")
+        .filter(pk=ballot_id)
+        .first()
+    )
+    if ballot is None or ballot.status != BallotStatus.TALLIED:
+        raise Http404
+    return ballot, tally_minutes(ballot)
+
+
+@router.get("/ballots/{ballot_id}/minutes.docx", summary="Biên bản kiểm phiếu (.docx)", response={200: None})
+def minutes_docx(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot, document = _minutes_of(ballot_id)
+    response = HttpResponse(
+        to_docx(document),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{ballot.pk}.docx"'
+    return response
+
+
+@router.get("/ballots/{ballot_id}/minutes.pdf", summary="Biên bản kiểm phiếu (.pdf)", response={200: None})
+def minutes_pdf(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    ballot, document = _minutes_of(ballot_id)
+    response = HttpResponse(to_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{ballot.pk}.pdf"'
+    return response

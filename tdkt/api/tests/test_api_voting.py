@@ -58,3 +58,31 @@ def test_the_box_is_published_only_once_closed_and_its_chain_can_be_recomputed(w
     info = client.get(f"/api/ballots/{ballot.pk}").json()
     assert info["box_hash"] == previous and info["result"]["elected"] == ["Huyện Nam Giang"]
     assert "voter" not in str(entries) and "name" not in entries[0]
+
+
+def test_the_tally_minutes_download_as_docx_and_pdf_with_the_totals_and_hashes(world: World) -> None:
+    import io
+
+    from docx import Document
+
+    ballot, codes = _open(world)
+    client = Client()
+    for c in codes:
+        client.post(
+            f"/api/ballots/{ballot.pk}/cast",
+            {"code": c.code, "marks": ["Huyện Tiên Phước"]},
+            content_type="application/json",
+        )
+    assert client.get(f"/api/ballots/{ballot.pk}/minutes.docx").status_code == 404  # not tallied yet
+    ballot_close(actor=world.head, ballot=ballot)
+    ballot = ballot_tally(actor=world.head, ballot=ballot)
+    response = client.get(f"/api/ballots/{ballot.pk}/minutes.docx")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.docx"')
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "Độc lập - Tự do - Hạnh phúc" in cells
+    assert "số phiếu thu về: 3" in text and ballot.box_hash in text and ballot.result_hash in text
+    assert "Huyện Tiên Phước" in cells and "TRƯỞNG BAN KIỂM PHIẾU" in cells
+    pdf = client.get(f"/api/ballots/{ballot.pk}/minutes.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
