@@ -3,7 +3,7 @@ scoring and ranking in views/scoring.py."""
 
 from django.urls import path
 
-from tdkt.web.views import public, scoring, work
+from tdkt.web.views import public, scoring, voting, work
 
 app_name = "web"
 urlpatterns = [
@@ -25,4 +25,6 @@ urlpatterns = [
     path("cum/<int:cy_id>/tieu-chi/", scoring.criteria, name="criteria"),
     path("cum/<int:cy_id>/cham-diem/", scoring.scores, name="scores"),
     path("cum/<int:cy_id>/phan-cong-cham-cheo/", scoring.assignments, name="assignments"),
+    path("bo-phieu/<int:ballot_id>/", voting.vote, name="vote"),
+    path("bo-phieu/<int:ballot_id>/bien-nhan/", voting.receipt_check, name="vote_receipt"),
 ]
