@@ -3,7 +3,7 @@ scoring and ranking in views/scoring.py."""
 
 from django.urls import path
 
-from tdkt.web.views import public, scoring, voting, work
+from tdkt.web.views import conferences, public, scoring, voting, work
 
 app_name = "web"
 urlpatterns = [
@@ -27,4 +27,6 @@ urlpatterns = [
     path("cum/<int:cy_id>/phan-cong-cham-cheo/", scoring.assignments, name="assignments"),
     path("bo-phieu/<int:ballot_id>/", voting.vote, name="vote"),
     path("bo-phieu/<int:ballot_id>/bien-nhan/", voting.receipt_check, name="vote_receipt"),
+    path("hoi-nghi/<int:conference_id>/", conferences.conference, name="conference"),
+    path("bo-phieu/<int:ballot_id>/dieu-hanh/<str:action>/", conferences.ballot_action, name="ballot_action"),
 ]

@@ -26,6 +26,7 @@ from tdkt.movements.models import Period
 from tdkt.movements.selectors import cluster_year_dashboard, movements_of, reports_of_unit
 from tdkt.org.models import Unit
 from tdkt.org.selectors import unit_ancestors
+from tdkt.voting.models import Conference
 from tdkt.web import queries
 
 MAX_QUERY_LENGTH = 100
@@ -134,6 +135,7 @@ def cluster_year(request: HttpRequest, cy_id: int) -> HttpResponse:
         "own_row": own_row,
         "own_unit_id": viewer.unit_id,
         "movements": list(movements_of(cy)),
+        "conferences": list(Conference.objects.filter(cluster_year=cy).order_by("held_on")),
     }
     return render(request, "web/cluster_year.html", context)
 
