@@ -210,6 +210,20 @@ def _publish(report: Report) -> None:
         report = report_transition(actor=None, report=report, action=action)
 
 
+def _percent_of_plan_targets(cluster_year: ClusterYear, unit: Unit, indicators: list[Indicator]) -> None:
+    """Indicators reported as "% of plan": meeting the plan is 100 %."""
+    for indicator in indicators:
+        target_set(
+            actor=None,
+            cluster_year=cluster_year,
+            unit=unit,
+            indicator=indicator,
+            value=Decimal(100),
+            basis="province",
+            source="Chỉ tiêu tính theo % kế hoạch: đạt kế hoạch là 100%",
+        )
+
+
 def _quang_nam(
     units: dict[str, Unit], indicators: dict[str, Indicator], years: dict[int, ClusterYear]
 ) -> None:
@@ -260,16 +274,9 @@ def _quang_nam(
         + [indicators[row.code] for row in data.QNA_2024_EXTRA_INDICATORS],
     )
     for code in data.QNA_MOUNTAIN:
-        for ind in ("THU-DT", "GIAI-NGAN", "GIAM-NGHEO", "TRONG-RUNG"):
-            target_set(
-                actor=None,
-                cluster_year=cy24,
-                unit=units[code],
-                indicator=indicators[ind],
-                value=Decimal(100),
-                basis="province",
-                source="Chỉ tiêu tính theo % kế hoạch: đạt kế hoạch là 100%",
-            )
+        _percent_of_plan_targets(
+            cy24, units[code], [indicators[c] for c in ("THU-DT", "GIAI-NGAN", "GIAM-NGHEO", "TRONG-RUNG")]
+        )
         target_set(
             actor=None,
             cluster_year=cy24,
@@ -376,16 +383,9 @@ def _quang_binh(
             actor=None, cluster_year=cy, indicators=[indicators[c] for c in data.QBH_2023_INDICATORS]
         )
         for code in data.QBH_DISTRICTS:
-            for ind in ("THU-DT", "GIAI-NGAN", "GIAM-NGHEO"):
-                target_set(
-                    actor=None,
-                    cluster_year=cy,
-                    unit=units[code],
-                    indicator=indicators[ind],
-                    value=Decimal(100),
-                    basis="province",
-                    source="Chỉ tiêu tính theo % kế hoạch: đạt kế hoạch là 100%",
-                )
+            _percent_of_plan_targets(
+                cy, units[code], [indicators[c] for c in ("THU-DT", "GIAI-NGAN", "GIAM-NGHEO")]
+            )
             target_set(
                 actor=None,
                 cluster_year=cy,
