@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tdkt.scoring",
     "tdkt.reports",
     "tdkt.voting",
+    "tdkt.awards",
     "tdkt.demo",
     "tdkt.web",
     "tdkt.api",

@@ -1,0 +1,1 @@
+"""Records behind eligibility: people, ratings, awards, initiatives, discipline."""
