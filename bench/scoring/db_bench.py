@@ -4,10 +4,11 @@
 (about 420,000 rows). Measures, on the database named by DATABASE_URL (SQLite by default, in a temporary
 folder), after loading the data:
 
-- raw fetch: the same rows the scoring reads, fetched as plain tuples;
-- publish: build every cluster's engine input from the database, score, rank, test robustness (1,000
-  draws) and store one published run per cluster, in one transaction;
-- the pure engine alone on the same inputs.
+- raw fetch: the statements scoring runs, fetched as plain tuples with a plain cursor;
+- publish: `scoring_publish_many` over every cluster — build each engine input from the database, score,
+  rank, test robustness (1,000 draws) and store one published run per cluster with its audit record, in
+  one transaction (rolled back, so the run can be repeated);
+- the engine alone (score, robustness, summary) on the same inputs, and with every explanation written.
 
     .venv/bin/python bench/scoring/db_bench.py                       # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tdkt_bench .venv/bin/python bench/scoring/db_bench.py
@@ -17,6 +18,8 @@ The PostgreSQL database is dropped and created again. Targets (issue 3): publish
 
 from __future__ import annotations
 
+import gc
+import json
 import os
 import random
 import sys
@@ -25,6 +28,10 @@ import time
 import tracemalloc
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tdkt.scoring.models import ScoringRun
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -231,65 +238,40 @@ def load(seed: int = 1) -> None:
 
 
 def raw_fetch() -> int:
-    """The rows scoring reads, as plain tuples: the floor any implementation pays."""
-    from tdkt.clusters.models import ClusterMember
-    from tdkt.movements.models import ClusterIndicator, ReportValue, Target
-    from tdkt.scoring.models import Criterion, Score
+    """The rows scoring reads, as plain tuples: the very statements `scoring_inputs` runs
+    (`tdkt.scoring.selectors.scoring_queries`), through a plain cursor, and nothing else."""
+    from django.db import connection
 
+    from tdkt.scoring.models import CriteriaSet
+    from tdkt.scoring.selectors import scoring_queries
+
+    sets = list(CriteriaSet.objects.all())
     count = 0
-    for qs in (
-        ClusterMember.objects.values_list("cluster_year_id", "unit_id", "unit__code", "unit__name"),
-        ClusterIndicator.objects.values_list(
-            "cluster_year_id", "indicator_id", "indicator__code", "indicator__direction"
-        ),
-        Target.objects.values_list("cluster_year_id", "unit_id", "indicator_id", "basis", "value"),
-        ReportValue.objects.values_list(
-            "report__cluster_year_id", "report__unit_id", "indicator_id", "value"
-        ),
-        Criterion.objects.values_list(
-            "criteria_set_id", "id", "parent_id", "code", "kind", "max_points", "method"
-        ),
-        Score.objects.values_list(
-            "criterion__criteria_set_id",
-            "layer",
-            "unit__code",
-            "criterion__code",
-            "points",
-            "scorer_unit__code",
-        ),
-    ):
-        count += len(list(qs))
+    with connection.cursor() as cursor:
+        queries = scoring_queries(sorted({cs.cluster_year_id for cs in sets}), [cs.pk for cs in sets])
+        for sql, params in queries.values():
+            cursor.execute(sql, params)
+            count += len(cursor.fetchall())
     return count
 
 
-def publish_all() -> tuple[int, list[dict[str, object]]]:
-    """Every cluster from the database to a stored published run, in one transaction."""
+def publish_all() -> list[ScoringRun]:
+    """Every cluster from the database to a stored published run, in one transaction, through the service
+    (`scoring_publish_many`: locks, checks, inputs, engine, robustness, runs, audit). Rolled back."""
     from django.db import transaction
 
-    from tdkt.scoring import jsonio
-    from tdkt.scoring.models import CriteriaSet, ScoringRun
-    from tdkt.scoring.selectors import scoring_documents
+    from tdkt.scoring.models import CriteriaSet
+    from tdkt.scoring.services import scoring_publish_many
 
     with transaction.atomic():
         sets = list(CriteriaSet.objects.all())
-        documents = scoring_documents(sets)
-        runs = []
-        for cs in sets:
-            result = jsonio.run(documents[cs.pk])
-            runs.append(
-                ScoringRun(
-                    criteria_set=cs,
-                    number=1,
-                    inputs=documents[cs.pk],
-                    inputs_hash=result["inputs_hash"],
-                    engine_version=result["engine_version"],
-                    result=result,
-                )
-            )
-        # one row per INSERT: with psycopg, multi-row INSERTs of large JSON values were 5× slower (measured)
-        ScoringRun.objects.bulk_create(runs, batch_size=1)
+        runs = scoring_publish_many(actor=None, criteria_sets=sets)
         transaction.set_rollback(True)  # leave the data as it was, so the run can be repeated
-    return len(runs), list(documents.values())
+    return runs
+
+
+def _all(times: list[float]) -> str:
+    return " ".join(f"{x:.3f}" for x in times)
 
 
 def main() -> None:
@@ -298,6 +280,8 @@ def main() -> None:
     from django.db import connection
 
     from tdkt.scoring import jsonio
+    from tdkt.scoring.models import CriteriaSet
+    from tdkt.scoring.selectors import scoring_inputs
 
     start = time.perf_counter()
     load()
@@ -305,31 +289,43 @@ def main() -> None:
 
     raw_times, pub_times = [], []
     rows = 0
-    for _ in range(3):
+    runs: list[ScoringRun] = []
+    for _ in range(5):
         t = time.perf_counter()
         rows = raw_fetch()
         raw_times.append(time.perf_counter() - t)
-    documents: list[dict[str, object]] = []
-    for _ in range(3):
         t = time.perf_counter()
-        n_runs, documents = publish_all()
+        runs = publish_all()
         pub_times.append(time.perf_counter() - t)
     # memory in a separate pass: tracing slows Python down several times
     tracemalloc.start()
     publish_all()
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    engine_times = []
+    stored = sum(len(r.inputs_text.encode()) + len(json.dumps(r.summary)) for r in runs)
+    built = scoring_inputs(list(CriteriaSet.objects.all()))
+    engine_times, explained_times = [], []
+    gc.disable()  # as the service does
     for _ in range(3):
         t = time.perf_counter()
-        for doc in documents:
-            jsonio.run(doc)
+        for b in built.values():
+            jsonio.summarized(b.parsed, b.hash)
         engine_times.append(time.perf_counter() - t)
-    raw, pub, eng = min(raw_times), min(pub_times), min(engine_times)
-    print(f"rows read: {rows:,}; clusters published: {n_runs}; vendor: {connection.vendor}")
-    print(f"raw fetch (best of 3):            {raw:.3f} s")
-    print(f"database → published (best of 3): {pub:.3f} s  = {pub / raw:.1f}× the raw fetch")
-    print(f"  of which parse + score + robustness + JSON, no database: {eng:.3f} s")
+    for _ in range(2):
+        t = time.perf_counter()
+        for b in built.values():
+            jsonio.explained(b.parsed, b.hash)
+        explained_times.append(time.perf_counter() - t)
+    gc.enable()
+    raw, pub, eng, expl = min(raw_times), min(pub_times), min(engine_times), min(explained_times)
+    print(f"rows read: {rows:,}; clusters published: {len(runs)}; vendor: {connection.vendor}")
+    print(f"stored per publication: {stored / 1e6:.1f} MB (inputs' canonical JSON + result summaries)")
+    print(f"raw fetch (best of 5):                 {raw:.3f} s  (all: {_all(raw_times)})")
+    print(
+        f"database → published (best of 5):      {pub:.3f} s  = {pub / raw:.2f}× the raw fetch  (all: {_all(pub_times)})"
+    )
+    print(f"  of which score + robustness + summary, no database: {eng:.3f} s")
+    print(f"  (with every explanation written, as a page shows a run: {expl:.3f} s)")
     print(f"peak traced Python memory during publish: {peak / 1024 / 1024:.0f} MiB")
 
 

@@ -16,6 +16,7 @@ from tdkt.scoring.engine import (
     Judged,
     Layers,
     Member,
+    Method,
     Problem,
     RankAmong,
     RatioToTarget,
@@ -34,6 +35,7 @@ def criteria() -> tuple[Criterion, ...]:
         for j in range(10):
             i = g * 10 + j
             code = f"C{i:02d}"
+            method: Method
             if i < N_INDICATORS:
                 kind = i % 3
                 method = (

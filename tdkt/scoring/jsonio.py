@@ -9,11 +9,12 @@ the document (e.g. `units[2].results.GIAI-NGAN.value`).
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from tdkt.core.vn import NumberFormatError, parse_number
 from tdkt.scoring import formula as formula_lang
@@ -26,6 +27,7 @@ from tdkt.scoring.engine import (
     Judged,
     Layers,
     Member,
+    MemberResult,
     Method,
     PerCount,
     Problem,
@@ -36,10 +38,12 @@ from tdkt.scoring.engine import (
     Rules,
     ScoringInputError,
     StepBands,
+    canonical_json,
     inputs_hash,
     render,
     robustness,
     score,
+    text_hash,
 )
 
 # A string with digits and at most one dot is machine format: the dot is the decimal point ("1.234" is
@@ -119,10 +123,15 @@ class _Reader:
         return value
 
 
-def parse(document: Any) -> Parsed:
-    """Build the engine's problem from a JSON document; raises ScoringInputError listing every problem."""
-    r = _Reader()
-    doc = r.obj(document, "$")
+class _Head(NamedTuple):
+    directions: dict[str, str]
+    catalogue: frozenset[str] | None
+    criteria: tuple[Criterion, ...]
+    declared: Decimal | None
+
+
+def _parse_head(r: _Reader, doc: Mapping[str, Any]) -> _Head:
+    """The indicator catalogue and the criteria set."""
     indicators_doc = r.arr(doc.get("indicators", []), "indicators")
     directions: dict[str, str] = {}
     for i, ind in enumerate(indicators_doc):
@@ -142,6 +151,35 @@ def parse(document: Any) -> Parsed:
         if (c := _criterion(r, raw, f"criteria_set.criteria[{i}]")) is not None
     )
     declared = r.number(cset.get("total"), "criteria_set.total", required=False)
+    return _Head(directions, catalogue, criteria, declared)
+
+
+def _parse_tail(r: _Reader, doc: Mapping[str, Any]) -> tuple[Rules, RobustnessSettings]:
+    """The rules and the robustness settings."""
+    rules = _rules(r, r.obj(doc.get("rules", {}), "rules"))
+    rob = r.obj(doc.get("robustness", {}), "robustness")
+    settings = RobustnessSettings(
+        perturbation=r.number(rob.get("perturbation", "0.10"), "robustness.perturbation") or Decimal("0.10"),
+        draws=r.integer(rob.get("draws"), "robustness.draws", 1000),
+        seed=r.integer(rob.get("seed"), "robustness.seed", 2024),
+    )
+    if not 0 <= settings.perturbation < 1:
+        r.fail("robustness.perturbation", "phải nằm trong [0; 1), ví dụ 0.10 cho ±10%")
+    if not 0 < settings.draws <= 100_000:
+        r.fail("robustness.draws", "phải từ 1 đến 100.000")
+    return rules, settings
+
+
+def _meta(doc: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: doc[k] for k in ("cluster", "year", "criteria_version") if k in doc}
+
+
+def parse(document: Any) -> Parsed:
+    """Build the engine's problem from a JSON document; raises ScoringInputError listing every problem."""
+    r = _Reader()
+    doc = r.obj(document, "$")
+    head = _parse_head(r, doc)
+    directions, catalogue = head.directions, head.catalogue
 
     members: list[Member] = []
     for i, raw in enumerate(r.arr(doc.get("units"), "units")):
@@ -173,22 +211,230 @@ def parse(document: Any) -> Parsed:
         members.append(Member(uid, name, figures, values, disq))
 
     layers = _layers(r, r.obj(doc.get("scores", {}), "scores"))
-    rules = _rules(r, r.obj(doc.get("rules", {}), "rules"))
-    rob = r.obj(doc.get("robustness", {}), "robustness")
-    settings = RobustnessSettings(
-        perturbation=r.number(rob.get("perturbation", "0.10"), "robustness.perturbation") or Decimal("0.10"),
-        draws=r.integer(rob.get("draws"), "robustness.draws", 1000),
-        seed=r.integer(rob.get("seed"), "robustness.seed", 2024),
-    )
-    if not 0 <= settings.perturbation < 1:
-        r.fail("robustness.perturbation", "phải nằm trong [0; 1), ví dụ 0.10 cho ±10%")
-    if not 0 < settings.draws <= 100_000:
-        r.fail("robustness.draws", "phải từ 1 đến 100.000")
+    rules, settings = _parse_tail(r, doc)
     if r.problems:
         raise ScoringInputError(r.problems)
-    problem = Problem(tuple(members), criteria, layers, rules, declared, catalogue)
-    meta = {k: doc[k] for k in ("cluster", "year", "criteria_version") if k in doc}
-    return Parsed(problem, settings, meta)
+    problem = Problem(tuple(members), head.criteria, layers, rules, head.declared, catalogue)
+    return Parsed(problem, settings, _meta(doc))
+
+
+# ------------------------------------------------------------------------------- documents from stored data
+#
+# Publishing builds a document from the database, stores its canonical text and scores it. Writing that
+# text and parsing it again would cost more than scoring, so `build` writes the canonical text and the
+# engine's problem side by side from the same plain rows. The problem is exactly `parse(json.loads(text))`
+# (tested); anything unusual in the rows (an empty code, a number not in machine format, a score given
+# twice) makes `build` parse the text instead, so every message stays the one `parse` gives.
+
+
+class UnitRows(NamedTuple):
+    """A unit as stored: its id (code), name and year-end results by indicator code, numbers in machine
+    format ("54.9"), in the order of the cluster's indicators."""
+
+    id: str
+    name: str
+    results: Mapping[str, tuple[str, str | None]]  # indicator code → (value, target or None)
+
+
+# A layer score as stored: (scored unit id, the criterion's position in its set, scoring unit id for a
+# cross score else "", criterion code, points in machine format). Sorted, a layer's rows are in document
+# order: by scored unit, criterion, scoring unit.
+ScoreRow = tuple[str, int, str, str, str]
+
+LAYERS = ("self", "cross", "appraisal")
+
+
+@dataclass(frozen=True)
+class Built:
+    """A document built from stored data."""
+
+    text: str  # its canonical JSON (engine.canonical_json of the document)
+    hash: str  # SHA-256 of the text: the inputs hash
+    parsed: Parsed  # the engine's problem: parse(json.loads(text))
+
+    def document(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.text)
+        return loaded
+
+
+class _Irregular(Exception):
+    """Rows that `parse` would refuse or read differently: parse the text instead."""
+
+
+class _Escaped(dict[str, str]):
+    """JSON string literals, each written once."""
+
+    def __missing__(self, text: str) -> str:
+        out = self[text] = json.dumps(text, ensure_ascii=False)
+        return out
+
+
+class _Codes(dict[str, str]):
+    """Ids and codes as `parse` reads them (stripped), each once; an empty one is irregular."""
+
+    def __missing__(self, text: str) -> str:
+        out = text.strip() if isinstance(text, str) else ""
+        if not out:
+            raise _Irregular
+        self[text] = out
+        return out
+
+
+class _Numbers(dict[str, Decimal]):
+    """Machine-format numbers read once each (points and results repeat a lot)."""
+
+    def __missing__(self, text: str) -> Decimal:
+        if not isinstance(text, str) or not _MACHINE.match(text):
+            raise _Irregular
+        out = self[text] = Decimal(text)
+        return out
+
+
+class Builder:
+    """Builds documents from stored data (`build`); one builder for many documents shares what they have
+    in common: escaped strings, numbers, and a criteria set written the same way is read once."""
+
+    def __init__(self) -> None:
+        self.esc = _Escaped()
+        self.numbers = _Numbers()
+        self.codes = _Codes()
+        self.heads: dict[tuple[str | None, ...], tuple[_Head, Rules, RobustnessSettings, list[str]]] = {}
+
+    def build(
+        self, head: Mapping[str, Any], units: Sequence[UnitRows], scores: Mapping[str, Sequence[ScoreRow]]
+    ) -> Built:
+        """The document of `head` (every key but "units" and "scores", as plain JSON values), the units
+        and the layer scores; raises ScoringInputError as `parse` would."""
+        pieces = {key: canonical_json(value) for key, value in head.items() if key not in ("units", "scores")}
+        memo = tuple(pieces.get(k) for k in ("indicators", "criteria_set", "rules", "robustness"))
+        if memo not in self.heads:
+            r = _Reader()
+            parsed_head = _parse_head(r, head)
+            rules, settings = _parse_tail(r, head)
+            self.heads[memo] = (parsed_head, rules, settings, r.problems)
+        parsed_head, rules, settings, problems = self.heads[memo]
+        pieces["units"], members = self._units(units, None if problems else parsed_head)
+        pieces["scores"], layers = self._scores(scores, members is not None)
+        text = self._join(pieces)
+        if members is None or layers is None:
+            return Built(text, text_hash(text), parse(json.loads(text)))
+        criteria, declared, catalogue = parsed_head.criteria, parsed_head.declared, parsed_head.catalogue
+        problem = Problem(members, criteria, layers, rules, declared, catalogue)
+        return Built(text, text_hash(text), Parsed(problem, settings, _meta(head)))
+
+    def text(
+        self, head: Mapping[str, Any], units: Sequence[UnitRows], scores: Mapping[str, Sequence[ScoreRow]]
+    ) -> str:
+        """The document's canonical JSON text alone."""
+        pieces = {key: canonical_json(value) for key, value in head.items() if key not in ("units", "scores")}
+        pieces["units"], _ = self._units(units, None)
+        pieces["scores"], _ = self._scores(scores, False)
+        return self._join(pieces)
+
+    def _join(self, pieces: Mapping[str, str]) -> str:
+        esc = self.esc
+        return "{" + ",".join(f"{esc[key]}:{pieces[key]}" for key in sorted(pieces)) + "}"
+
+    # Each list is written (canonical_json by hand: keys in sorted order, strings escaped by json, numbers
+    # already machine-format strings) and read as `parse(json.loads(text))` would read it, in the same
+    # order, in one pass; the reading stops (None) at anything irregular.
+
+    def _units(self, units: Sequence[UnitRows], head: _Head | None) -> tuple[str, tuple[Member, ...] | None]:
+        esc = self.esc
+        out = []
+        members: list[Member] | None = [] if head is not None else None
+        for unit in units:
+            results = sorted(unit.results.items())
+            named = sorted(
+                {code.replace("-", "_"): value for code, (value, _) in unit.results.items()}.items()
+            )
+            figures = ",".join(
+                f'{esc[code]}:{{"target":"{target}","value":"{value}"}}'
+                if target is not None
+                else f'{esc[code]}:{{"value":"{value}"}}'
+                for code, (value, target) in results
+            )
+            values = ",".join(f'{esc[name]}:"{value}"' for name, value in named)
+            out.append(
+                f'{{"id":{esc[unit.id]},"name":{esc[unit.name]},"results":{{{figures}}},"values":{{{values}}}}}'
+            )
+            if members is not None and head is not None:
+                try:
+                    members.append(self._member(unit, results, named, head))
+                except _Irregular:
+                    members = None
+        return "[" + ",".join(out) + "]", None if members is None else tuple(members)
+
+    def _member(
+        self,
+        unit: UnitRows,
+        results: list[tuple[str, tuple[str, str | None]]],
+        named: list[tuple[str, str]],
+        head: _Head,
+    ) -> Member:
+        uid, name = unit.id.strip(), unit.name.strip()
+        if not uid or not name:
+            raise _Irregular
+        directions, catalogue, numbers = head.directions, head.catalogue, self.numbers
+        figures: dict[str, Figure] = {}
+        for code, (value, target) in results:
+            if catalogue is not None and code not in catalogue:
+                raise _Irregular
+            figures[code] = Figure(
+                numbers[value], None if target is None else numbers[target], directions.get(code, "higher")
+            )
+        return Member(uid, name, figures, {k: numbers[v] for k, v in named}, "")
+
+    def _scores(self, scores: Mapping[str, Sequence[ScoreRow]], read: bool) -> tuple[str, Layers | None]:
+        esc, numbers, code = self.esc, self.numbers, self.codes
+        texts = []
+        single: dict[str, dict[tuple[str, str], Decimal]] = {"self": {}, "appraisal": {}}
+        cross: dict[tuple[str, str], tuple[CrossScore, ...]] = {}
+        for layer in sorted(LAYERS):
+            rows = scores.get(layer, ())
+            entries = ",".join(
+                f'{{"criterion":{esc[crit]},"points":"{points}","scorer":{esc[scorer]},"unit":{esc[unit]}}}'
+                if scorer
+                else f'{{"criterion":{esc[crit]},"points":"{points}","unit":{esc[unit]}}}'
+                for unit, _, scorer, crit, points in rows
+            )
+            texts.append(f'"{layer}":[{entries}]')
+            if not read:
+                continue
+            try:
+                if layer == "cross":
+                    # a unit's cross scores on a criterion are consecutive rows
+                    current: tuple[str, str] | None = None
+                    bucket: list[CrossScore] = []
+                    for unit, _, scorer, crit, points in rows:
+                        key = (code[unit], code[crit])
+                        if key != current:
+                            if current is not None:
+                                cross[current] = tuple(bucket)
+                            if key in cross:
+                                raise _Irregular
+                            current, bucket = key, []
+                        bucket.append(CrossScore(code[scorer], numbers[points]))
+                    if current is not None:
+                        cross[current] = tuple(bucket)
+                else:
+                    target = single[layer]
+                    for unit, _, _, crit, points in rows:
+                        key = (code[unit], code[crit])
+                        if key in target:
+                            raise _Irregular
+                        target[key] = numbers[points]
+            except _Irregular:
+                read = False
+        text = "{" + ",".join(texts) + "}"
+        return text, Layers(single["self"], cross, single["appraisal"]) if read else None
+
+
+def build(
+    head: Mapping[str, Any], units: Sequence[UnitRows], scores: Mapping[str, Sequence[ScoreRow]]
+) -> Built:
+    """One document (see `Builder.build`)."""
+    return Builder().build(head, units, scores)
 
 
 def parse_criteria(raw: Any) -> tuple[tuple[Criterion, ...], list[str]]:
@@ -341,14 +587,16 @@ def _d(value: Decimal | None) -> str | None:
     """A Decimal as a plain string without exponent or needless trailing zeros: 7.50 → "7.5"."""
     if value is None:
         return None
-    text = format(value, "f")
+    text = str(value)  # as format(value, "f") unless it has an exponent, and faster (a run writes 130,000)
+    if "E" in text:
+        text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def ranking_to_json(
-    ranking: Ranking, robust: Robustness | None, *, input_hash: str, meta: Mapping[str, Any] | None = None
+def _head(
+    ranking: Ranking, robust: Robustness | None, input_hash: str, meta: Mapping[str, Any] | None
 ) -> dict[str, Any]:
-    """The explained ranking as JSON: Decimals as strings, nothing lost."""
+    """What the explained ranking and its summary have in common, but the ranking rows."""
     names = {m.member_id: m.name for m in ranking.members}
     out: dict[str, Any] = {
         **(meta or {}),
@@ -357,41 +605,6 @@ def ranking_to_json(
         "tie_break_chain": list(ranking.tie_break_chain),
         "leaders": [{"id": mid, "name": names[mid]} for mid in ranking.leaders],
         "leaders_undecided": [{"id": mid, "name": names[mid]} for mid in ranking.leaders_undecided],
-        "ranking": [
-            {
-                "rank": m.rank,
-                "id": m.member_id,
-                "name": m.name,
-                "total": str(m.total),  # already rounded to 0.01: keep both decimals
-                "total_exact": _d(m.total_exact),
-                "classification": m.classification,
-                "targets_met": m.targets_met,
-                "groups": {code: _d(v) for code, v in m.groups},
-                "tie_unresolved": m.tie_unresolved,
-                "disqualified": m.disqualified,
-                "flags": list(m.flags),
-                "criteria": [
-                    {
-                        "code": c.code,
-                        "name": c.name,
-                        "kind": c.kind,
-                        "max_points": _d(c.max_points),
-                        "method": c.method,
-                        "points": _d(c.points),
-                        "source": c.source,
-                        "explanation": str(c.explanation),
-                        "inputs": {name: render(value) for name, value in c.inputs},
-                        "computed": _d(c.computed),
-                        "self": _d(c.self_score),
-                        "cross": [{"scorer": x.scorer, "points": _d(x.points)} for x in c.cross],
-                        "appraisal": _d(c.appraisal),
-                        "discrepancy": c.discrepancy,
-                    }
-                    for c in m.criteria
-                ],
-            }
-            for m in ranking.members
-        ],
     }
     if robust is not None:
         out["robustness"] = {
@@ -410,15 +623,183 @@ def ranking_to_json(
     return out
 
 
+def _row(m: MemberResult) -> dict[str, Any]:
+    return {
+        "rank": m.rank,
+        "id": m.member_id,
+        "name": m.name,
+        "total": str(m.total),  # already rounded to 0.01: keep both decimals
+        "total_exact": _d(m.total_exact),
+        "classification": m.classification,
+        "targets_met": m.targets_met,
+        "groups": {code: _d(v) for code, v in m.groups},
+        "tie_unresolved": m.tie_unresolved,
+        "disqualified": m.disqualified,
+        "flags": list(m.flags),
+    }
+
+
+def ranking_to_json(
+    ranking: Ranking, robust: Robustness | None, *, input_hash: str, meta: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The explained ranking as JSON: Decimals as strings, nothing lost. Needs `score(..., explain=True)`."""
+    out = _head(ranking, robust, input_hash, meta)
+    out["ranking"] = [
+        {
+            **_row(m),
+            "criteria": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "kind": c.kind,
+                    "max_points": _d(c.max_points),
+                    "method": c.method,
+                    "points": _d(c.points),
+                    "source": c.source,
+                    "explanation": str(c.explanation),
+                    "inputs": {name: render(value) for name, value in c.inputs},
+                    "computed": _d(c.computed),
+                    "self": _d(c.self_score),
+                    "cross": [{"scorer": x.scorer, "points": _d(x.points)} for x in c.cross],
+                    "appraisal": _d(c.appraisal),
+                    "discrepancy": c.discrepancy,
+                }
+                for c in m.criteria
+            ],
+        }
+        for m in ranking.members
+    ]
+    return out
+
+
+# ------------------------------------------------------------------------------------------ summaries
+#
+# A published run stores its inputs and the *summary* of its result: everything of the explained ranking
+# but the per-criterion details that the inputs already hold or that explain the points in words. The
+# sentences are written again when a run is shown, by scoring the stored inputs once more with the
+# explanations (`explain_summary`), and shown only if that gives the published summary exactly.
+
+SUMMARY_FORMAT = 1
+
+
+def ranking_summary(
+    ranking: Ranking, robust: Robustness | None, *, input_hash: str, meta: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The summary of a ranking (from `score` with or without explanations)."""
+    out = _head(ranking, robust, input_hash, meta)
+    out["summary_format"] = SUMMARY_FORMAT
+    out["criteria"] = [code for code, _ in ranking.leaves] if ranking.members else []
+    out["ranking"] = [
+        {
+            **_row(m),
+            "points": [_d(p) for p in m.points],
+            "sources": list(m.sources),
+            "discrepancies": list(m.discrepancies),
+        }
+        for m in ranking.members
+    ]
+    return out
+
+
+def summary_of(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The summary of an explained ranking JSON (`ranking_to_json`): equal to `ranking_summary` of the
+    same ranking."""
+    out = {k: v for k, v in result.items() if k != "ranking"}
+    rows = list(result.get("ranking") or [])
+    out["summary_format"] = SUMMARY_FORMAT
+    out["criteria"] = [c["code"] for c in rows[0]["criteria"]] if rows else []
+    out["ranking"] = [
+        {
+            **{k: v for k, v in row.items() if k != "criteria"},
+            "points": [c["points"] for c in row["criteria"]],
+            "sources": [c["source"] for c in row["criteria"]],
+            "discrepancies": [c["code"] for c in row["criteria"] if c["discrepancy"]],
+        }
+        for row in rows
+    ]
+    return out
+
+
+UNEXPLAINED = (
+    "Không dựng lại được lời giải thích: tính lại từ dữ liệu vào đã lưu không cho đúng kết quả đã công bố "
+    "(xem kiểm tra lại)"
+)
+
+
+def explain_summary(summary: Mapping[str, Any], document: Any) -> dict[str, Any]:
+    """A published summary with its explanations: the stored inputs scored again with explanations, when
+    that gives exactly the published summary. Otherwise the published figures alone, each criterion saying
+    why it has no explanation (a changed engine, or stored data that no longer agree)."""
+    try:
+        full = run(document)
+    except ScoringInputError:
+        full = None
+    if full is not None and summary_of(full) == summary:
+        return full
+    return _unexplained(summary, document)
+
+
+def _unexplained(summary: Mapping[str, Any], document: Any) -> dict[str, Any]:
+    leaves: dict[str, Criterion] = {}
+    if isinstance(document, dict) and isinstance(document.get("criteria_set"), dict):
+        tree, _ = parse_criteria(document["criteria_set"].get("criteria"))
+        leaves = {leaf.code: leaf for top in tree for leaf in top.leaves()}
+    codes = list(summary.get("criteria") or [])
+    out = {k: v for k, v in summary.items() if k not in ("ranking", "criteria", "summary_format")}
+    out["ranking"] = []
+    for row in summary.get("ranking") or []:
+        flagged = set(row.get("discrepancies") or [])
+        criteria = []
+        for code, points, source in zip(
+            codes, row.get("points") or [], row.get("sources") or [], strict=False
+        ):
+            leaf = leaves.get(code)
+            criteria.append(
+                {
+                    "code": code,
+                    "name": leaf.name if leaf else "",
+                    "kind": leaf.kind if leaf else "score",
+                    "max_points": _d(leaf.max_points) if leaf else None,
+                    "method": leaf.method.label if leaf and leaf.method else "",
+                    "points": points,
+                    "source": source,
+                    "explanation": UNEXPLAINED,
+                    "inputs": {},
+                    "computed": None,
+                    "self": None,
+                    "cross": [],
+                    "appraisal": None,
+                    "discrepancy": code in flagged,
+                }
+            )
+        rest = {k: v for k, v in row.items() if k not in ("points", "sources", "discrepancies")}
+        out["ranking"].append({**rest, "criteria": criteria})
+    return out
+
+
 def run(document: Any) -> dict[str, Any]:
     """Parse, score, test robustness, and return the explained ranking as JSON."""
     parsed = parse(document)
+    return explained(parsed, inputs_hash(document))
+
+
+def explained(parsed: Parsed, input_hash: str) -> dict[str, Any]:
+    """The explained ranking of a parsed document."""
     ranking = score(parsed.problem)
-    rob = robustness(
+    return ranking_to_json(ranking, _robustness(parsed, ranking), input_hash=input_hash, meta=parsed.meta)
+
+
+def summarized(parsed: Parsed, input_hash: str) -> dict[str, Any]:
+    """The summary of a parsed document's ranking, without writing any explanation (publishing)."""
+    ranking = score(parsed.problem, explain=False)
+    return ranking_summary(ranking, _robustness(parsed, ranking), input_hash=input_hash, meta=parsed.meta)
+
+
+def _robustness(parsed: Parsed, ranking: Ranking) -> Robustness:
+    return robustness(
         parsed.problem,
         ranking,
         perturbation=parsed.robustness.perturbation,
         draws=parsed.robustness.draws,
         seed=parsed.robustness.seed,
     )
-    return ranking_to_json(ranking, rob, input_hash=inputs_hash(document), meta=parsed.meta)

@@ -3,12 +3,17 @@ assignment, answers to discrepancy flags, and published scoring runs (immutable)
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from tdkt.clusters.models import ClusterYear
 from tdkt.org.models import Unit
+from tdkt.scoring import jsonio
 
 
 class SetStatus(models.TextChoices):
@@ -163,17 +168,19 @@ class DiscrepancyAnswer(models.Model):
 
 
 class ScoringRun(models.Model):
-    """A published ranking. Immutable: the exact inputs fed to the engine, their hash, the engine version
-    and the result are stored, so anyone can recompute and compare (`tdkt score verify`)."""
+    """A published ranking. Immutable: the exact inputs fed to the engine (their canonical JSON text, the
+    bytes their SHA-256 is taken of), the hash, the engine version and the summary of the result are
+    stored, so anyone can recompute and compare (`tdkt score verify`). The explanations are not stored:
+    `result` writes them again from the inputs, and shows them only if that gives the stored summary."""
 
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="runs")
     number = models.PositiveSmallIntegerField("lần công bố")
     supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField("lý do công bố lại", blank=True)
-    inputs = models.JSONField()
+    inputs_text = models.TextField("dữ liệu vào (JSON chuẩn tắc)")
     inputs_hash = models.CharField(max_length=64)
     engine_version = models.CharField(max_length=20)
-    result = models.JSONField()
+    summary = models.JSONField("kết quả (tóm tắt)")
     published_at = models.DateTimeField(auto_now_add=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -187,3 +194,14 @@ class ScoringRun(models.Model):
 
     def __str__(self) -> str:
         return f"Kết quả chấm điểm {self.criteria_set.cluster_year} – lần {self.number}"
+
+    @cached_property
+    def inputs(self) -> dict[str, Any]:
+        """The stored inputs as a document (the `tdkt score --input` format)."""
+        document: dict[str, Any] = json.loads(self.inputs_text)
+        return document
+
+    @cached_property
+    def result(self) -> dict[str, Any]:
+        """The published ranking with its explanations, as `jsonio.run` gives it (`jsonio.explain_summary`)."""
+        return jsonio.explain_summary(self.summary, self.inputs)

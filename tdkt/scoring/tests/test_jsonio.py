@@ -7,8 +7,19 @@ import jsonschema
 import pytest
 from django.core.management import CommandError, call_command
 
-from tdkt.scoring.engine import ScoringInputError
-from tdkt.scoring.jsonio import parse, run
+from tdkt.scoring.engine import ScoringInputError, canonical_json, inputs_hash
+from tdkt.scoring.jsonio import (
+    LAYERS,
+    UNEXPLAINED,
+    UnitRows,
+    build,
+    explain_summary,
+    explained,
+    parse,
+    parse_criteria,
+    run,
+    summary_of,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "docs" / "examples" / "score-quang-nam-2024.json"
@@ -116,3 +127,93 @@ def test_points_with_three_decimals_survive_a_stored_document_round_trip() -> No
     out = run(doc)
     hd = next(r for r in out["ranking"] if r["id"] == "QNA-HD")
     assert next(c for c in hd["criteria"] if c["code"] == "III.1")["points"] == "2.125"
+
+
+# ---------------------------------------------------------------- documents built from stored rows
+
+
+def _rows(doc: dict) -> tuple:  # type: ignore[type-arg]
+    """A document as the rows the selector hands to `build` (scores in document order)."""
+    head = {k: v for k, v in doc.items() if k not in ("units", "scores")}
+    units = [
+        UnitRows(u["id"], u["name"], {c: (f["value"], f.get("target")) for c, f in u["results"].items()})
+        for u in doc["units"]
+    ]
+    criteria, _ = parse_criteria(doc["criteria_set"]["criteria"])
+    position = {leaf.code: i for i, leaf in enumerate(leaf for top in criteria for leaf in top.leaves())}
+    scores = {
+        layer: [
+            (e["unit"], position.get(e["criterion"], 0), e.get("scorer", ""), e["criterion"], e["points"])
+            for e in doc["scores"].get(layer, [])
+        ]
+        for layer in LAYERS
+    }
+    return head, units, scores
+
+
+def test_a_document_built_from_rows_is_the_document_parse_reads() -> None:
+    doc = _example()
+    built = build(*_rows(doc))
+    loaded = json.loads(built.text)
+    assert loaded == doc and canonical_json(loaded) == built.text
+    assert built.hash == inputs_hash(doc)
+    assert built.parsed == parse(loaded)
+    assert [list(m.figures) for m in built.parsed.problem.members] == [
+        list(m.figures) for m in parse(loaded).problem.members
+    ]
+    assert explained(built.parsed, built.hash) == run(doc)
+
+
+def test_strings_are_written_as_json_writes_them_and_read_as_parse_reads_them() -> None:
+    doc = _example()
+    doc["units"][0]["name"] = ' Huyện "Phước" \\ Sơn\n\t😀 '
+    doc["units"][1]["id"] = doc["units"][1]["id"] + "  "  # parse strips ids: scores still name it
+    doc["cluster"] = "Cụm \u2028 “miền núi”"
+    built = build(*_rows(doc))
+    assert canonical_json(json.loads(built.text)) == built.text
+    assert built.parsed == parse(json.loads(built.text))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["units"][0].update(name=" "), "units[0].name"),
+        (lambda d: d["scores"]["self"].append(dict(d["scores"]["self"][0])), "bị nhập hai lần"),
+        (lambda d: d["scores"]["cross"][0].update(scorer=""), "scores.cross[0].scorer"),
+        (
+            lambda d: d["criteria_set"]["criteria"][0]["children"][0]["method"].update(type="magic"),
+            "method.type",
+        ),
+    ],
+)
+def test_rows_parse_would_refuse_are_refused_with_parse_messages(mutate, message: str) -> None:  # type: ignore[no-untyped-def]
+    doc = _example()
+    mutate(doc)
+    with pytest.raises(ScoringInputError) as refused:
+        build(*_rows(doc))
+    with pytest.raises(ScoringInputError) as parsed:
+        parse(json.loads(canonical_json(doc)))
+    assert refused.value.problems == parsed.value.problems
+    assert any(message in p for p in refused.value.problems)
+
+
+def test_numbers_not_in_machine_format_are_read_by_parse() -> None:
+    doc = _example()
+    doc["units"][0]["results"]["GIAI-NGAN"]["value"] = "71,4"
+    built = build(*_rows(doc))
+    assert built.parsed == parse(json.loads(built.text))
+    assert built.parsed.problem.members[0].figures["GIAI-NGAN"].value == Decimal("71.4")
+
+
+def test_a_summary_is_explained_only_when_the_inputs_give_it_again() -> None:
+    doc = _example()
+    full = run(doc)
+    summary = summary_of(full)
+    assert explain_summary(summary, doc) == full
+    tampered = copy.deepcopy(summary)
+    tampered["ranking"][0]["points"][0] = "0"
+    shown = explain_summary(tampered, doc)
+    first = shown["ranking"][0]["criteria"][0]
+    assert first["points"] == "0" and first["explanation"] == UNEXPLAINED
+    assert shown["ranking"][0]["name"] == full["ranking"][0]["name"]
+    assert first["name"] == full["ranking"][0]["criteria"][0]["name"]

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,10 @@ from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.models import AuditEvent
 from tdkt.core.personas import SCORING_CRITERIA, SCORING_RULES, World
 from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
+from tdkt.scoring.engine import canonical_json, text_hash
+from tdkt.scoring.jsonio import summary_of
 from tdkt.scoring.models import CriteriaSet, Score, ScoringRun, SetStatus
+from tdkt.scoring.selectors import scoring_document, scoring_preview
 from tdkt.scoring.services import (
     assignments_propose,
     assignments_set,
@@ -17,6 +21,7 @@ from tdkt.scoring.services import (
     discrepancy_answer,
     score_set,
     scoring_publish,
+    scoring_publish_many,
     scoring_verify,
 )
 
@@ -290,7 +295,7 @@ def test_publish_needs_every_discrepancy_answered_then_verifies(world: World) ->
 def test_a_tampered_run_fails_verification(world: World) -> None:
     cs = _publishable(world)
     run = scoring_publish(actor=None, criteria_set=cs)
-    run.result["ranking"][0]["total"] = "99.99"
+    run.summary["ranking"][0]["total"] = "99.99"
     verdict = scoring_verify(run)
     assert not verdict.ok and "bảng xếp hạng tính lại khác" in verdict.reasons[0]
 
@@ -356,3 +361,57 @@ def test_a_count_of_an_unknown_value_is_refused(world: World) -> None:
         criteria_set_create(
             actor=None, cluster_year=world.cluster_year, criteria=bad, rules=RULES, declared_total=Decimal(30)
         )
+
+
+def _other_publishable(world: World) -> CriteriaSet:
+    """The other cluster-year (Điện Bàn alone), scored on its revenue."""
+    cs = criteria_set_create(
+        actor=None,
+        cluster_year=world.other_cluster_year,
+        criteria=[
+            {
+                "code": "A",
+                "name": "Thu",
+                "max_points": "30",
+                "method": {"type": "achieved", "indicator": "T-THU"},
+            }
+        ],
+        rules={"robustness": {"draws": 100, "seed": 1}},
+        declared_total=Decimal(30),
+    )
+    return criteria_set_adopt(actor=None, criteria_set=cs, adopted_on=dt.date(2024, 3, 1))
+
+
+def test_a_run_stores_its_canonical_inputs_and_a_summary_and_shows_the_explained_preview(
+    world: World,
+) -> None:
+    cs = _publishable(world)
+    preview = scoring_preview(cs)
+    run = scoring_publish(actor=None, criteria_set=cs)
+    run = ScoringRun.objects.get(pk=run.pk)
+    assert run.inputs_text == canonical_json(run.inputs) and run.inputs_hash == text_hash(run.inputs_text)
+    assert run.inputs == scoring_document(cs)
+    assert "explanation" not in json.dumps(run.summary)
+    assert run.summary == summary_of(preview)
+    assert run.result == preview
+
+
+def test_publishing_many_sets_publishes_each_as_publishing_one_would(world: World) -> None:
+    sets = [_publishable(world), _other_publishable(world)]
+    expected = {cs.pk: summary_of(scoring_preview(cs)) for cs in sets}
+    runs = scoring_publish_many(actor=world.board, criteria_sets=sets)
+    assert {r.criteria_set_id: r.summary for r in runs} == expected
+    assert AuditEvent.objects.filter(action="scoring.publish").count() == 2
+    again = scoring_publish_many(actor=world.board, criteria_sets=sets, reason="Sửa số liệu")
+    assert {r.criteria_set_id: r.summary for r in again} == expected
+    assert [r.supersedes for r in again] == runs and all(scoring_verify(r).ok for r in again)
+
+
+def test_publishing_many_refuses_all_naming_the_cluster_year(world: World) -> None:
+    sets = [_publishable(world), _other_publishable(world)]
+    scoring_publish(actor=None, criteria_set=sets[1])
+    with pytest.raises(ValidationFailed, match=r"đồng bằng.*công bố lại phải ghi lý do"):
+        scoring_publish_many(actor=world.board, criteria_sets=sets)
+    assert ScoringRun.objects.count() == 1
+    with pytest.raises(NotPermitted):
+        scoring_publish_many(actor=world.head, criteria_sets=sets, reason="Lần hai")

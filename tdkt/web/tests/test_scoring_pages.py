@@ -354,9 +354,9 @@ def test_anyone_verifies_a_run_and_sees_dung(world: World, client_as: ClientAs, 
 
 def test_a_tampered_run_verifies_as_sai(world: World, client_as: ClientAs) -> None:
     run = _published(world)
-    result = run.result
-    result["ranking"][0]["total"] = "99.99"
-    ScoringRun.objects.filter(pk=run.pk).update(result=result)  # tampering behind the services' back
+    summary = run.summary
+    summary["ranking"][0]["total"] = "99.99"
+    ScoringRun.objects.filter(pk=run.pk).update(summary=summary)  # tampering behind the services' back
     html = client_as(None).post(reverse("web:run_verify", args=[run.pk])).content.decode()
     assert "SAI" in html and "Bảng xếp hạng tính lại khác với bảng đã công bố" in html
 

@@ -241,7 +241,7 @@ def ranking_publish(request: HttpRequest, cy_id: int) -> HttpResponse:
         return _forbidden(request, exc)
     except ValidationFailed as exc:
         return refused([_sentence(p.message) for p in exc.problems])
-    leaders = ", ".join(x["name"] for x in run.result.get("leaders", [])) or "chưa xác định"
+    leaders = ", ".join(x["name"] for x in run.summary.get("leaders", [])) or "chưa xác định"
     messages.success(request, f"Đã công bố kết quả xếp hạng lần {run.number}. Đơn vị dẫn đầu: {leaders}.")
     return redirect("web:run", run_id=run.pk)
 
