@@ -52,6 +52,7 @@ def main() -> None:
     from tdkt.voting.models import CastBallot, Voter
     from tdkt.voting.services import (
         CandidateInput,
+        CandidateRemoval,
         VoterInput,
         ballot_cast,
         ballot_close,
@@ -72,6 +73,7 @@ def main() -> None:
         host=world.phuoc_son,
     )
     candidates = [f"Ứng viên {i:02d}" for i in range(10)]
+    members = [world.phuoc_son, world.tien_phuoc, world.nam_giang]  # the default list, left off
     rng = random.Random(1)
 
     def new_ballot(voters: int) -> tuple[object, list[str]]:
@@ -80,7 +82,8 @@ def main() -> None:
             conference=conference,
             purpose="other",
             title=f"Bỏ phiếu {voters} cử tri",
-            candidates=[CandidateInput(c) for c in candidates],
+            candidates=[CandidateInput(c, reason="ứng viên của phép đo") for c in candidates],
+            removed=[CandidateRemoval(u.name, "không thuộc phép đo") for u in members],
             max_choices=3,
             seats=3,
         )

@@ -33,6 +33,18 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A numbered part of the body (e.g. "I. ĐẠI BIỂU THAM DỰ"): a heading, paragraphs, an optional table
+    and paragraphs after it."""
+
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    table_header: list[str] = field(default_factory=list)
+    table_rows: list[list[str]] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class AdminDocument:
     issuer_parent: str  # e.g. "UBND TỈNH QUẢNG NAM" (may be empty)
     issuer: str  # e.g. "CỤM THI ĐUA MIỀN NÚI"
@@ -47,6 +59,7 @@ class AdminDocument:
     closing: list[str] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
     footer_note: str = ""  # e.g. the hash of the record
+    sections: list[Section] = field(default_factory=list)  # rendered after the paragraphs and the table
 
     @property
     def place_date(self) -> str:
@@ -101,6 +114,20 @@ def _underline_motto(paragraph: object) -> None:
     p_pr.append(indent)
 
 
+def _docx_table(document: object, header: list[str], rows: list[list[str]]) -> None:
+    if not header:
+        return
+    table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(cell.paragraphs[0], text, bold=True, size=13)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
+            _run(cell.paragraphs[0], text, size=13)
+
+
 def to_docx(doc: AdminDocument) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -133,16 +160,14 @@ def to_docx(doc: AdminDocument) -> bytes:
         _para(document, doc.subtitle, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14)
     for text in doc.paragraphs:
         _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-    if doc.table_header:
-        table = document.add_table(rows=1, cols=len(doc.table_header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, doc.table_header, strict=True):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(cell.paragraphs[0], text, bold=True, size=13)
-        for row in doc.table_rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                _run(cell.paragraphs[0], text, size=13)
+    _docx_table(document, doc.table_header, doc.table_rows)
+    for part in doc.sections:
+        _para(document, part.heading, bold=True, space_after=4)
+        for text in part.paragraphs:
+            _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+        _docx_table(document, part.table_header, part.table_rows)
+        for text in part.after:
+            _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
     for text in doc.closing:
         _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
     if doc.signatures:
@@ -181,6 +206,7 @@ body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif
 .date { font-style: italic; margin-top: 6pt; }
 h1 { text-align: center; font-size: 14pt; margin: 12pt 0 0; }
 h2 { text-align: center; font-size: 14pt; margin: 0 0 12pt; }
+h3 { font-size: 14pt; margin: 10pt 0 4pt; }
 p.body { text-align: justify; text-indent: 10mm; margin: 0 0 6pt; }
 table.data { border-collapse: collapse; width: 100%; font-size: 13pt; margin: 6pt 0; }
 table.data th, table.data td { border: 1px solid #000; padding: 2pt 4pt; }
@@ -189,6 +215,17 @@ table.data th, table.data td { border: 1px solid #000; padding: 2pt 4pt; }
 .signs .nm { font-weight: bold; }
 .note { font-style: italic; font-size: 11pt; margin-top: 18pt; }
 """
+
+
+def _html_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    if not header:
+        return []
+    e = html.escape
+    return [
+        "<table class='data'><tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>",
+        *("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows),
+        "</table>",
+    ]
 
 
 def to_html(doc: AdminDocument) -> str:
@@ -208,12 +245,12 @@ def to_html(doc: AdminDocument) -> str:
         f"<h2>{e(doc.subtitle)}</h2>" if doc.subtitle else "",
         *(f"<p class='body'>{e(t)}</p>" for t in doc.paragraphs),
     ]
-    if doc.table_header:
-        parts.append(
-            "<table class='data'><tr>" + "".join(f"<th>{e(h)}</th>" for h in doc.table_header) + "</tr>"
-        )
-        parts += ["<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in doc.table_rows]
-        parts.append("</table>")
+    parts += _html_table(doc.table_header, doc.table_rows)
+    for part in doc.sections:
+        parts.append(f"<h3>{e(part.heading)}</h3>")
+        parts += [f"<p class='body'>{e(t)}</p>" for t in part.paragraphs]
+        parts += _html_table(part.table_header, part.table_rows)
+        parts += [f"<p class='body'>{e(t)}</p>" for t in part.after]
     parts += [f"<p class='body'>{e(t)}</p>" for t in doc.closing]
     if doc.signatures:
         parts.append("<div class='signs'>")

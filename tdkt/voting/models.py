@@ -4,14 +4,23 @@ Secrecy by construction: a `Voter` row (the roll) holds the hash of a one-time c
 used, with no time and no link to what was cast; a `CastBallot` row (the box) holds the choices, the hash
 of the voter's receipt and its place in a hash chain, with no voter, no user and no time. Casting is not
 written to the audit trail (a timed audit row would link the two); the box's hash chain is the record.
+
+A ballot is electronic or paper as a whole (`Ballot.mode`), so no voter can be counted both ways. Paper
+ballots are entered by a member of the counting board (`PaperEntry`: each ballot, or the totals) and count
+only once a second, different member has confirmed them; an entry names the two members and never a voter,
+and carries no time.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from tdkt.clusters.models import ClusterYear
+from tdkt.movements.models import Covenant
 from tdkt.org.models import Unit
+from tdkt.scoring.models import CriteriaSet, ScoringRun
 
 
 class ConferenceKind(models.TextChoices):
@@ -26,13 +35,83 @@ class Conference(models.Model):
     held_on = models.DateField("ngày họp")
     place = models.CharField("địa điểm", max_length=300)
     host = models.ForeignKey(Unit, verbose_name="đơn vị đăng cai", on_delete=models.PROTECT, related_name="+")
-    agenda = models.TextField("chương trình", blank=True)
+    agenda = models.TextField("chương trình", blank=True)  # one item per line
+    chair_name = models.CharField("chủ trì hội nghị", max_length=200, blank=True)
+    secretary_name = models.CharField("thư ký hội nghị", max_length=200, blank=True)
+    # what the conference decided (vote results are its ballots; next year's head and deputy are written
+    # into the cluster's next year by `ballot_apply`)
+    covenant = models.ForeignKey(
+        Covenant,
+        verbose_name="giao ước thi đua được ký",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet,
+        verbose_name="bộ tiêu chí được sửa đổi (phiên bản mới)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    conclusions = models.TextField("kết luận khác", blank=True)
 
     class Meta:
         ordering = ["-held_on", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.cluster_year} ({self.held_on:%d/%m/%Y})"
+
+    @property
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class Delegate(models.Model):
+    """A delegate a member unit sends to the conference; `votes` marks the one who votes for the unit."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="delegates")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("họ tên", max_length=200)
+    position = models.CharField("chức vụ", max_length=200, blank=True)
+    votes = models.BooleanField("đại biểu bỏ phiếu", default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["conference", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conference", "unit"], condition=Q(votes=True), name="delegate_one_voter_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CountingBoardMember(models.Model):
+    """A member of the conference's counting board (ban kiểm phiếu), an account designated by the head's
+    staff or the provincial board. Only these accounts change a roll, open, close and count the box and
+    enter or confirm paper ballots."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="counting_board")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("họ tên", max_length=200)
+    is_chair = models.BooleanField("trưởng ban", default=False)
+
+    class Meta:
+        ordering = ["conference", "-is_chair", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "user"], name="counting_board_member_unique"),
+            models.UniqueConstraint(
+                fields=["conference"], condition=Q(is_chair=True), name="counting_board_one_chair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class BallotPurpose(models.TextChoices):
@@ -41,6 +120,27 @@ class BallotPurpose(models.TextChoices):
     HEAD = "head", "Bầu Trưởng cụm năm sau"
     DEPUTY = "deputy", "Bầu Phó Trưởng cụm năm sau"
     OTHER = "other", "Nội dung khác"
+
+
+class BallotMethod(models.TextChoices):
+    CHOOSE_K = "choose_k", "Chọn tối đa k người"
+    YES_NO = "yes_no", "Đồng ý / không đồng ý với từng người"
+
+
+class BallotBase(models.TextChoices):
+    VALID = "valid", "Số phiếu hợp lệ"
+    CAST = "cast", "Số phiếu thu về (cử tri có mặt bỏ phiếu)"
+    ELECTORATE = "electorate", "Tổng số cử tri (toàn thể thành viên)"
+
+
+class Electorate(models.TextChoices):
+    DELEGATES = "delegates", "Mỗi đơn vị thành viên một đại biểu"
+    COUNCIL = "council", "Thành viên Hội đồng (danh sách do Ban kiểm phiếu lập)"
+
+
+class BallotMode(models.TextChoices):
+    ELECTRONIC = "electronic", "Bỏ phiếu điện tử bằng mã một lần"
+    PAPER = "paper", "Phiếu giấy, Ban kiểm phiếu nhập và xác nhận"
 
 
 class BallotStatus(models.TextChoices):
@@ -60,13 +160,26 @@ class Ballot(models.Model):
     previous_round = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    method = models.CharField("cách bỏ phiếu", max_length=10, default="choose_k")
+    method = models.CharField(
+        "cách bỏ phiếu", max_length=10, choices=BallotMethod.choices, default=BallotMethod.CHOOSE_K
+    )
     max_choices = models.PositiveSmallIntegerField("số lựa chọn tối đa", default=1)
     seats = models.PositiveSmallIntegerField("số người được chọn", null=True, blank=True)
     quorum = models.CharField("tỷ lệ tham gia tối thiểu", max_length=20, default="2/3")
     threshold = models.CharField("ngưỡng trúng", max_length=20, default="1/2")
     strict = models.BooleanField("phải vượt ngưỡng", default=True)
-    base = models.CharField("cơ sở tính tỷ lệ", max_length=10, default="valid")
+    base = models.CharField("cơ sở tính tỷ lệ", max_length=10, choices=BallotBase.choices, default="valid")
+    electorate_kind = models.CharField(
+        "cử tri", max_length=10, choices=Electorate.choices, default=Electorate.DELEGATES
+    )
+    mode = models.CharField(
+        "hình thức", max_length=10, choices=BallotMode.choices, default=BallotMode.ELECTRONIC
+    )
+    # where the default candidates came from: the published ranking (a run), or the member list
+    scoring_run = models.ForeignKey(
+        ScoringRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    candidates_source = models.CharField("nguồn danh sách ứng viên", max_length=300, blank=True)
     status = models.CharField(
         "trạng thái", max_length=8, choices=BallotStatus.choices, default=BallotStatus.DRAFT
     )
@@ -76,12 +189,17 @@ class Ballot(models.Model):
     box_hash = models.CharField(max_length=64, blank=True)  # the chain's head, fixed when the box closes
     result = models.JSONField(null=True, blank=True)
     result_hash = models.CharField(max_length=64, blank=True)
+    applied = models.BooleanField("đã ghi kết quả vào năm sau", default=False)  # head / deputy ballots
 
     class Meta:
         ordering = ["conference", "id"]
 
     def __str__(self) -> str:
         return f"{self.title} (vòng {self.round_number})"
+
+    @property
+    def is_paper(self) -> bool:
+        return self.mode == BallotMode.PAPER
 
 
 class Candidate(models.Model):
@@ -99,14 +217,30 @@ class Candidate(models.Model):
         return self.name
 
 
+class RemovedCandidate(models.Model):
+    """A candidate of the default list (the published ranking) left off the ballot, and why."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="removed_candidates")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("ứng viên", max_length=200)
+    reason = models.CharField("lý do bỏ ra", max_length=300)
+
+    class Meta:
+        ordering = ["ballot", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Voter(models.Model):
-    """One line of the frozen roll. `code_hash` is the SHA-256 of the one-time code handed to the voter;
-    the code itself is never stored. `used` has no time and no link to the box."""
+    """One line of the roll, frozen when the ballot opens. `code_hash` is the SHA-256 of the one-time code
+    handed to the voter (electronic ballots; none for paper, nor before opening); the code itself is never
+    stored. `used` has no time and no link to the box."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="voters")
     name = models.CharField("họ tên", max_length=200)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    code_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     used = models.BooleanField(default=False)
 
     class Meta:
@@ -133,3 +267,53 @@ class CastBallot(models.Model):
 
     def __str__(self) -> str:
         return f"Phiếu {self.entry_hash[:12]}…"
+
+
+class EntryKind(models.TextChoices):
+    BALLOTS = "ballots", "Từng phiếu"
+    TOTALS = "totals", "Số tổng hợp theo ứng viên"
+
+
+class EntryStatus(models.TextChoices):
+    PENDING = "pending", "Chờ thành viên thứ hai xác nhận"
+    CONFIRMED = "confirmed", "Đã xác nhận"
+    REJECTED = "rejected", "Đã hủy"
+
+
+class PaperEntry(models.Model):
+    """Paper ballots typed by one member of the counting board: each ballot (`content["ballots"]`, a list of
+    {marks, against, spoiled}) or the totals (`content["totals"]`: cast, invalid, yes and no per
+    candidate). It counts only once a second, different member confirms it; confirmed entries form a hash
+    chain like the electronic box. Who entered and who confirmed are counting-board members, never voters;
+    there is no time on the row."""
+
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="paper_entries")
+    number = models.PositiveSmallIntegerField("lần nhập")
+    kind = models.CharField("cách nhập", max_length=8, choices=EntryKind.choices)
+    content = models.JSONField()
+    cast = models.PositiveIntegerField("số phiếu")
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=EntryStatus.choices, default=EntryStatus.PENDING
+    )
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    previous_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["ballot", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "number"], name="paper_entry_number_unique"),
+            models.UniqueConstraint(
+                fields=["ballot"], condition=Q(status="pending"), name="paper_entry_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=models.F("entered_by")),
+                name="paper_entry_confirmed_by_another",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lần nhập {self.number} ({self.get_kind_display()})"

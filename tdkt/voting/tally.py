@@ -14,6 +14,10 @@ Rules written down here (and tested):
   must be more than (strict) or at least the threshold. Fractions are exact: 2/3 is 2/3, not 0.6667.
 - **Seats**: when a number of seats is set, the passing candidates are taken by votes, most first; a tie
   across the last seat elects nobody from the tie and asks for another round among the tied.
+- **Totals** (paper ballots counted by hand): `check_totals` refuses impossible figures (negative numbers,
+  more ballots than voters not yet counted, more invalid than cast, a candidate with more votes than valid
+  ballots, more marks than k per valid ballot, a non-candidate); `decide` applies the same rules to totals
+  as to a box counted ballot by ballot (`count`), so both ways give the same result.
 - **Privacy**: the result warns when totals reveal how individuals voted (a unanimous result, a single
   valid ballot, every voter on one side for a candidate).
 """
@@ -137,11 +141,32 @@ def invalid_reason(rules: Rules, known: set[str], ballot: Ballot) -> str | None:
     return None
 
 
-def tally(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Sequence[Ballot]) -> Result:
-    """Count the whole box. Raises TallyError for an impossible box; never counts a ballot twice."""
-    problems = _check(rules, candidates, electorate, ballots)
-    if problems:
-        raise TallyError(problems)
+@dataclass(frozen=True)
+class Totals:
+    """What a count of ballots comes to, before the rules decide: ballots cast, the invalid ones with their
+    reasons (position 0 for ballots counted as totals, which have no position), and yes / no per candidate.
+    Paper ballots entered as totals and ballots counted one by one both end here."""
+
+    cast: int
+    invalid: tuple[tuple[int, str], ...]
+    yes: tuple[tuple[str, int], ...]
+    no: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One impossible figure in totals typed by a person, located by field and candidate row."""
+
+    message: str
+    field: str
+    row: int | None = None
+
+
+SPOILED = "phiếu không hợp lệ (Ban kiểm phiếu xác định khi kiểm phiếu giấy)"
+
+
+def count(rules: Rules, candidates: Sequence[str], ballots: Sequence[Ballot]) -> Totals:
+    """Count ballots one by one; an invalid ballot is counted as cast, not as valid, with its reason."""
     known = set(candidates)
     invalid: list[tuple[int, str]] = []
     yes = dict.fromkeys(candidates, 0)
@@ -155,8 +180,112 @@ def tally(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Seq
             yes[c] += 1
         for c in ballot.against:
             no[c] += 1
-    cast = len(ballots)
+    return Totals(len(ballots), tuple(invalid), tuple(yes.items()), tuple(no.items()))
+
+
+def combine(candidates: Sequence[str], parts: Sequence[Totals]) -> Totals:
+    """Add up counts of disjoint piles of ballots (each ballot is in exactly one pile)."""
+    yes = dict.fromkeys(candidates, 0)
+    no = dict.fromkeys(candidates, 0)
+    invalid: list[tuple[int, str]] = []
+    for part in parts:
+        for c, n in part.yes:
+            yes[c] += n
+        for c, n in part.no:
+            no[c] += n
+        invalid += part.invalid
+    return Totals(sum(p.cast for p in parts), tuple(invalid), tuple(yes.items()), tuple(no.items()))
+
+
+def check_totals(
+    rules: Rules,
+    candidates: Sequence[str],
+    room: int,
+    cast: int,
+    invalid: int,
+    yes: dict[str, int],
+    no: dict[str, int],
+) -> list[Issue]:
+    """Impossible figures in per-candidate totals typed from paper ballots: negative numbers, more ballots
+    than voters not yet counted (`room`), more invalid ballots than cast, more votes for a candidate than
+    valid ballots, yes and no together above the valid ballots, more marks than k per valid ballot, a name
+    that is not a candidate. Rows are the candidates' positions, from 1."""
+    issues: list[Issue] = []
+    position = {c: i for i, c in enumerate(candidates, start=1)}
+    for name in sorted((set(yes) | set(no)) - set(candidates)):
+        issues.append(Issue(f"“{name}” không phải ứng viên của cuộc bỏ phiếu này", "candidates"))
+    if cast < 0:
+        issues.append(Issue("số phiếu thu về không được âm", "cast"))
+    if invalid < 0:
+        issues.append(Issue("số phiếu không hợp lệ không được âm", "invalid"))
+    for label, field_name, counts in (("đồng ý", "yes", yes), ("không đồng ý", "no", no)):
+        for name, n in counts.items():
+            if n < 0:
+                issues.append(
+                    Issue(f"{name}: số phiếu {label} không được âm", field_name, position.get(name))
+                )
+    if issues:
+        return issues
+    if cast > room:
+        issues.append(Issue(f"số phiếu thu về ({cast}) nhiều hơn số cử tri chưa được tính ({room})", "cast"))
+    if invalid > cast:
+        issues.append(
+            Issue(f"số phiếu không hợp lệ ({invalid}) nhiều hơn số phiếu thu về ({cast})", "invalid")
+        )
+    valid = max(0, cast - invalid)
+    for name in candidates:
+        y, n = yes.get(name, 0), no.get(name, 0)
+        row = position[name]
+        if y > valid:
+            issues.append(Issue(f"{name}: {y} phiếu đồng ý, nhiều hơn số phiếu hợp lệ ({valid})", "yes", row))
+        if rules.method == "choose_k" and n:
+            issues.append(Issue(f"{name}: phiếu chọn không có ô “không đồng ý”", "no", row))
+        elif rules.method == "yes_no" and y + n > valid:
+            issues.append(
+                Issue(
+                    f"{name}: {y} đồng ý và {n} không đồng ý, cộng lại nhiều hơn số phiếu hợp lệ ({valid})",
+                    "no",
+                    row,
+                )
+            )
+    if rules.method == "choose_k":
+        marks = sum(yes.get(c, 0) for c in candidates)
+        if marks > rules.max_choices * valid:
+            issues.append(
+                Issue(
+                    f"tổng số lựa chọn ({marks}) vượt quá {rules.max_choices} lựa chọn × {valid} phiếu hợp lệ",
+                    "yes",
+                )
+            )
+    return issues
+
+
+def tally(rules: Rules, candidates: Sequence[str], electorate: int, ballots: Sequence[Ballot]) -> Result:
+    """Count the whole box. Raises TallyError for an impossible box; never counts a ballot twice."""
+    problems = _check(rules, candidates, electorate, ballots)
+    if problems:
+        raise TallyError(problems)
+    return decide(rules, candidates, electorate, count(rules, candidates, ballots))
+
+
+def decide(rules: Rules, candidates: Sequence[str], electorate: int, totals: Totals) -> Result:
+    """Apply the rules to counted totals. Raises TallyError when the totals are impossible."""
+    problems = []
+    if electorate <= 0:
+        problems.append("danh sách cử tri trống")
+    if totals.cast > electorate:
+        problems.append(f"số phiếu thu về ({totals.cast}) nhiều hơn số cử tri ({electorate})")
+    problems += check_rules(rules, candidates)
+    yes, no = dict(totals.yes), dict(totals.no)
+    if set(yes) != set(candidates) or set(no) != set(candidates):
+        problems.append("số phiếu không khớp với danh sách ứng viên")
+    if problems:
+        raise TallyError(problems)
+    invalid = list(totals.invalid)
+    cast = totals.cast
     valid = cast - len(invalid)
+    if valid < 0 or any(v < 0 or v > valid for v in (*yes.values(), *no.values())):
+        raise TallyError(["số phiếu của một ứng viên âm hoặc nhiều hơn số phiếu hợp lệ"])
     base = {"valid": valid, "cast": cast, "electorate": electorate}[rules.base]
     base_label = {"valid": "số phiếu hợp lệ", "cast": "số phiếu thu về", "electorate": "tổng số cử tri"}[
         rules.base

@@ -1,4 +1,6 @@
-"""Secret ballots over the API: read a ballot, cast with a one-time code, check a receipt, read the box.
+"""Conferences and secret ballots over the API: read a conference (its record, what it decided, its
+ballots) and download its minutes; read a ballot, cast with a one-time code, check a receipt, read the box,
+download the vote-counting minutes.
 
 Casting needs no login: the one-time code is the credential, so the endpoint carries no ambient authority
 and needs no CSRF token. Nothing about the caller is stored (see tdkt.voting.models).
@@ -12,9 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
-from tdkt.voting.minutes import tally_minutes
-from tdkt.voting.models import Ballot, BallotStatus
+from tdkt.voting.minutes import conference_minutes, tally_minutes
+from tdkt.voting.models import Ballot, BallotStatus, Conference
+from tdkt.voting.selectors import conference_record_hash, conference_roles, elected_roles, visible_ballots
 from tdkt.voting.services import ballot_cast, receipt_in_box
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 router = Router(tags=["voting"])
 
@@ -50,6 +55,8 @@ class BallotOut(Schema):
     purpose: str
     round_number: int
     status: str
+    mode: str
+    electorate_kind: str
     method: str
     max_choices: int
     seats: int | None
@@ -59,6 +66,9 @@ class BallotOut(Schema):
     base: str
     electorate: int
     candidates: list[str]
+    candidates_source: str
+    added: list[dict[str, str]]
+    removed: list[dict[str, str]]
     box_hash: str
     result: dict[str, Any] | None
     result_hash: str
@@ -71,15 +81,15 @@ def _ballot(ballot_id: int) -> Ballot:
     return ballot
 
 
-@router.get("/ballots/{ballot_id}", response=BallotOut, summary="Một cuộc bỏ phiếu (đã mở)")
-def ballot_detail(request: HttpRequest, ballot_id: int) -> BallotOut:
-    ballot = _ballot(ballot_id)
+def _ballot_out(ballot: Ballot) -> BallotOut:
     return BallotOut(
         id=ballot.pk,
         title=ballot.title,
         purpose=ballot.purpose,
         round_number=ballot.round_number,
         status=ballot.status,
+        mode=ballot.mode,
+        electorate_kind=ballot.electorate_kind,
         method=ballot.method,
         max_choices=ballot.max_choices,
         seats=ballot.seats,
@@ -88,11 +98,19 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> BallotOut:
         strict=ballot.strict,
         base=ballot.base,
         electorate=ballot.electorate,
-        candidates=list(ballot.candidates.values_list("name", flat=True)),
+        candidates=[c.name for c in ballot.candidates.all()],
+        candidates_source=ballot.candidates_source,
+        added=[{"name": c.name, "reason": c.added_reason} for c in ballot.candidates.all() if c.added_reason],
+        removed=[{"name": r.name, "reason": r.reason} for r in ballot.removed_candidates.all()],
         box_hash=ballot.box_hash,
         result=ballot.result if ballot.status == BallotStatus.TALLIED else None,
         result_hash=ballot.result_hash,
     )
+
+
+@router.get("/ballots/{ballot_id}", response=BallotOut, summary="Một cuộc bỏ phiếu (đã mở)")
+def ballot_detail(request: HttpRequest, ballot_id: int) -> BallotOut:
+    return _ballot_out(_ballot(ballot_id))
 
 
 @router.post(
@@ -155,10 +173,7 @@ def _minutes_of(ballot_id: int) -> tuple[Ballot, AdminDocument]:
 @router.get("/ballots/{ballot_id}/minutes.docx", summary="Biên bản kiểm phiếu (.docx)", response={200: None})
 def minutes_docx(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot, document = _minutes_of(ballot_id)
-    response = HttpResponse(
-        to_docx(document),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    response = HttpResponse(to_docx(document), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{ballot.pk}.docx"'
     return response
 
@@ -168,4 +183,117 @@ def minutes_pdf(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot, document = _minutes_of(ballot_id)
     response = HttpResponse(to_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{ballot.pk}.pdf"'
+    return response
+
+
+class DelegateOut(Schema):
+    unit: str
+    name: str
+    position: str
+    votes: bool
+
+
+class CountingMemberOut(Schema):
+    name: str
+    chair: bool
+
+
+class ElectedOut(Schema):
+    role: str
+    year: int
+    unit: str
+    recorded: bool
+
+
+class ConferenceOut(Schema):
+    id: int
+    cluster_year_id: int
+    cluster_year: str
+    kind: str
+    kind_label: str
+    held_on: str
+    place: str
+    host: str
+    chair: str
+    secretary: str
+    agenda: list[str]
+    delegates: list[DelegateOut]
+    counting_board: list[CountingMemberOut]
+    covenant: str | None
+    criteria_set: str | None
+    conclusions: list[str]
+    elected: list[ElectedOut]
+    ballots: list[BallotOut]
+    record_hash: str
+
+
+def _conference(conference_id: int) -> Conference:
+    conference = (
+        Conference.objects.select_related(
+            "cluster_year__cluster__organiser", "host", "covenant", "criteria_set"
+        )
+        .filter(pk=conference_id)
+        .first()
+    )
+    if conference is None:
+        raise Http404
+    return conference
+
+
+@router.get(
+    "/conferences/{conference_id}", response=ConferenceOut, summary="Một hội nghị và những gì đã quyết định"
+)
+def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut:
+    """Public: conferences are records. Draft ballots are listed only for the head's staff, the board and
+    the counting board."""
+    conference = _conference(conference_id)
+    roles = conference_roles(request.user, conference)
+    return ConferenceOut(
+        id=conference.pk,
+        cluster_year_id=conference.cluster_year_id,
+        cluster_year=str(conference.cluster_year),
+        kind=conference.kind,
+        kind_label=conference.get_kind_display(),
+        held_on=conference.held_on.isoformat(),
+        place=conference.place,
+        host=conference.host.name,
+        chair=conference.chair_name,
+        secretary=conference.secretary_name,
+        agenda=conference.agenda_items,
+        delegates=[
+            DelegateOut(unit=d.unit.name, name=d.name, position=d.position, votes=d.votes)
+            for d in conference.delegates.select_related("unit").order_by("order", "id")
+        ],
+        counting_board=[
+            CountingMemberOut(name=m.name, chair=m.is_chair) for m in conference.counting_board.all()
+        ],
+        covenant=str(conference.covenant) if conference.covenant else None,
+        criteria_set=str(conference.criteria_set) if conference.criteria_set else None,
+        conclusions=[line.strip() for line in conference.conclusions.splitlines() if line.strip()],
+        elected=[
+            ElectedOut(role=r.role, year=r.year, unit=r.unit_name, recorded=r.recorded is not None)
+            for r in elected_roles(conference)
+        ],
+        ballots=[_ballot_out(b) for b in visible_ballots(conference, roles)],
+        record_hash=conference_record_hash(conference),
+    )
+
+
+@router.get(
+    "/conferences/{conference_id}/minutes.docx", summary="Biên bản hội nghị (.docx)", response={200: None}
+)
+def conference_minutes_docx(request: HttpRequest, conference_id: int) -> HttpResponse:
+    conference = _conference(conference_id)
+    response = HttpResponse(to_docx(conference_minutes(conference)), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-hoi-nghi-{conference.pk}.docx"'
+    return response
+
+
+@router.get(
+    "/conferences/{conference_id}/minutes.pdf", summary="Biên bản hội nghị (.pdf)", response={200: None}
+)
+def conference_minutes_pdf(request: HttpRequest, conference_id: int) -> HttpResponse:
+    conference = _conference(conference_id)
+    response = HttpResponse(to_pdf(conference_minutes(conference)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-hoi-nghi-{conference.pk}.pdf"'
     return response

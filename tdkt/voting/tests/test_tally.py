@@ -4,7 +4,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tdkt.voting.tally import Ballot, Rules, TallyError, percent, tally
+from tdkt.voting.tally import (
+    Ballot,
+    Rules,
+    TallyError,
+    Totals,
+    check_totals,
+    combine,
+    count,
+    decide,
+    percent,
+    tally,
+)
 
 CANDIDATES = ["Lệ Thủy", "Quảng Ninh", "Đồng Hới", "Bố Trạch"]
 
@@ -135,3 +146,41 @@ def test_one_more_vote_never_unelects_a_candidate_without_seats(ballots: list[Ba
     after = tally(rules, CANDIDATES, 30, [*ballots, pick("Lệ Thủy")])
     if "Lệ Thủy" in before.elected:
         assert "Lệ Thủy" in after.elected
+
+
+@given(st.lists(ballot_strategy, max_size=30), st.integers(0, 30), st.integers(1, 3))
+def test_counting_in_piles_gives_the_same_result_as_one_box(ballots: list[Ballot], cut: int, k: int) -> None:
+    rules = Rules(method="choose_k", max_choices=k, seats=2, quorum=Fraction(0))
+    whole = tally(rules, CANDIDATES, 30, ballots)
+    piles = combine(
+        CANDIDATES, [count(rules, CANDIDATES, ballots[:cut]), count(rules, CANDIDATES, ballots[cut:])]
+    )
+    split = decide(rules, CANDIDATES, 30, piles)
+    assert (split.counts, split.elected, split.another_round, split.cast, split.valid) == (
+        whole.counts,
+        whole.elected,
+        whole.another_round,
+        whole.cast,
+        whole.valid,
+    )
+
+
+@given(st.lists(ballot_strategy, max_size=30), st.integers(1, 3))
+def test_the_totals_of_any_real_box_pass_the_impossible_count_checks(ballots: list[Ballot], k: int) -> None:
+    rules = Rules(method="choose_k", max_choices=k)
+    totals = count(rules, CANDIDATES, ballots)
+    issues = check_totals(
+        rules, CANDIDATES, 30, totals.cast, len(totals.invalid), dict(totals.yes), dict(totals.no)
+    )
+    assert issues == []
+
+
+def test_impossible_totals_are_refused_by_decide_too() -> None:
+    rules = Rules(method="choose_k")
+    bad = Totals(
+        2, (), (("Lệ Thủy", 3), *tuple((c, 0) for c in CANDIDATES[1:])), tuple((c, 0) for c in CANDIDATES)
+    )
+    with pytest.raises(TallyError, match="nhiều hơn số phiếu hợp lệ"):
+        decide(rules, CANDIDATES, 8, bad)
+    with pytest.raises(TallyError, match="nhiều hơn số cử tri"):
+        decide(rules, CANDIDATES, 1, bad)

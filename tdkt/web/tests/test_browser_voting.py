@@ -1,9 +1,9 @@
-"""End to end on a phone in Debian's Chromium: a delegate opens the ballot from the code on the slip, votes
-and keeps the receipt; after the box is closed and counted, the minutes download as a valid .docx."""
+"""End to end on phones in Debian's Chromium: the chair of the counting board opens the box and gets the
+slips; each delegate opens the ballot from the code on a slip, votes and keeps the receipt; the chair
+closes the box and counts; the downloaded minutes open as valid .docx files with the totals."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
@@ -12,40 +12,76 @@ from django.urls import reverse
 from docx import Document
 
 from tdkt.core.personas import build_world
-from tdkt.voting.services import ballot_close, ballot_tally
-from tdkt.voting.tests.test_services import _open
-from tdkt.web.tests.browser import assert_no_page_scroll
+from tdkt.voting.models import Ballot, BallotStatus
+from tdkt.voting.tests.helpers import board_of, make_ballot
+from tdkt.web.tests import browser as support
 
 pytestmark = pytest.mark.browser
 SCREENSHOT = Path("/tmp/vote-phone.png")
 
 
-def test_delegate_votes_on_a_phone_and_the_minutes_carry_the_totals(
-    live_server: Any, phone_page: Any
+def _docx_text(path: str) -> tuple[str, str]:
+    document = Document(path)
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    return text, cells
+
+
+def test_a_conference_vote_on_phones_from_slips_to_minutes(
+    live_server: Any, browser: Any, phone_page: Any
 ) -> None:
     world = build_world()
-    ballot, codes = _open(world)
-    page = phone_page
-    vote_url = live_server.url + reverse("web:vote", args=[ballot.pk])
-    for issued, choice in zip(
-        codes, ["Huyện Tiên Phước", "Huyện Tiên Phước", "Huyện Nam Giang"], strict=True
-    ):
-        page.goto(f"{vote_url}?ma={issued.code}")  # the QR on the slip carries the code
-        page.get_by_label(choice).check()
-        if issued is codes[0]:
-            assert_no_page_scroll(page)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
-        page.get_by_role("button", name="Bỏ phiếu").click()
-        page.get_by_text("Đã nhận phiếu của bạn").wait_for()
-        receipt = page.locator("#receipt").inner_text()
-        page.get_by_role("link", name="Kiểm tra ngay").click()
-        assert page.get_by_text("Phiếu của bạn có trong hòm phiếu.").is_visible()
-        assert len(receipt) == 20
+    chair_user = board_of(world).chair
+    ballot = make_ballot(world)
+    conference_url = live_server.url + reverse("web:conference", args=[ballot.conference_id])
 
-    ballot_close(actor=world.head, ballot=ballot)
-    ballot_tally(actor=world.head, ballot=ballot)
-    response = page.request.get(live_server.url + f"/api/ballots/{ballot.pk}/minutes.docx")
-    assert response.ok
-    document = Document(io.BytesIO(response.body()))
-    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    chair_context = support.phone_context(browser)
+    chair = chair_context.new_page()
+    support.login(chair, live_server, chair_user.username)
+    chair.goto(conference_url)
+    support.assert_no_page_scroll(chair)
+    chair.get_by_role("button", name="Mở hòm phiếu và in phiếu mã").click()
+    chair.get_by_text("chỉ hiển thị một lần").wait_for()
+    codes = chair.locator(".slip .receipt-code strong").all_inner_texts()
+    assert len(codes) == 3
+
+    voter = phone_page  # a delegate's phone: no login, the code is the credential
+    vote_url = live_server.url + reverse("web:vote", args=[ballot.pk])
+    for code, choice in zip(codes, ["Huyện Tiên Phước", "Huyện Tiên Phước", "Huyện Nam Giang"], strict=True):
+        voter.goto(f"{vote_url}?ma={code}")  # the QR on the slip carries the code
+        voter.get_by_label(choice).check()
+        if code == codes[0]:
+            support.assert_no_page_scroll(voter)
+            voter.screenshot(path=str(SCREENSHOT), full_page=True)
+        voter.get_by_role("button", name="Bỏ phiếu").click()
+        voter.get_by_text("Đã nhận phiếu của bạn").wait_for()
+        receipt = voter.locator("#receipt").inner_text()
+        assert len(receipt) == 20
+        voter.get_by_role("link", name="Kiểm tra ngay").click()
+        assert voter.get_by_text("Phiếu của bạn có trong hòm phiếu.").is_visible()
+    voter.goto(f"{vote_url}?ma={codes[0]}")
+    voter.get_by_label("Huyện Nam Giang").check()
+    voter.get_by_role("button", name="Bỏ phiếu").click()
+    assert voter.get_by_text("Mã bỏ phiếu này đã được dùng").is_visible()  # a reused code counts once
+
+    chair.goto(conference_url)
+    chair.get_by_role("button", name="Đóng hòm phiếu").click()
+    chair.get_by_text("Đã đóng hòm phiếu.").wait_for()
+    chair.get_by_role("button", name="Kiểm phiếu").click()
+    chair.get_by_text("Đã kiểm phiếu. Kết quả: Huyện Tiên Phước.").wait_for()
+    assert Ballot.objects.get(pk=ballot.pk).status == BallotStatus.TALLIED
+    support.assert_no_page_scroll(chair)
+
+    with chair.expect_download() as tally_download:
+        chair.get_by_role("link", name="Biên bản kiểm phiếu (.docx)").click()
+    text, cells = _docx_text(tally_download.value.path())
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and "số phiếu thu về: 3" in text and "số phiếu hợp lệ: 3" in text
     assert "Huyện Tiên Phước" in cells and "2" in cells and "Đạt" in cells
+    assert "TRƯỞNG BAN KIỂM PHIẾU" in cells and "Đỗ Thị Kiểm" in cells
+
+    with chair.expect_download() as minutes_download:
+        chair.get_by_role("link", name="Tải biên bản (.docx)").click()
+    text, cells = _docx_text(minutes_download.value.path())
+    assert "BIÊN BẢN" in text and "IV. KẾT QUẢ BỎ PHIẾU KÍN" in text and "số phiếu thu về: 3" in text
+    assert "Huyện Tiên Phước" in cells and "CHỦ TRÌ HỘI NGHỊ" in cells
+    chair_context.close()

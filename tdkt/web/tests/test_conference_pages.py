@@ -1,60 +1,360 @@
-import datetime as dt
+"""Conference pages as every persona: the head's staff and the board prepare, the counting board runs the
+box, everyone else sees what was decided. A draft ballot is 404 for those who may not see it; an action by
+someone who sees but may not act is a 403 page saying who may; the public is sent to the login page."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from tdkt.clusters.models import ClusterRole
 from tdkt.core.personas import World
-from tdkt.voting.models import Ballot, BallotStatus, Voter
-from tdkt.voting.services import CandidateInput, ballot_create, conference_create
+from tdkt.voting.models import (
+    Ballot,
+    BallotStatus,
+    Conference,
+    CountingBoardMember,
+    Delegate,
+    EntryStatus,
+    PaperEntry,
+    Voter,
+)
+from tdkt.voting.services import VoterInput, ballot_close, ballot_open
+from tdkt.voting.tests.helpers import board_of, make_ballot, make_conference
+
+ClientAs = Callable[[User | None], Client]
+PERSONAS = ["board", "head", "member", "outsider", "public", "chair", "counter"]
 
 
-def _draft(world: World) -> Ballot:
-    conference = conference_create(
-        actor=None,
-        cluster_year=world.cluster_year,
-        kind="year_end",
-        held_on=dt.date(2025, 3, 27),
-        place="Thị trấn Khâm Đức",
-        host=world.phuoc_son,
+def _user(world: World, persona: str) -> User | None:
+    if persona == "public":
+        return None
+    if persona == "chair":
+        return board_of(world).chair
+    if persona == "counter":
+        return board_of(world).member
+    user: User = getattr(world, persona)
+    return user
+
+
+def _forbidden(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code == 403 and "Không có quyền thực hiện" in response.content.decode()
+
+
+def _to_login(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code == 302 and response["Location"].startswith(reverse("web:login"))
+
+
+# --- every page as every persona --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_conference_page_is_public_and_drafts_show_only_to_those_who_prepare_or_count(
+    world: World, client_as: ClientAs, persona: str
+) -> None:
+    ballot = make_ballot(world, title="Phiếu đang chuẩn bị")
+    html = client_as(_user(world, persona)).get(reverse("web:conference", args=[ballot.conference_id]))
+    assert html.status_code == 200
+    text = html.content.decode()
+    assert "Hội nghị tổng kết năm" in text and "Đỗ Thị Kiểm (Trưởng ban)" in text
+    assert ("Phiếu đang chuẩn bị" in text) is (persona in ("board", "head", "chair", "counter"))
+    assert ("Tạo cuộc bỏ phiếu" in text) is (persona in ("board", "head"))
+    assert ("Mở hòm phiếu" in text) is (persona in ("chair", "counter"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", ["conference_edit", "conference_delegates", "counting_board", "ballot_new"])
+def test_preparing_pages_are_for_the_head_and_the_board(
+    world: World, client_as: ClientAs, persona: str, page: str
+) -> None:
+    conference = make_conference(world)
+    response = client_as(_user(world, persona)).get(reverse(f"web:{page}", args=[conference.pk]))
+    if persona in ("board", "head"):
+        assert response.status_code == 200
+    elif persona == "public":
+        assert _to_login(response)
+    else:
+        assert _forbidden(response) and "Chỉ Trưởng cụm hoặc Ban Thi đua" in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_creating_a_conference_is_for_the_head_and_the_board(
+    world: World, client_as: ClientAs, persona: str
+) -> None:
+    url = reverse("web:conference_new", args=[world.cluster_year.pk])
+    response = client_as(_user(world, persona)).post(
+        url,
+        {
+            "kind": "mid_year",
+            "held_on": "2024-07-12",
+            "place": "Huyện Tiên Phước",
+            "host": world.tien_phuoc.pk,
+            "agenda": "Sơ kết 6 tháng\nSửa đổi tiêu chí",
+        },
     )
-    return ballot_create(
-        actor=None,
-        conference=conference,
-        purpose="head",
-        title="Bầu Trưởng cụm năm 2025",
-        candidates=[CandidateInput(u.name, u) for u in (world.tien_phuoc, world.nam_giang)],
-        seats=1,
-    )
+    if persona in ("board", "head"):
+        conference = Conference.objects.get()
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "web:conference", args=[conference.pk]
+        )
+        assert conference.agenda_items == ["Sơ kết 6 tháng", "Sửa đổi tiêu chí"]
+    else:
+        assert _to_login(response) if persona == "public" else _forbidden(response)
+        assert not Conference.objects.exists()
 
 
-def test_the_head_opens_prints_slips_closes_and_counts(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
-    ballot = _draft(world)
-    head = client_as(world.head)
-    page = head.post(reverse("web:ballot_action", args=[ballot.pk, "open"])).content.decode()
-    assert page.count('class="slip panel"') == 3 and "<svg" in page and "chỉ hiển thị một lần" in page
-    code = page.split('class="receipt-code"><strong>', 1)[1].split("<", 1)[0]
-    Client().post(reverse("web:vote", args=[ballot.pk]), {"code": code, "marks": ["Huyện Nam Giang"]})
-    head.post(reverse("web:ballot_action", args=[ballot.pk, "close"]))
-    head.post(reverse("web:ballot_action", args=[ballot.pk, "tally"]))
-    ballot.refresh_from_db()
-    assert ballot.status == BallotStatus.TALLIED and ballot.result["cast"] == 1
-    html = Client().get(reverse("web:conference", args=[ballot.conference_id])).content.decode()
-    assert (
-        "Bầu Trưởng cụm năm 2025" in html
-        and "minutes.docx" in html
-        and "Kiểm phiếu" not in html.split("<main", 1)[1].split("Bầu Trưởng", 1)[0]
-    )
-
-
-def test_only_managers_run_the_box(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
-    ballot = _draft(world)
-    for user in (world.member, world.outsider, None):
-        response = client_as(user).post(reverse("web:ballot_action", args=[ballot.pk, "open"]))
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", ["ballot_roll", "ballot_paper"])
+def test_the_roll_and_paper_pages_of_a_draft_are_for_the_counting_board(
+    world: World, client_as: ClientAs, persona: str, page: str
+) -> None:
+    ballot = make_ballot(world, mode="paper")
+    response = client_as(_user(world, persona)).get(reverse(f"web:{page}", args=[ballot.pk]))
+    if persona in ("chair", "counter"):
+        assert response.status_code == 200
+    elif persona in ("board", "head"):  # they see the draft but do not run the box
+        assert _forbidden(response) and "Chỉ thành viên Ban kiểm phiếu" in response.content.decode()
+    else:
         assert response.status_code == 404
-    assert not Voter.objects.exists()
 
 
-def test_the_dashboard_links_to_its_conferences(world: World, client_as) -> None:  # type: ignore[no-untyped-def]
-    ballot = _draft(world)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_opening_a_draft_is_for_the_counting_board(world: World, client_as: ClientAs, persona: str) -> None:
+    ballot = make_ballot(world)
+    response = client_as(_user(world, persona)).post(reverse("web:ballot_action", args=[ballot.pk, "open"]))
+    if persona in ("chair", "counter"):
+        assert response.status_code == 200 and response.content.decode().count('class="slip panel"') == 3
+    elif persona in ("board", "head"):
+        assert _forbidden(response) and "mở hòm phiếu" in response.content.decode()
+    else:
+        assert response.status_code == 404
+    assert Voter.objects.exists() is (persona in ("chair", "counter"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_closing_an_open_ballot_is_for_the_counting_board(
+    world: World, client_as: ClientAs, persona: str
+) -> None:
+    ballot = make_ballot(world)
+    ballot_open(actor=board_of(world).chair, ballot=ballot)
+    response = client_as(_user(world, persona)).post(reverse("web:ballot_action", args=[ballot.pk, "close"]))
+    ballot.refresh_from_db()
+    if persona in ("chair", "counter"):
+        assert response.status_code == 302 and ballot.status == BallotStatus.CLOSED
+    else:
+        assert _to_login(response) if persona == "public" else _forbidden(response)
+        assert ballot.status == BallotStatus.OPEN
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_counting_is_for_the_counting_board(world: World, client_as: ClientAs, persona: str) -> None:
+    ballot = make_ballot(world)
+    ballot_open(actor=board_of(world).chair, ballot=ballot)
+    ballot_close(actor=board_of(world).chair, ballot=ballot)
+    response = client_as(_user(world, persona)).post(reverse("web:ballot_action", args=[ballot.pk, "tally"]))
+    ballot.refresh_from_db()
+    assert (ballot.status == BallotStatus.TALLIED) is (persona in ("chair", "counter"))
+    if persona not in ("chair", "counter"):
+        assert _to_login(response) if persona == "public" else _forbidden(response)
+        assert "kiểm phiếu" in response.content.decode() or persona == "public"
+
+
+def test_an_unknown_action_or_ballot_is_not_found(world: World, client_as: ClientAs) -> None:
+    ballot = make_ballot(world)
+    chair = client_as(board_of(world).chair)
+    assert chair.post(reverse("web:ballot_action", args=[ballot.pk, "xoa"])).status_code == 404
+    assert chair.post(reverse("web:ballot_action", args=[9999, "open"])).status_code == 404
+    assert chair.get(reverse("web:conference", args=[9999])).status_code == 404
+
+
+# --- the whole conference through the pages ----------------------------------------------------------------
+
+
+def test_a_conference_is_prepared_run_and_minuted_through_the_pages(
+    world: World, client_as: ClientAs
+) -> None:
+    head, board = client_as(world.head), board_of(world)
+    chair, counter = client_as(board.chair), client_as(board.member)
+    conference = make_conference(world, with_board=False)
+    url = reverse("web:conference", args=[conference.pk])
+
+    response = head.post(
+        reverse("web:conference_delegates", args=[conference.pk]),
+        {
+            f"u{world.tien_phuoc.pk}": "Nguyễn Văn Tiên, Chủ tịch UBND huyện\nLê Thị Phước, Trưởng phòng Nội vụ",
+            f"u{world.nam_giang.pk}": "Hồ Văn Giang, Phó Chủ tịch UBND huyện",
+        },
+    )
+    assert response.status_code == 302 and Delegate.objects.filter(votes=True).count() == 2
+    response = head.post(
+        reverse("web:counting_board", args=[conference.pk]),
+        {"members": [board.chair.pk, board.member.pk], "chair": board.chair.pk},
+    )
+    assert (
+        response.status_code == 302 and CountingBoardMember.objects.filter(conference=conference).count() == 2
+    )
+
+    new_ballot = reverse("web:ballot_new", args=[conference.pk])
+    form = head.get(new_ballot).content.decode()
+    assert "Danh sách thành viên cụm" in form and "Huyện Phước Sơn" in form
+    fields = {
+        "purpose": "head",
+        "title": "Bầu Trưởng cụm năm 2025",
+        "method": "choose_k",
+        "max_choices": "1",
+        "seats": "1",
+        "quorum": "2/3",
+        "threshold": "50%",
+        "strict": "1",
+        "base": "valid",
+        "electorate_kind": "delegates",
+        "mode": "electronic",
+        "keep_2": "on",
+        "keep_3": "on",
+    }
+    refused = head.post(new_ballot, fields)
+    assert (
+        refused.status_code == 400
+        and "Ghi lý do không đưa Huyện Phước Sơn vào phiếu." in refused.content.decode()
+    )
+    assert not Ballot.objects.exists()
+    response = head.post(new_ballot, {**fields, "why_1": "Đang là Trưởng cụm năm 2024"})
+    ballot = Ballot.objects.get()
+    assert response.status_code == 302 and ballot.threshold == "1/2"
+    assert list(ballot.removed_candidates.values_list("reason", flat=True)) == ["Đang là Trưởng cụm năm 2024"]
+
+    roll = chair.get(reverse("web:ballot_roll", args=[ballot.pk])).content.decode()
+    assert "Nguyễn Văn Tiên (Huyện Tiên Phước)" in roll and "Đại diện lãnh đạo Huyện Phước Sơn" in roll
+    slips = chair.post(reverse("web:ballot_action", args=[ballot.pk, "open"])).content.decode()
+    codes = [part.split("<", 1)[0] for part in slips.split('class="receipt-code"><strong>')[1:]]
+    assert len(codes) == 3 and "chỉ hiển thị một lần" in slips
+    for code, choice in zip(codes, ["Huyện Nam Giang", "Huyện Nam Giang", "Huyện Tiên Phước"], strict=True):
+        Client().post(reverse("web:vote", args=[ballot.pk]), {"code": code, "marks": [choice]})
+    counter.post(reverse("web:ballot_action", args=[ballot.pk, "close"]))
+    chair.post(reverse("web:ballot_action", args=[ballot.pk, "tally"]))
+    ballot.refresh_from_db()
+    assert ballot.status == BallotStatus.TALLIED and ballot.result["elected"] == ["Huyện Nam Giang"]
+
+    page = head.get(url).content.decode()
+    assert "Ghi Huyện Nam Giang vào năm sau của cụm" in page
+    head.post(reverse("web:ballot_action", args=[ballot.pk, "apply"]))
+    role = ClusterRole.objects.get(cluster_year__year=2025, role="head")
+    assert role.unit == world.nam_giang
+    public = Client().get(url).content.decode()
+    assert "Trưởng cụm năm 2025: <strong>Huyện Nam Giang</strong> — đã ghi vào" in public
+    assert "Đang là Trưởng cụm năm 2024" in public and "minutes.docx" in public
+    assert "Nguyễn Văn Tiên" in public and "bỏ phiếu</span>" in public
+
+
+def test_a_tie_offers_the_next_round_to_the_head(world: World, client_as: ClientAs) -> None:
+    from tdkt.voting.tests.test_ballots import _tie
+
+    first = _tie(world)
+    page = client_as(world.head).get(reverse("web:conference", args=[first.conference_id])).content.decode()
+    assert "Tạo vòng 2 giữa những người bằng phiếu" in page
+    assert _forbidden(
+        client_as(board_of(world).chair).post(reverse("web:ballot_action", args=[first.pk, "next-round"]))
+    )
+    client_as(world.head).post(reverse("web:ballot_action", args=[first.pk, "next-round"]))
+    assert Ballot.objects.get(previous_round=first).round_number == 2
+
+
+def test_paper_ballots_through_the_page(world: World, client_as: ClientAs) -> None:
+    board = board_of(world)
+    chair, counter = client_as(board.chair), client_as(board.member)
+    ballot = make_ballot(world, mode="paper")
+    ballot_open(actor=board.chair, ballot=ballot, voters=[VoterInput(f"Đại biểu {i}") for i in range(4)])
+    ballot_close(actor=board.chair, ballot=ballot)
+    url = reverse("web:ballot_paper", args=[ballot.pk])
+
+    bad = chair.post(url, {"action": "ballots", "tp-lines": "2\n2 3\n7"})
+    text = bad.content.decode()
+    assert bad.status_code == 400 and "Phiếu thứ 3: “7” không phải số thứ tự ứng viên (1 – 3)." in text
+    assert not PaperEntry.objects.exists()
+    too_many = chair.post(url, {"action": "ballots", "tp-lines": "2\n2 3"})
+    assert (
+        too_many.status_code == 400
+        and "Phiếu thứ 2: chọn 2 người, quá số tối đa 1" in too_many.content.decode()
+    )
+    impossible = chair.post(
+        url,
+        {
+            "action": "totals",
+            "th-cast": "5",
+            "th-invalid": "0",
+            "th-yes_1": "0",
+            "th-yes_2": "1",
+            "th-yes_3": "-1",
+        },
+    )
+    text = impossible.content.decode()
+    assert impossible.status_code == 400 and "Huyện Nam Giang: số phiếu đồng ý không được âm" in text
+    assert not PaperEntry.objects.exists()
+
+    assert chair.post(url, {"action": "ballots", "tp-lines": "2\n2\n3\nX"}).status_code == 302
+    entry = PaperEntry.objects.get()
+    page = chair.get(url).content.decode()
+    assert "Xác nhận lần nhập 1" not in page and "Huyện Tiên Phước: 2 đồng ý" in page
+    assert _forbidden(chair.post(url, {"action": "confirm", "entry": entry.pk}))
+    assert "Xác nhận lần nhập 1" in counter.get(url).content.decode()
+    counter.post(url, {"action": "confirm", "entry": entry.pk})
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.CONFIRMED and entry.confirmed_by == board.member
+    chair.post(reverse("web:ballot_action", args=[ballot.pk, "tally"]))
+    ballot.refresh_from_db()
+    assert (
+        ballot.result["cast"] == 4
+        and ballot.result["valid"] == 3
+        and ballot.result["elected"] == ["Huyện Tiên Phước"]
+    )
+    vote_page = Client().get(reverse("web:vote", args=[ballot.pk])).content.decode()
+    assert "dùng phiếu giấy" in vote_page and 'name="code"' not in vote_page
+
+
+def test_the_paper_page_of_an_electronic_ballot_is_not_found(world: World, client_as: ClientAs) -> None:
+    ballot = make_ballot(world)
+    assert (
+        client_as(board_of(world).chair).get(reverse("web:ballot_paper", args=[ballot.pk])).status_code == 404
+    )
+
+
+def test_the_head_records_what_the_conference_decided(world: World, client_as: ClientAs) -> None:
+    from tdkt.voting.tests.helpers import sign_covenant
+
+    covenant = sign_covenant(world)
+    conference = make_conference(world)
+    response = client_as(world.head).post(
+        reverse("web:conference_edit", args=[conference.pk]),
+        {
+            "kind": "covenant",
+            "held_on": "2024-02-20",
+            "place": "Huyện Phước Sơn",
+            "host": world.phuoc_son.pk,
+            "chair_name": "Trần Thị Hạnh",
+            "covenant": covenant.pk,
+            "conclusions": "Thống nhất lịch chấm chéo tháng 11",
+        },
+    )
+    assert response.status_code == 302
+    conference.refresh_from_db()
+    assert conference.covenant == covenant and conference.held_on == dt.date(2024, 2, 20)
+    page = Client().get(reverse("web:conference", args=[conference.pk])).content.decode()
+    assert "Ký kết giao ước thi đua" in page and "Thống nhất lịch chấm chéo tháng 11" in page
+
+
+def test_the_dashboard_links_to_its_conferences_and_offers_managers_a_new_one(
+    world: World, client_as: ClientAs
+) -> None:
+    ballot = make_ballot(world)
     html = client_as(None).get(reverse("web:cluster_year", args=[world.cluster_year.pk])).content.decode()
     assert reverse("web:conference", args=[ballot.conference_id]) in html
+    assert reverse("web:conference_new", args=[world.cluster_year.pk]) not in html
+    html = (
+        client_as(world.head).get(reverse("web:cluster_year", args=[world.cluster_year.pk])).content.decode()
+    )
+    assert reverse("web:conference_new", args=[world.cluster_year.pk]) in html

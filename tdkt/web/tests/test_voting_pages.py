@@ -4,11 +4,11 @@ from django.urls import reverse
 from tdkt.core.personas import World
 from tdkt.voting.models import CastBallot
 from tdkt.voting.services import ballot_close
-from tdkt.voting.tests.test_services import _open
+from tdkt.voting.tests.helpers import board_of, open_ballot
 
 
 def test_a_voter_votes_without_logging_in_and_gets_a_receipt(world: World) -> None:
-    ballot, codes = _open(world)
+    ballot, codes = open_ballot(world)
     client = Client(enforce_csrf_checks=False)
     url = reverse("web:vote", args=[ballot.pk])
     page = client.get(url + f"?ma={codes[0].code}").content.decode()
@@ -23,7 +23,7 @@ def test_a_voter_votes_without_logging_in_and_gets_a_receipt(world: World) -> No
 
 
 def test_a_reused_code_shows_a_vietnamese_error_and_counts_once(world: World) -> None:
-    ballot, codes = _open(world)
+    ballot, codes = open_ballot(world)
     client = Client()
     url = reverse("web:vote", args=[ballot.pk])
     client.post(url, {"code": codes[0].code, "marks": ["Huyện Tiên Phước"]})
@@ -33,8 +33,8 @@ def test_a_reused_code_shows_a_vietnamese_error_and_counts_once(world: World) ->
 
 
 def test_a_closed_ballot_takes_no_vote_and_a_draft_is_not_found(world: World) -> None:
-    ballot, codes = _open(world)
-    ballot_close(actor=world.head, ballot=ballot)
+    ballot, codes = open_ballot(world)
+    ballot_close(actor=board_of(world).chair, ballot=ballot)
     client = Client()
     page = client.get(reverse("web:vote", args=[ballot.pk])).content.decode()
     assert "đã đóng" in page and 'name="code"' not in page

@@ -1,5 +1,17 @@
-"""Conference pages: the ballots of a conference and, for the head's staff and the board, running them —
-open (printing one-time codes as QR slips, shown once), close, count, apply the result."""
+"""Conference pages.
+
+- the conference (public): its record — kind, date, place, host, chair, agenda, delegates, counting board —,
+  what it decided (covenant, criteria, vote results, next year's head and deputy), its minutes, and its
+  ballots (drafts only for those who prepare or count them);
+- preparing (the head's staff and the board): create and edit the conference and its decisions, the
+  delegates, the counting board, a new ballot; apply a result; another round when the count calls one;
+- running the box (the counting board only): the roll, opening (one-time codes printed as QR slips,
+  shown once; none for paper), closing, entering and confirming paper ballots, counting.
+
+The public is sent to the login page for any page that acts; a logged-in person who sees the conference but
+may not act gets a 403 page saying who may; a draft ballot they may not see is a 404. Every write goes
+through `tdkt.voting.services`.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +19,338 @@ import io
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tdkt.clusters.models import ClusterYear
 from tdkt.clusters.scopes import viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
-from tdkt.voting.models import Ballot, Conference
-from tdkt.voting.services import VoterInput, ballot_apply, ballot_close, ballot_open, ballot_tally
+from tdkt.voting.minutes import candidates_text, rules_text
+from tdkt.voting.models import Ballot, BallotStatus, Conference, EntryStatus, PaperEntry, Voter
+from tdkt.voting.selectors import (
+    ConferenceRoles,
+    conference_record_hash,
+    conference_roles,
+    default_candidates,
+    default_roll,
+    elected_roles,
+    visible_ballots,
+)
+from tdkt.voting.services import (
+    ballot_apply,
+    ballot_close,
+    ballot_create,
+    ballot_next_round,
+    ballot_open,
+    ballot_roll_set,
+    ballot_tally,
+    conference_create,
+    conference_delegates_set,
+    conference_update,
+    counting_board_candidates,
+    counting_board_set,
+    paper_entry_confirm,
+    paper_entry_reject,
+    paper_entry_submit,
+)
+from tdkt.web.forms_voting import (
+    BallotForm,
+    ConferenceForm,
+    CountingBoardForm,
+    DelegatesForm,
+    PaperBallotsForm,
+    PaperTotalsForm,
+    RollForm,
+)
+
+REFUSED = 400
+MANAGERS_ONLY = "Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được chuẩn bị hội nghị và bỏ phiếu."
+BOARD_ONLY = "Chỉ thành viên Ban kiểm phiếu của hội nghị mới được {what}."
+ACTIONS = ("open", "close", "tally", "apply", "next-round")
 
 
-def _get_conference(conference_id: int) -> Conference:
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+def _forbidden(request: HttpRequest, message: str, back: str) -> HttpResponse:
+    return render(request, "web/scoring/forbidden.html", {"message": message, "back_url": back}, status=403)
+
+
+def _get_conference(request: HttpRequest, conference_id: int) -> tuple[Conference, ConferenceRoles]:
+    """Conferences are public records; what a viewer may do there depends on their roles."""
     conference = (
-        Conference.objects.select_related("cluster_year__cluster", "host").filter(pk=conference_id).first()
+        Conference.objects.select_related(
+            "cluster_year__cluster__organiser", "host", "covenant", "criteria_set__amends"
+        )
+        .filter(pk=conference_id)
+        .first()
     )
     if conference is None:
         raise Http404("Không có hội nghị này")
-    return conference
+    return conference, conference_roles(request.user, conference)
+
+
+def _get_ballot(request: HttpRequest, ballot_id: int) -> tuple[Ballot, ConferenceRoles]:
+    """A ballot is visible once opened; a draft only to those who prepare or count it (else 404)."""
+    ballot = (
+        Ballot.objects.select_related("conference__cluster_year__cluster", "conference__host")
+        .filter(pk=ballot_id)
+        .first()
+    )
+    if ballot is None:
+        raise Http404("Không có cuộc bỏ phiếu này")
+    roles = conference_roles(request.user, ballot.conference)
+    if ballot.status == BallotStatus.DRAFT and not roles.sees_drafts:
+        raise Http404("Không có cuộc bỏ phiếu này")
+    return ballot, roles
+
+
+def _refuse(request: HttpRequest, allowed: bool, message: str, back: str) -> HttpResponse | None:
+    """None when the viewer may act; the login page for the public; a 403 page saying who may."""
+    if allowed:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _forbidden(request, message, back)
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data of a POST (even an empty one, which then fails validation), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _problems(exc: ValidationFailed, noun: str = "Dòng") -> list[str]:
+    """Messages for a person: "Dòng 3: …" where a problem names a line, the sentence alone otherwise."""
+    return [
+        f"{noun} {p.row}: {p.message}" if p.row is not None else _sentence(p.message) for p in exc.problems
+    ]
+
+
+# ---------------------------------------------------------------------------------------- the conference
 
 
 def conference(request: HttpRequest, conference_id: int) -> HttpResponse:
-    """Public: what the conference decided. Managers also see the controls of each ballot."""
-    conf = _get_conference(conference_id)
-    viewer = viewer_for(request.user)
+    conf, roles = _get_conference(request, conference_id)
+    ballots = list(visible_ballots(conf, roles))
+    next_rounds = set(
+        Ballot.objects.filter(previous_round__in=ballots).values_list("previous_round_id", flat=True)
+    )
+    rows = [
+        {
+            "ballot": b,
+            "rules": rules_text(b),
+            "candidates": candidates_text(b),
+            "needs_round": b.status == BallotStatus.TALLIED
+            and bool((b.result or {}).get("another_round"))
+            and b.pk not in next_rounds,
+            "can_apply": b.status == BallotStatus.TALLIED
+            and b.purpose in ("head", "deputy")
+            and not b.applied
+            and len((b.result or {}).get("elected", [])) == 1,
+            "pending": b.paper_entries.filter(status=EntryStatus.PENDING).exists() if b.is_paper else False,
+        }
+        for b in ballots
+    ]
+    delegates = list(conf.delegates.select_related("unit").order_by("order", "id"))
     context = {
         "conference": conf,
-        "ballots": list(conf.ballots.prefetch_related("candidates").order_by("id")),
-        "manages": viewer.manages(conf.cluster_year_id),
+        "roles": roles,
+        "rows": rows,
+        "delegates": delegates,
+        "counting_board": list(conf.counting_board.all()),
+        "elected_roles": elected_roles(conf),
+        "record_hash": conference_record_hash(conf),
+        "conclusions": [line for line in conf.conclusions.splitlines() if line.strip()],
     }
     return render(request, "web/voting/conference.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def conference_new(request: HttpRequest, cy_id: int) -> HttpResponse:
+    cluster_year = ClusterYear.objects.select_related("cluster").filter(pk=cy_id).first()
+    if cluster_year is None:
+        raise Http404("Không tìm thấy cụm thi đua của năm này.")
+    back = reverse("web:cluster_year", args=[cy_id])
+    refused = _refuse(request, viewer_for(request.user).manages(cy_id), MANAGERS_ONLY, back)
+    if refused is not None:
+        return refused
+    form = ConferenceForm(_posted(request), cluster_year_id=cy_id)
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                created = conference_create(
+                    actor=request.user,
+                    cluster_year=cluster_year,
+                    kind=data["kind"],
+                    held_on=data["held_on"],
+                    place=data["place"],
+                    host=data["host"],
+                    agenda=data["agenda"],
+                    chair_name=data["chair_name"],
+                    secretary_name=data["secretary_name"],
+                )
+            except ValidationFailed as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, "Đã tạo hội nghị. Ghi đại biểu và chỉ định Ban kiểm phiếu.")
+                return redirect("web:conference", conference_id=created.pk)
+    context = {"form": form, "cluster_year": cluster_year, "conference": None}
+    return render(request, "web/voting/conference_form.html", context, status=status)
+
+
+def _attach(form: object, exc: ValidationFailed) -> None:
+    """Put a service's problems next to the form's fields when they name one, else at the top."""
+    fields = getattr(form, "fields", {})
+    for problem in exc.problems:
+        name = problem.field if problem.field in fields else None
+        form.add_error(name, _sentence(problem.message))  # type: ignore[attr-defined]
+
+
+@require_http_methods(["GET", "POST"])
+def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
+    conf, roles = _get_conference(request, conference_id)
+    back = reverse("web:conference", args=[conf.pk])
+    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    if refused is not None:
+        return refused
+    form = ConferenceForm(
+        _posted(request),
+        cluster_year_id=conf.cluster_year_id,
+        decisions=True,
+        initial=ConferenceForm.initial_of(conf),
+    )
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                conference_update(
+                    actor=request.user,
+                    conference=conf,
+                    kind=data["kind"],
+                    held_on=data["held_on"],
+                    place=data["place"],
+                    host=data["host"],
+                    agenda=data["agenda"],
+                    chair_name=data["chair_name"],
+                    secretary_name=data["secretary_name"],
+                    covenant=data["covenant"],
+                    criteria_set=data["criteria_set"],
+                    conclusions=data["conclusions"],
+                )
+            except ValidationFailed as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, "Đã lưu thông tin hội nghị.")
+                return redirect(back)
+    context = {"form": form, "cluster_year": conf.cluster_year, "conference": conf}
+    return render(request, "web/voting/conference_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def conference_delegates(request: HttpRequest, conference_id: int) -> HttpResponse:
+    conf, roles = _get_conference(request, conference_id)
+    back = reverse("web:conference", args=[conf.pk])
+    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    if refused is not None:
+        return refused
+    form = DelegatesForm(_posted(request), conference=conf)
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            try:
+                n = conference_delegates_set(actor=request.user, conference=conf, delegates=form.delegates())
+            except ValidationFailed as exc:
+                form.add_error(None, [_sentence(p.message) for p in exc.problems])
+            else:
+                messages.success(request, f"Đã lưu {n} đại biểu.")
+                return redirect(back)
+    return render(request, "web/voting/delegates.html", {"form": form, "conference": conf}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def counting_board(request: HttpRequest, conference_id: int) -> HttpResponse:
+    conf, roles = _get_conference(request, conference_id)
+    back = reverse("web:conference", args=[conf.pk])
+    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    if refused is not None:
+        return refused
+    current = list(conf.counting_board.all())
+    initial = {
+        "members": [str(m.user_id) for m in current],
+        "chair": next((str(m.user_id) for m in current if m.is_chair), None),
+    }
+    form = CountingBoardForm(_posted(request), accounts=counting_board_candidates(conf), initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            members, chair = form.chosen()
+            try:
+                counting_board_set(actor=request.user, conference=conf, members=members, chair=chair)
+            except ValidationFailed as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, "Đã chỉ định Ban kiểm phiếu.")
+                return redirect(back)
+    context = {"form": form, "conference": conf, "current": current}
+    return render(request, "web/voting/counting_board.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def ballot_new(request: HttpRequest, conference_id: int) -> HttpResponse:
+    conf, roles = _get_conference(request, conference_id)
+    back = reverse("web:conference", args=[conf.pk])
+    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    if refused is not None:
+        return refused
+    default = default_candidates(conf.cluster_year)
+    members = [m.unit for m in conf.cluster_year.members.select_related("unit")]
+    form = BallotForm(_posted(request), default=default, members=members)
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            data = form.cleaned_data
+            candidates, removed = form.candidates()
+            try:
+                created = ballot_create(
+                    actor=request.user,
+                    conference=conf,
+                    purpose=data["purpose"],
+                    title=data["title"],
+                    candidates=candidates,
+                    removed=removed,
+                    method=data["method"],
+                    max_choices=data["max_choices"],
+                    seats=data["seats"],
+                    quorum=data["quorum"],
+                    threshold=data["threshold"],
+                    strict=data["strict"],
+                    base=data["base"],
+                    electorate_kind=data["electorate_kind"],
+                    mode=data["mode"],
+                )
+            except ValidationFailed as exc:
+                _attach(form, exc)
+            else:
+                messages.success(request, f"Đã tạo cuộc bỏ phiếu “{created.title}” (đang chuẩn bị).")
+                return redirect(f"{back}#ballot-{created.pk}")
+    context = {"form": form, "conference": conf, "default": default}
+    return render(request, "web/voting/ballot_form.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------- the box
 
 
 def _qr_svg(url: str) -> str:
@@ -47,22 +361,28 @@ def _qr_svg(url: str) -> str:
 
 @require_POST
 def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResponse:
-    ballot = Ballot.objects.select_related("conference__cluster_year").filter(pk=ballot_id).first()
-    if ballot is None or action not in ("open", "close", "tally"):
+    """open, close, tally (the counting board); apply, next-round (the head's staff and the board)."""
+    if action not in ACTIONS:
         raise Http404
-    viewer = viewer_for(request.user)
-    if not viewer.manages(ballot.conference.cluster_year_id):
-        raise Http404
-    back = redirect("web:conference", conference_id=ballot.conference_id)
+    ballot, roles = _get_ballot(request, ballot_id)
+    back = reverse("web:conference", args=[ballot.conference_id])
+    if action in ("apply", "next-round"):
+        refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    else:
+        what = {"open": "mở hòm phiếu", "close": "đóng hòm phiếu", "tally": "kiểm phiếu"}[action]
+        refused = _refuse(request, roles.counts, BOARD_ONLY.format(what=what), back)
+    if refused is not None:
+        return refused
     try:
         if action == "open":
-            members = ballot.conference.cluster_year.members.select_related("unit")
-            issued = ballot_open(
-                actor=request.user,
-                ballot=ballot,
-                voters=[VoterInput(f"Đại diện lãnh đạo {m.unit.name}", m.unit) for m in members],
-            )
-            vote_url = request.build_absolute_uri(f"/bo-phieu/{ballot.pk}/")
+            issued = ballot_open(actor=request.user, ballot=ballot)
+            if ballot.is_paper:
+                n = Voter.objects.filter(ballot=ballot).count()
+                messages.success(
+                    request, f"Đã mở hòm phiếu giấy: phát {n} phiếu in sẵn cho cử tri trong danh sách."
+                )
+                return redirect(f"{back}#ballot-{ballot.pk}")
+            vote_url = request.build_absolute_uri(reverse("web:vote", args=[ballot.pk]))
             slips = [
                 {"voter": i.voter, "code": i.code, "qr": mark_safe(_qr_svg(f"{vote_url}?ma={i.code}"))}
                 for i in issued
@@ -72,15 +392,164 @@ def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResp
             )
         if action == "close":
             ballot_close(actor=request.user, ballot=ballot)
-            messages.success(request, "Đã đóng hòm phiếu.")
-        else:
+            messages.success(
+                request,
+                "Đã đóng hòm phiếu."
+                + (
+                    " Ban kiểm phiếu nhập phiếu giấy, một thành viên khác xác nhận."
+                    if ballot.is_paper
+                    else ""
+                ),
+            )
+        elif action == "tally":
             ballot = ballot_tally(actor=request.user, ballot=ballot)
-            ballot_apply(actor=request.user, ballot=ballot)
             elected = ", ".join(ballot.result["elected"]) if ballot.result else ""
-            messages.success(request, f"Đã kiểm phiếu. Kết quả: {elected or 'không có người trúng'}.")
+            messages.success(request, f"Đã kiểm phiếu. Kết quả: {elected or 'không có người đạt'}.")
+        elif action == "apply":
+            role = ballot_apply(actor=request.user, ballot=ballot)
+            if role is not None:
+                messages.success(
+                    request,
+                    f"Đã ghi {role.get_role_display()} năm {role.cluster_year.year}: {role.unit.name}.",
+                )
+        else:
+            created = ballot_next_round(actor=request.user, ballot=ballot)
+            messages.success(request, f"Đã tạo vòng {created.round_number} (đang chuẩn bị).")
+            return redirect(f"{back}#ballot-{created.pk}")
     except NotPermitted as exc:
-        messages.error(request, exc.message)
+        return _forbidden(request, exc.message, back)
     except ValidationFailed as exc:
-        for problem in exc.problems:
-            messages.error(request, problem.message[:1].upper() + problem.message[1:])
-    return back
+        for message in _problems(exc):
+            messages.error(request, message)
+    return redirect(f"{back}#ballot-{ballot.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def ballot_roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """The roll: the counting board edits it while the ballot is in draft; frozen once opened."""
+    ballot, roles = _get_ballot(request, ballot_id)
+    back = reverse("web:conference", args=[ballot.conference_id])
+    refused = _refuse(request, roles.counts, BOARD_ONLY.format(what="xem và thay đổi danh sách cử tri"), back)
+    if refused is not None:
+        return refused
+    stored = list(Voter.objects.filter(ballot=ballot).order_by("id").values_list("name", flat=True))
+    is_default = not stored
+    names = stored or [line.name for line in default_roll(ballot)]
+    members = [m.unit for m in ballot.conference.cluster_year.members.select_related("unit")]
+    form = RollForm(_posted(request), members=members, initial={"voters": "\n".join(names)})
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            try:
+                n = ballot_roll_set(actor=request.user, ballot=ballot, voters=form.cleaned_data["voters"])
+            except ValidationFailed as exc:
+                form.add_error("voters" if ballot.status == BallotStatus.DRAFT else None, _problems(exc))
+            else:
+                messages.success(request, f"Đã lưu danh sách {n} cử tri.")
+                return redirect(f"{back}#ballot-{ballot.pk}")
+    context = {"ballot": ballot, "form": form, "names": names, "is_default": is_default}
+    return render(request, "web/voting/roll.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def ballot_paper(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """Paper ballots: a member of the counting board enters them (each ballot, or the totals); another
+    confirms or discards the entry."""
+    ballot, roles = _get_ballot(request, ballot_id)
+    back = reverse("web:conference", args=[ballot.conference_id])
+    refused = _refuse(request, roles.counts, BOARD_ONLY.format(what="nhập và xác nhận phiếu giấy"), back)
+    if refused is not None:
+        return refused
+    if not ballot.is_paper:
+        raise Http404("Cuộc bỏ phiếu này không dùng phiếu giấy")
+    names = list(ballot.candidates.values_list("name", flat=True))
+    yes_no = ballot.method == "yes_no"
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    lines_form = PaperBallotsForm(request.POST if action == "ballots" else None, candidates=names)
+    totals_form = PaperTotalsForm(
+        request.POST if action == "totals" else None, candidates=names, yes_no=yes_no
+    )
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        try:
+            if action == "ballots" and lines_form.is_valid():
+                entry = paper_entry_submit(
+                    actor=request.user, ballot=ballot, ballots=lines_form.cleaned_data["lines"]
+                )
+                messages.success(
+                    request, f"Đã nhập {entry.cast} phiếu (lần {entry.number}): chờ thành viên khác xác nhận."
+                )
+                return redirect("web:ballot_paper", ballot_id=ballot.pk)
+            if action == "totals" and totals_form.is_valid():
+                entry = paper_entry_submit(actor=request.user, ballot=ballot, totals=totals_form.totals())
+                messages.success(
+                    request, f"Đã nhập số tổng hợp (lần {entry.number}): chờ thành viên khác xác nhận."
+                )
+                return redirect("web:ballot_paper", ballot_id=ballot.pk)
+            if action in ("confirm", "reject"):
+                target = PaperEntry.objects.filter(ballot=ballot, pk=request.POST.get("entry") or 0).first()
+                if target is None:
+                    raise Http404("Không có lần nhập này")
+                if action == "confirm":
+                    paper_entry_confirm(actor=request.user, entry=target)
+                    messages.success(
+                        request, f"Đã xác nhận lần nhập {target.number}: {target.cast} phiếu được tính."
+                    )
+                else:
+                    paper_entry_reject(
+                        actor=request.user, entry=target, reason=request.POST.get("reason", "")
+                    )
+                    messages.success(request, f"Đã hủy lần nhập {target.number}.")
+                return redirect("web:ballot_paper", ballot_id=ballot.pk)
+            if action not in ("ballots", "totals"):
+                errors.append("Thao tác không hợp lệ.")
+        except NotPermitted as exc:
+            return _forbidden(request, exc.message, request.path)
+        except ValidationFailed as exc:
+            form_hit = lines_form if action == "ballots" else totals_form if action == "totals" else None
+            for problem in exc.problems:
+                if isinstance(form_hit, PaperTotalsForm):
+                    form_hit.add_error(
+                        form_hit.field_for(problem.field, problem.row), _sentence(problem.message)
+                    )
+                elif isinstance(form_hit, PaperBallotsForm):
+                    form_hit.add_error("lines", _problems(ValidationFailed(problem), "Phiếu thứ")[0])
+                else:
+                    errors.append(_sentence(problem.message))
+    stored = list(ballot.paper_entries.select_related("entered_by", "confirmed_by").order_by("number"))
+    entries = [{"entry": e, "summary": _entry_summary(e, names)} for e in stored]
+    counted = sum(e.cast for e in stored if e.status == EntryStatus.CONFIRMED)
+    context = {
+        "ballot": ballot,
+        "names": names,
+        "lines_form": lines_form,
+        "totals_form": totals_form,
+        "entries": entries,
+        "counted": counted,
+        "errors": errors,
+        "user_id": roles.user_id,
+        "can_enter": ballot.status == BallotStatus.CLOSED,
+    }
+    return render(request, "web/voting/paper.html", context, status=status)
+
+
+def _entry_summary(entry: PaperEntry, names: list[str]) -> list[str]:
+    """What an entry says, per candidate, so the second member can check it against the paper."""
+    if "totals" in entry.content:
+        t = entry.content["totals"]
+        out = [f"Thu về {t['cast']}, không hợp lệ {t['invalid']}"]
+        for n in names:
+            no = t["no"].get(n, 0)
+            out.append(f"{n}: {t['yes'].get(n, 0)} đồng ý" + (f", {no} không đồng ý" if no else ""))
+        return out
+    rows = entry.content["ballots"]
+    spoiled = sum(1 for r in rows if r["spoiled"])
+    out = [f"{len(rows)} phiếu, trong đó {spoiled} không hợp lệ"]
+    for n in names:
+        yes = sum(1 for r in rows if not r["spoiled"] and n in r["marks"])
+        no = sum(1 for r in rows if not r["spoiled"] and n in r["against"])
+        out.append(f"{n}: {yes} đồng ý" + (f", {no} không đồng ý" if no else ""))
+    return out

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tdkt.core.cli import read_json_file
 from tdkt.voting.jsonio import run
 from tdkt.voting.tally import TallyError
 
@@ -25,19 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--indent", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["input"])
-        if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp “{path}”")
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise CommandError(f"Tệp “{path}” lớn hơn 20 MB")
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"Tệp “{path}” không phải văn bản UTF-8") from exc
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"Tệp không phải JSON hợp lệ: dòng {exc.lineno}, cột {exc.colno}: {exc.msg}"
-            ) from exc
+        document = read_json_file(options["input"], max_bytes=MAX_INPUT_BYTES)
         try:
             result = run(document)
         except TallyError as exc:
