@@ -16,13 +16,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The demo queues background tasks (the bulk evaluation) in the database; a worker runs beside the server
+# and stops with it.
+demo: export TASKS_BACKEND = database
 demo: $(STAMP)
 	mkdir -p var
 	$(BIN)/tdkt migrate --noinput -v 0
 	$(BIN)/tdkt demo_load
 	@echo ""
 	@echo "Mở http://127.0.0.1:8000/ trong trình duyệt (Ctrl+C để dừng)."
-	$(BIN)/tdkt runserver 127.0.0.1:8000 --noreload
+	$(BIN)/tdkt db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/tdkt runserver 127.0.0.1:8000 --noreload
 
 lint: $(STAMP)
 	mkdir -p var

@@ -5,6 +5,7 @@ SECRET_KEY     required when DEBUG is off
 DEBUG          "1" to enable debug pages (default off)
 ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 TDKT_DATA_DIR  where the SQLite database and uploaded evidence live (default: ./var)
+TASKS_BACKEND  "immediate" (default) or "database" (default when TDKT_PRODUCTION=1; run `tdkt db_worker`)
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "django_tasks_db",
     "ninja",
     "tdkt.core",
     "tdkt.org",
@@ -134,11 +136,15 @@ TDKT_MAX_UPLOAD_BYTES = int(os.environ.get("TDKT_MAX_UPLOAD_BYTES", str(10 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
+# Background tasks (the bulk evaluation of a province). TASKS_BACKEND: "immediate" runs a task inside the
+# request (tests, a quick look); "database" queues it in the database for `tdkt db_worker` (`make demo`,
+# production, where it is the default); a dotted class path is taken as given.
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
 }
+_TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database" if _env_bool("TDKT_PRODUCTION") else "immediate")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_TASKS_BACKEND, _TASKS_BACKEND)}}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -57,6 +57,17 @@ SUBJECT_INDIVIDUAL, SUBJECT_COLLECTIVE, SUBJECT_HOUSEHOLD, SUBJECT_VILLAGE, SUBJ
 )
 SUBJECT_KINDS = (SUBJECT_INDIVIDUAL, SUBJECT_COLLECTIVE, SUBJECT_HOUSEHOLD, SUBJECT_VILLAGE, SUBJECT_COMMUNE)
 
+# How cycles are counted: calendar years, or school years (năm học, 01/09 to 31/08 of the next year) for
+# the education sector (TT 29/2023/TT-BGDĐT). Consecutive cycles are n, n + 1 either way.
+CYCLE_CALENDAR, CYCLE_SCHOOL = "calendar", "school"
+CYCLE_KINDS = (CYCLE_CALENDAR, CYCLE_SCHOOL)
+
+# Kinds of pending review that bar an award while open (GEN_01).
+PENDING_KINDS = ("ky_luat", "dieu_tra", "thanh_tra", "kiem_tra", "khieu_nai")
+
+# Organisers of an emulation cluster or block ("district" before the 2025 reform).
+ORGANISERS = ("province", "ministry", "central", "district")
+
 
 @dataclass(frozen=True, slots=True)
 class RatingRecord:
@@ -156,3 +167,5 @@ class Subject:
     members: tuple[MembersYear, ...] = ()  # collectives only
     leads: tuple[LeadershipRecord, ...] = ()  # collectives only
     flags: frozenset[str] = field(default_factory=frozenset)  # facts a council confirms, e.g. "solidarity"
+    cycle_kind: str = ""  # "" = the title's default (calendar); CYCLE_SCHOOL for the education sector
+    armed_forces: bool = False  # army, police, militia: Chiến sĩ tiên tiến (CSTT) stands for LĐTT

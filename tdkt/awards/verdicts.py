@@ -29,6 +29,7 @@ class Check:
     missing: str = ""  # Vietnamese, when ok is False: "cần thêm 1 lần CSTĐCS liên tục: năm 2024"
     citation: str = ""  # "Luật TĐKT 2022, Điều 22.1.a"
     tag: str = "V"
+    effect: str = "require"  # bar | require | alternative | info | filter (tdkt.awards.rulepacks)
 
     @property
     def unverified(self) -> bool:
@@ -43,6 +44,7 @@ class Verdict:
     outcome: str  # OUTCOMES
     checks: tuple[Check, ...]
     pack: str  # the rule pack applied, e.g. "nd152-2025"
+    cycle_kind: str = "calendar"  # calendar | school: how `cycle` reads (năm 2024 / năm học 2024–2025)
 
     @property
     def eligible(self) -> bool:

@@ -463,7 +463,7 @@ ACCOUNTS: list[DemoAccount] = [
         "board",
         "QNA-SNV",
         "Chuyên viên Ban Thi đua – Khen thưởng",
-        "Ban Thi đua – Khen thưởng tỉnh: xem và làm mọi việc",
+        "Ban Thi đua – Khen thưởng tỉnh: xem và làm mọi việc (trừ kiểm phiếu, việc của Ban kiểm phiếu)",
     ),
     DemoAccount(
         "phuocson",
@@ -479,7 +479,16 @@ ACCOUNTS: list[DemoAccount] = [
         "unit",
         "QNA-TP",
         "Chuyên viên Phòng Nội vụ",
-        "Cán bộ huyện Tiên Phước – thành viên cụm, nhập kết quả của huyện mình",
+        "Cán bộ huyện Tiên Phước – thành viên cụm, nhập kết quả của huyện mình; Trưởng ban kiểm phiếu hội "
+        "nghị tổng kết 2024",
+    ),
+    DemoAccount(
+        "namgiang",
+        "Phạm Văn Giang",
+        "unit",
+        "QNA-NG",
+        "Chuyên viên Phòng Nội vụ",
+        "Cán bộ huyện Nam Giang – thành viên Ban kiểm phiếu hội nghị tổng kết 2024 Cụm miền núi",
     ),
     DemoAccount(
         "minhhoa",
@@ -487,7 +496,7 @@ ACCOUNTS: list[DemoAccount] = [
         "unit",
         "QBH-MH",
         "Chuyên viên Phòng Nội vụ",
-        "Cán bộ huyện Minh Hóa – Trưởng Cụm Quảng Bình năm 2024",
+        "Cán bộ huyện Minh Hóa – Trưởng Cụm Quảng Bình năm 2024; thành viên Ban kiểm phiếu hội nghị tổng kết 2023",
     ),
     DemoAccount(
         "lethuy",
@@ -495,7 +504,7 @@ ACCOUNTS: list[DemoAccount] = [
         "unit",
         "QBH-LT",
         "Chuyên viên Phòng Nội vụ",
-        "Cán bộ huyện Lệ Thủy – thành viên Cụm Quảng Bình",
+        "Cán bộ huyện Lệ Thủy – thành viên Cụm Quảng Bình; Trưởng ban kiểm phiếu hội nghị tổng kết 2023",
     ),
 ]
 
@@ -664,18 +673,21 @@ QNA_2024_DISCREPANCY_ANSWERS = [
 
 
 # ------------------------------------------------------------------ conferences and secret ballots
-# Who was honoured and elected comes from the seeds; each ballot's marks are illustrative.
+# Who was honoured and elected comes from the seeds; each ballot's marks, the delegates' names, the counting
+# boards and the dates of the Quảng Bình conference are illustrative.
 
 
 @dataclass(frozen=True)
 class BallotRow:
     purpose: str  # flag | merit | head | deputy | other
     title: str
-    candidates: list[str]  # unit codes
-    seats: int
+    candidates: list[str]  # unit codes, in the order on the ballot
+    seats: int | None
     max_choices: int
-    marks: list[tuple[int, list[str]]]  # (how many ballots, unit codes marked)
-    reason: str = ""
+    marks: list[tuple[int, list[str]]]  # (how many ballots, unit codes marked); empty: left in draft
+    removed_reason: str = ""  # why the default candidates (the published ranking) not listed are left off
+    mode: str = "electronic"  # electronic | paper (entered by the chair, confirmed by a second member)
+    method: str = "choose_k"
 
 
 @dataclass(frozen=True)
@@ -686,8 +698,11 @@ class ConferenceRow:
     held_on: dt.date
     place: str
     host: str
-    agenda: str
+    agenda: list[str]
+    counting_board: list[str]  # demo usernames, the chair first
     ballots: list[BallotRow]
+    covenant_year: int | None = None  # the cluster's covenant signed at this conference
+    conclusions: str = ""
 
 
 CONFERENCES: list[ConferenceRow] = [
@@ -698,8 +713,13 @@ CONFERENCES: list[ConferenceRow] = [
         dt.date(2024, 1, 25),
         "Thành phố Đồng Hới",
         "QBH-BT",
-        "Tổng kết công tác thi đua, khen thưởng năm 2023; suy tôn đơn vị dẫn đầu; bầu Trưởng, Phó Trưởng Cụm "
-        "năm 2024; ký kết giao ước thi đua năm 2024 (" + SEED_002 + "; ngày họp minh họa).",
+        [
+            "Tổng kết công tác thi đua, khen thưởng năm 2023 (" + SEED_002 + "; ngày họp minh họa)",
+            "Suy tôn đơn vị dẫn đầu đề nghị UBND tỉnh tặng Cờ thi đua",
+            "Bầu Trưởng Cụm, Phó Trưởng Cụm năm 2024",
+            "Ký kết giao ước thi đua năm 2024",
+        ],
+        ["lethuy", "minhhoa"],
         [
             BallotRow(
                 "flag",
@@ -720,6 +740,7 @@ CONFERENCES: list[ConferenceRow] = [
                 1,
                 1,
                 [(6, ["QBH-MH"]), (1, ["QBH-TH"]), (1, ["QBH-QT"])],
+                removed_reason="Hội nghị giới thiệu ba đơn vị ứng cử Trưởng Cụm theo quy chế luân phiên (minh họa)",
             ),
             BallotRow(
                 "deputy",
@@ -728,8 +749,13 @@ CONFERENCES: list[ConferenceRow] = [
                 1,
                 1,
                 [(7, ["QBH-TH"]), (1, ["QBH-QT"])],
+                removed_reason="Hội nghị giới thiệu hai đơn vị ứng cử Phó Trưởng Cụm (minh họa)",
+                mode="paper",
             ),
         ],
+        covenant_year=2024,
+        conclusions="Giao Trưởng Cụm năm 2023 hoàn thiện hồ sơ đề nghị khen thưởng gửi Ban Thi đua – Khen thưởng "
+        "tỉnh (minh họa).",
     ),
     ConferenceRow(
         "CTD-MN-QNA",
@@ -738,7 +764,12 @@ CONFERENCES: list[ConferenceRow] = [
         dt.date(2025, 3, 27),
         "Thị trấn Khâm Đức, huyện Phước Sơn",
         "QNA-PS",
-        "Tổng kết phong trào thi đua yêu nước năm 2024; bình xét, suy tôn đơn vị dẫn đầu (" + SEED_000 + ").",
+        [
+            "Tổng kết phong trào thi đua yêu nước năm 2024 (" + SEED_000 + ")",
+            "Bình xét, suy tôn đơn vị dẫn đầu Cụm",
+            "Đề nghị UBND tỉnh tặng Bằng khen",
+        ],
+        ["tienphuoc", "namgiang"],
         [
             BallotRow(
                 "flag",
@@ -747,7 +778,18 @@ CONFERENCES: list[ConferenceRow] = [
                 1,
                 1,
                 [(7, ["QNA-TP"]), (1, ["QNA-PS"]), (1, ["QNA-NG"])],
-                reason="Ba đơn vị đứng đầu bảng xếp hạng đã công bố",
+                removed_reason="Hội nghị bình xét ba đơn vị đứng đầu bảng xếp hạng đã công bố",
+            ),
+            # left in draft for the demo: the counting board opens, delegates vote on their phones, the
+            # board closes and counts, and the minutes are signed
+            BallotRow(
+                "merit",
+                "Đề nghị UBND tỉnh tặng Bằng khen năm 2024",
+                ["QNA-PS", "QNA-NG", "QNA-BTM"],
+                None,
+                3,
+                [],
+                removed_reason="Không thuộc nhóm xếp hạng thứ 2 – 4 được hội nghị bình xét đề nghị Bằng khen (minh họa)",
             ),
         ],
     ),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
-from tdkt.clusters.models import ClusterYear
+from tdkt.clusters.models import ClusterRole, ClusterYear
 from tdkt.clusters.services import cluster_create, cluster_role_set, cluster_year_create
-from tdkt.demo import data
-from tdkt.movements.models import Indicator, Period, Report
+from tdkt.demo import awards_loader, data
+from tdkt.movements.models import Covenant, Indicator, Period, Report
 from tdkt.movements.services import (
     Signatory,
     ValueInput,
@@ -33,9 +34,12 @@ from tdkt.scoring.services import (
     score_set,
     scoring_publish,
 )
+from tdkt.voting.selectors import default_candidates
 from tdkt.voting.services import (
     CandidateInput,
-    VoterInput,
+    CandidateRemoval,
+    DelegateInput,
+    PaperBallotInput,
     ballot_apply,
     ballot_cast,
     ballot_close,
@@ -43,6 +47,11 @@ from tdkt.voting.services import (
     ballot_open,
     ballot_tally,
     conference_create,
+    conference_delegates_set,
+    conference_update,
+    counting_board_set,
+    paper_entry_confirm,
+    paper_entry_submit,
 )
 
 MARKER_UNIT = "QNA-PS"
@@ -75,8 +84,9 @@ def load() -> None:
     _quang_nam(units, indicators, clusters["CTD-MN-QNA"])
     _quang_binh(units, indicators, clusters["CTD-HTT-QBH"])
     _roles(units)
-    _conferences(units)
     _accounts(units)
+    awards_loader.load(units)
+    _conferences(units)
 
 
 def _units() -> dict[str, Unit]:
@@ -434,11 +444,29 @@ def _roles(units: dict[str, Unit]) -> None:
         )
 
 
+def _person(i: int, offset: int = 0) -> str:
+    """An invented name, the same one the demo's covenants use for a member's chairman (offset 0)."""
+    return f"{_SIGNER_FAMILY[(i + offset) % 9]} {_SIGNER_GIVEN[(i * 4 + offset * 2) % 9]}"
+
+
 def _conferences(units: dict[str, Unit]) -> None:
-    """Year-end conferences whose secret ballots honour the leading units and elect next year's head and
-    deputy, cast with one-time codes as delegates would on their phones."""
+    """Year-end conferences: each member's delegates (invented), the counting board (demo accounts), the
+    agenda and what was decided; secret ballots that honour the leading units and elect next year's head and
+    deputy, cast with one-time codes as delegates would on their phones, or on paper entered by the chair of
+    the counting board and confirmed by a second member. A ballot without marks is left in draft, for the
+    demo to run live."""
+    users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in data.ACCOUNTS])}
     for row in data.CONFERENCES:
         cluster_year = ClusterYear.objects.get(cluster__code=row.cluster, year=row.year)
+        members = [m.unit for m in cluster_year.members.select_related("unit")]
+        head = ClusterRole.objects.get(cluster_year=cluster_year, role="head").unit
+        delegates = []
+        for i, unit in enumerate(members):
+            where = unit.name[:1].lower() + unit.name[1:]
+            delegates.append(DelegateInput(unit, _person(i), f"Chủ tịch UBND {where}", votes=True))
+            delegates.append(DelegateInput(unit, _person(i, 4), f"Trưởng phòng Nội vụ {where}"))
+        chair_name = next(d.name for d in delegates if d.unit == head and d.votes)
+        secretary_name = next(d.name for d in delegates if d.unit == head and not d.votes)
         conference = conference_create(
             actor=None,
             cluster_year=cluster_year,
@@ -446,29 +474,67 @@ def _conferences(units: dict[str, Unit]) -> None:
             held_on=row.held_on,
             place=row.place,
             host=units[row.host],
-            agenda=row.agenda,
+            agenda="\n".join(row.agenda),
+            chair_name=chair_name,
+            secretary_name=secretary_name,
         )
-        members = [m.unit for m in cluster_year.members.select_related("unit")]
+        covenant = (
+            Covenant.objects.get(
+                cluster_year__cluster__code=row.cluster, cluster_year__year=row.covenant_year
+            )
+            if row.covenant_year
+            else None
+        )
+        conference_update(
+            actor=None,
+            conference=conference,
+            kind=row.kind,
+            held_on=row.held_on,
+            place=row.place,
+            host=units[row.host],
+            agenda=conference.agenda,
+            chair_name=chair_name,
+            secretary_name=secretary_name,
+            covenant=covenant,
+            conclusions=row.conclusions,
+        )
+        conference_delegates_set(actor=None, conference=conference, delegates=delegates)
+        board = [users[name] for name in row.counting_board]
+        counting_board_set(actor=None, conference=conference, members=board, chair=board[0])
+        chair, second = board[0], board[1]
         for b in row.ballots:
+            kept = {units[c].name for c in b.candidates}
             ballot = ballot_create(
                 actor=None,
                 conference=conference,
                 purpose=b.purpose,
                 title=b.title,
-                candidates=[CandidateInput(units[c].name, units[c], b.reason) for c in b.candidates],
+                candidates=[CandidateInput(units[c].name, units[c]) for c in b.candidates],
+                removed=[
+                    CandidateRemoval(c.name, b.removed_reason)
+                    for c in default_candidates(cluster_year).candidates
+                    if c.name not in kept
+                ],
                 seats=b.seats,
                 max_choices=b.max_choices,
+                method=b.method,
+                mode=b.mode,
             )
-            codes = ballot_open(
-                actor=None,
-                ballot=ballot,
-                voters=[VoterInput(f"Đại diện lãnh đạo {u.name}", u) for u in members],
-            )
-            marks = [choice for count, choice in b.marks for _ in range(count)]
-            for issued, choice in zip(codes, marks, strict=False):
-                ballot_cast(ballot=ballot, code=issued.code, marks=[units[c].name for c in choice])
-            ballot_close(actor=None, ballot=ballot)
-            ballot = ballot_tally(actor=None, ballot=ballot)
+            if not b.marks:
+                continue
+            codes = ballot_open(actor=chair, ballot=ballot)  # the roll: each member's voting delegate
+            marks = [[units[c].name for c in choice] for count, choice in b.marks for _ in range(count)]
+            if b.mode == "paper":
+                ballot_close(actor=chair, ballot=ballot)
+                entry = paper_entry_submit(
+                    actor=chair, ballot=ballot, ballots=[PaperBallotInput(choice) for choice in marks]
+                )
+                paper_entry_confirm(actor=second, entry=entry)
+            else:
+                for issued, choice in zip(codes, marks, strict=False):
+                    ballot_cast(ballot=ballot, code=issued.code, marks=choice)
+                ballot_close(actor=chair, ballot=ballot)
+            ballot = ballot_tally(actor=chair, ballot=ballot)
             ballot_apply(actor=None, ballot=ballot)
 
 

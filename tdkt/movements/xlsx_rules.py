@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from python_calamine import CalamineWorkbook
 
@@ -374,22 +375,33 @@ class HeaderMap:
         return f"{column_letter(self.positions[key])} ({HEADERS[key]})"
 
 
-_HEADER_KEYS = {fold(c.header): c.key for c in COLUMNS}
+class HeaderColumn(Protocol):
+    """What `locate_header` needs of a template's column."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def header(self) -> str: ...
 
 
-def match_header(rows: Sequence[Sequence[object]]) -> HeaderMap:
-    """Find the header row and map every template column; refuse missing, extra, renamed or repeated ones."""
+def locate_header(
+    rows: Sequence[Sequence[object]], columns: Sequence[HeaderColumn], sheet: str
+) -> tuple[int, dict[str, int]]:
+    """Find the header row among the first rows and map every template column to its 0-based position;
+    refuse missing, extra, renamed or repeated columns. Shared by every Excel import."""
+    keys = {fold(c.header): c.key for c in columns}
     header_index = None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        if sum(1 for cell in row if fold(cell_text(cell)) in _HEADER_KEYS) >= MIN_HEADER_MATCHES:
+        if sum(1 for cell in row if fold(cell_text(cell)) in keys) >= MIN_HEADER_MATCHES:
             header_index = index
             break
     if header_index is None:
-        expected = ", ".join(c.header for c in COLUMNS)
+        expected = ", ".join(c.header for c in columns)
         raise ValidationFailed(
             Problem(
                 f"không tìm thấy dòng tiêu đề ({expected}) trong {HEADER_SEARCH_ROWS} dòng đầu "
-                f"của trang “{DATA_SHEET}”: hãy dùng mẫu của hệ thống",
+                f"của trang “{sheet}”: hãy dùng mẫu của hệ thống",
             )
         )
     row_number = header_index + 1
@@ -400,7 +412,7 @@ def match_header(rows: Sequence[Sequence[object]]) -> HeaderMap:
         text = cell_text(cell)
         if not text:
             continue
-        key = _HEADER_KEYS.get(fold(text))
+        key = keys.get(fold(text))
         if key is None:
             extras.append((index, text))
         elif key in positions:
@@ -413,8 +425,8 @@ def match_header(rows: Sequence[Sequence[object]]) -> HeaderMap:
             )
         else:
             positions[key] = index
-    missing = [c for c in COLUMNS if c.key not in positions]
-    template_index = {c.key: i for i, c in enumerate(COLUMNS)}
+    missing = [c for c in columns if c.key not in positions]
+    template_index = {c.key: i for i, c in enumerate(columns)}
     for index, text in extras:
         renamed = next((c for c in missing if template_index[c.key] == index), None)
         if renamed is None:
@@ -444,6 +456,12 @@ def match_header(rows: Sequence[Sequence[object]]) -> HeaderMap:
         )
     if problems:
         raise ValidationFailed(problems)
+    return row_number, positions
+
+
+def match_header(rows: Sequence[Sequence[object]]) -> HeaderMap:
+    """Find the header row and map every template column; refuse missing, extra, renamed or repeated ones."""
+    row_number, positions = locate_header(rows, COLUMNS, DATA_SHEET)
     return HeaderMap(row=row_number, positions=positions)
 
 

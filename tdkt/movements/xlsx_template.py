@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 import xlsxwriter
@@ -185,15 +186,21 @@ def results_template(
     _write_data_sheet(data, styles, identity, unit, members, indicators, targets, reports, values)
     _write_guide(guide, styles)
     _write_lists(lists, styles, members, indicators)
-    for row, (key, value, label) in enumerate(identity.rows()):
+    write_meta_sheet(meta, identity.rows())
+    data.activate()
+    workbook.close()
+    return buffer.getvalue()
+
+
+def write_meta_sheet(meta: Worksheet, rows: Iterable[tuple[str, str, str]]) -> None:
+    """The template's identity as (key, value, label) rows on a protected, very hidden sheet: the import
+    reads it back to refuse another template or another cluster-year's file."""
+    for row, (key, value, label) in enumerate(rows):
         meta.write_string(row, 0, key)
         meta.write_string(row, 1, value)
         meta.write_string(row, 2, label)
     meta.protect()
     meta.very_hidden()
-    data.activate()
-    workbook.close()
-    return buffer.getvalue()
 
 
 class _Styles:

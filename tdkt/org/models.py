@@ -131,3 +131,77 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class Gender(models.TextChoices):
+    MALE = "nam", "Nam"
+    FEMALE = "nu", "Nữ"
+
+
+class Person(models.Model):
+    """An official, civil servant, public employee or worker whose titles and commendations are recorded.
+
+    Personal data: who may see a person is decided in `tdkt.awards.selectors.person_visible` (the board,
+    and the staff of a unit the person works or worked in), never by the templates.
+    """
+
+    code = models.CharField(
+        "mã cán bộ", max_length=40, blank=True, help_text="Mã cán bộ, công chức (không bắt buộc)"
+    )
+    full_name = models.CharField("họ và tên", max_length=200)
+    gender = models.CharField("giới tính", max_length=3, choices=Gender.choices)
+    date_of_birth = models.DateField("ngày sinh", null=True, blank=True)
+    recruited_on = models.DateField("ngày tuyển dụng", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="person_code_unique"),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__isnull=True)
+                | Q(recruited_on__isnull=True)
+                | Q(recruited_on__gt=models.F("date_of_birth")),
+                name="person_recruited_after_birth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def female(self) -> bool:
+        return self.gender == Gender.FEMALE
+
+
+class Employment(models.Model):
+    """A person's work in one unit over [start, end] (end empty: still there). Moving to another unit, or the
+    unit being merged, ends this row and starts another; a person's unit in any cycle is read from here."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="employments")
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="employments"
+    )
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+    position = models.CharField("chức vụ", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["person", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="employment_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "start"], name="employment_unit_start")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.person} – {self.unit} ({self.start:%d/%m/%Y}–{self.end:%d/%m/%Y})"
+            if self.end
+            else (f"{self.person} – {self.unit} (từ {self.start:%d/%m/%Y})")
+        )
+
+    def active_on(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)

@@ -5,11 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from tdkt.core.audit import Actor, audit_record, snapshot
-from tdkt.core.errors import Problem, ValidationFailed
-from tdkt.org.models import Account, LineageEvent, LineageKind, LineageLink, Role, Unit
+from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.org.models import (
+    Account,
+    Employment,
+    Gender,
+    LineageEvent,
+    LineageKind,
+    LineageLink,
+    Person,
+    Role,
+    Unit,
+)
+from tdkt.org.selectors import unit_history_ids
 
 
 @transaction.atomic
@@ -180,3 +192,135 @@ def account_create(
     )
     audit_record(actor=actor, action="account.create", instance=account, after=snapshot(account))
     return account
+
+
+# --- people ------------------------------------------------------------------------------------------------
+
+
+def _check_records_people_of(actor: Actor, unit: Unit) -> None:
+    """The system and the provincial board record anyone; a unit's staff record the people of their own
+    unit (or of a unit it succeeded, whose history it carries). Anyone else is refused."""
+    if actor is None:
+        return
+    account = Account.objects.filter(user_id=actor.pk).first() if actor.is_authenticated else None
+    if account is not None and account.role == Role.BOARD:
+        return
+    if getattr(actor, "is_superuser", False) and account is None:
+        return
+    if account is not None and account.unit_id is not None:
+        own = Unit.objects.get(pk=account.unit_id)
+        if unit.pk in unit_history_ids(own):
+            return
+    raise NotPermitted(f"Bạn không có quyền ghi hồ sơ cán bộ của {unit}")
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Actor,
+    full_name: str,
+    gender: str,
+    unit: Unit,
+    start: dt.date,
+    position: str = "",
+    code: str = "",
+    date_of_birth: dt.date | None = None,
+    recruited_on: dt.date | None = None,
+    note: str = "",
+) -> Person:
+    """A person and their first employment, in `unit` from `start`."""
+    _check_records_people_of(actor, unit)
+    full_name = " ".join(full_name.split())
+    code = code.strip()
+    problems: list[Problem] = []
+    if not full_name:
+        problems.append(Problem("chưa ghi họ và tên", field="full_name"))
+    if gender not in Gender.values:
+        problems.append(Problem("giới tính phải là “Nam” hoặc “Nữ”", field="gender"))
+    if code and Person.objects.filter(code=code).exists():
+        problems.append(Problem(f"mã cán bộ “{code}” đã có trong hệ thống", field="code"))
+    if not unit.is_valid_on(start):
+        problems.append(Problem(f"“{unit}” không còn hiệu lực vào ngày {start:%d/%m/%Y}", field="start"))
+    if recruited_on is not None and start < recruited_on:
+        problems.append(Problem("ngày bắt đầu công tác tại đơn vị trước ngày tuyển dụng", field="start"))
+    if problems:
+        raise ValidationFailed(problems)
+    person = Person(
+        code=code,
+        full_name=full_name,
+        gender=gender,
+        date_of_birth=date_of_birth,
+        recruited_on=recruited_on,
+        note=note,
+    )
+    _clean(person)
+    person.save()
+    employment = Employment(person=person, unit=unit, start=start, position=position.strip())
+    _clean(employment)
+    employment.save()
+    audit_record(
+        actor=actor,
+        action="person.create",
+        instance=person,
+        after={**snapshot(person), "unit": unit.pk, "start": start, "position": employment.position},
+        summary=f"Thêm cán bộ {person} vào {unit}",
+    )
+    return person
+
+
+@transaction.atomic
+def employment_start(
+    *, actor: Actor, person: Person, unit: Unit, start: dt.date, position: str = ""
+) -> Employment:
+    """The person works in `unit` from `start`: their current employment ends the day before. Used when a
+    person moves, and when their unit is merged into a successor."""
+    _check_records_people_of(actor, unit)
+    current = (
+        Employment.objects.select_for_update()
+        .filter(person=person, end__isnull=True)
+        .order_by("-start")
+        .first()
+    )
+    problems: list[Problem] = []
+    if not unit.is_valid_on(start):
+        problems.append(Problem(f"“{unit}” không có hiệu lực vào ngày {start:%d/%m/%Y}", field="start"))
+    if current is not None and current.start >= start:
+        problems.append(
+            Problem(
+                f"ngày bắt đầu phải sau ngày bắt đầu công tác hiện tại ({current.start:%d/%m/%Y})",
+                field="start",
+            )
+        )
+    if Employment.objects.filter(person=person, end__gte=start).exists():
+        problems.append(Problem("trùng với một thời gian công tác đã ghi", field="start"))
+    if problems:
+        raise ValidationFailed(problems)
+    if current is not None:
+        before = snapshot(current, ["end"])
+        current.end = start - dt.timedelta(days=1)
+        current.save(update_fields=["end"])
+        audit_record(
+            actor=actor,
+            action="employment.end",
+            instance=current,
+            before=before,
+            after=snapshot(current, ["end"]),
+        )
+    employment = Employment(person=person, unit=unit, start=start, position=position.strip())
+    _clean(employment)
+    employment.save()
+    audit_record(
+        actor=actor,
+        action="employment.start",
+        instance=employment,
+        after=snapshot(employment),
+        summary=f"{person} công tác tại {unit} từ {start:%d/%m/%Y}",
+    )
+    return employment
+
+
+def _clean(instance: Person | Employment) -> None:
+    try:
+        instance.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed(_problems_from_django(exc)) from exc

@@ -3,7 +3,7 @@ scoring and ranking in views/scoring.py."""
 
 from django.urls import path
 
-from tdkt.web.views import conferences, public, scoring, voting, work
+from tdkt.web.views import awards, conferences, public, scoring, voting, work
 
 app_name = "web"
 urlpatterns = [
@@ -29,4 +29,25 @@ urlpatterns = [
     path("bo-phieu/<int:ballot_id>/bien-nhan/", voting.receipt_check, name="vote_receipt"),
     path("hoi-nghi/<int:conference_id>/", conferences.conference, name="conference"),
     path("bo-phieu/<int:ballot_id>/dieu-hanh/<str:action>/", conferences.ballot_action, name="ballot_action"),
+    path("cum/<int:cy_id>/hoi-nghi/tao/", conferences.conference_new, name="conference_new"),
+    path("hoi-nghi/<int:conference_id>/sua/", conferences.conference_edit, name="conference_edit"),
+    path(
+        "hoi-nghi/<int:conference_id>/dai-bieu/",
+        conferences.conference_delegates,
+        name="conference_delegates",
+    ),
+    path("hoi-nghi/<int:conference_id>/ban-kiem-phieu/", conferences.counting_board, name="counting_board"),
+    path("hoi-nghi/<int:conference_id>/bo-phieu/tao/", conferences.ballot_new, name="ballot_new"),
+    path("bo-phieu/<int:ballot_id>/cu-tri/", conferences.ballot_roll, name="ballot_roll"),
+    path("bo-phieu/<int:ballot_id>/phieu-giay/", conferences.ballot_paper, name="ballot_paper"),
+    # titles and commendations (views/awards.py)
+    path("nguoi/<int:person_id>/", awards.person, name="person"),
+    path("don-vi/<int:unit_id>/khen-thuong/", awards.unit_awards, name="unit_awards"),
+    path("don-vi/<int:unit_id>/ung-vien/", awards.unit_candidates, name="unit_candidates"),
+    path("don-vi/<int:unit_id>/can-bo/them/", awards.person_new, name="person_new"),
+    path("khen-thuong/nhap-excel/", awards.import_awards, name="awards_import"),
+    path("khen-thuong/mau-excel/<str:kind>/", awards.import_template, name="awards_import_template"),
+    path("khen-thuong/tham-so/", awards.parameters, name="awards_parameters"),
+    path("khen-thuong/xet-hang-loat/", awards.jobs, name="awards_jobs"),
+    path("khen-thuong/xet-hang-loat/<int:job_id>/", awards.job, name="awards_job"),
 ]

@@ -1,0 +1,98 @@
+"""The catalogue of titles and forms: codes, stable indexes, rewards. No database."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tdkt.awards.catalogue import (
+    BASE_SALARY,
+    CATALOGUE,
+    INDIVIDUAL_TITLES,
+    TITLE_CODES,
+    TITLE_INDEX,
+    reward_amount,
+    reward_multiple,
+    title,
+    titles_for,
+)
+from tdkt.awards.rulepacks import FLAGS
+
+SCHEMA = Path(__file__).resolve().parents[3] / "docs" / "schemas" / "eligibility-input.schema.json"
+
+
+def test_the_codes_the_database_stores() -> None:
+    assert TITLE_CODES == (
+        "LDTT", "CSTT", "CSTDCS", "CSTD_TINH", "CSTDTQ", "BK_TINH", "BK_TTG", "GK", "HCLD3",
+        "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "XA_TIEU_BIEU", "THON_VH", "GDVH",
+    )  # fmt: skip
+    assert INDIVIDUAL_TITLES == (
+        "LDTT",
+        "CSTT",
+        "CSTDCS",
+        "CSTD_TINH",
+        "CSTDTQ",
+        "BK_TINH",
+        "BK_TTG",
+        "GK",
+        "HCLD3",
+    )
+
+
+def test_indexes_are_stable_small_integers() -> None:
+    assert {code: i for i, code in enumerate(TITLE_CODES)} == TITLE_INDEX
+    assert max(TITLE_INDEX.values()) < 127  # fits the int8 column of the batch path
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "amount"),
+    [
+        ("LDTT", "individual", "702000"),
+        ("CSTDCS", "individual", "2340000"),
+        ("CSTD_TINH", "individual", "7020000"),
+        ("CSTDTQ", "individual", "10530000"),
+        ("TTLDTT", "collective", "1872000"),
+        ("TTLDXS", "collective", "3510000"),
+        ("CO_TINH", "collective", "18720000"),
+        ("CO_CP", "collective", "28080000"),
+        ("XA_TIEU_BIEU", "commune", "4680000"),
+        ("THON_VH", "village", "3510000"),
+        ("GK", "household", "1053000"),
+    ],
+)
+def test_rewards_are_multiples_of_the_base_salary(code: str, kind: str, amount: str) -> None:
+    assert reward_amount(code, kind) == Decimal(amount)
+
+
+def test_households_get_one_and_a_half_times_the_individual_rate() -> None:
+    individual = reward_multiple("GK", "individual")
+    assert individual is not None
+    assert reward_multiple("GK", "household") == individual * Decimal("1.5")
+    assert Decimal("2340000") == BASE_SALARY
+    assert reward_amount("GDVH", "household") is None  # no amount found: none invented
+
+
+def test_every_entry_is_described_in_vietnamese_with_a_tag() -> None:
+    for entry in CATALOGUE.values():
+        assert entry.name and entry.short and entry.article.startswith("Luật Thi đua, khen thưởng 2022")
+        assert entry.authority_tag in ("V", "V-old", "V-2nd", "R")
+        assert all(r.tag in ("V", "V-old", "V-2nd", "R") for r in entry.rewards)
+        assert all(r.subject_kind in entry.subject_kinds for r in entry.rewards)
+    assert title("THON_VH").authority_before == "Chủ tịch Ủy ban nhân dân cấp huyện"
+    with pytest.raises(KeyError, match="Không có danh hiệu"):
+        title("CSTD")
+
+
+def test_titles_for_each_kind_of_subject() -> None:
+    assert titles_for("village") == ("THON_VH",)
+    assert titles_for("household") == ("BK_TINH", "GK", "GDVH")
+    assert "CO_CP" in titles_for("commune")
+
+
+def test_the_input_schema_lists_the_same_codes_and_council_facts() -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    assert tuple(schema["$defs"]["title"]["enum"]) == TITLE_CODES
+    assert schema["$defs"]["subject"]["properties"]["flags"]["items"]["enum"] == list(FLAGS)

@@ -1,0 +1,117 @@
+"""The demo's people and collectives show what they qualify for and what they miss (tdkt/demo/awards_data.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tdkt.awards.selectors import (
+    collective_verdicts,
+    person_default_cycle,
+    person_verdicts,
+    unit_candidates,
+)
+from tdkt.demo import awards_data, loader
+from tdkt.org.models import Person, Unit
+
+
+@pytest.fixture
+def demo(db: None) -> None:
+    loader.load()
+
+
+def _outcomes(code: str, cycle: int = awards_data.CYCLE) -> dict[str, str]:
+    person = Person.objects.get(code=code)
+    return {v.title: v.outcome for v in person_verdicts(person, cycle)}
+
+
+def _verdict(code: str, title: str, cycle: int = awards_data.CYCLE):  # type: ignore[no-untyped-def]
+    person = Person.objects.get(code=code)
+    return next(v for v in person_verdicts(person, cycle) if v.title == title)
+
+
+EXPECTED = [
+    # (code, title, outcome)
+    ("DEMO-TP-01", "LDTT", "eligible"),
+    ("DEMO-TP-01", "CSTDCS", "eligible"),
+    ("DEMO-TP-02", "CSTD_TINH", "eligible"),
+    ("DEMO-TP-02", "BK_TINH", "eligible"),
+    ("DEMO-TP-03", "LDTT", "eligible"),
+    ("DEMO-TP-03", "CSTDCS", "not_yet"),
+    ("DEMO-PS-01", "CSTD_TINH", "not_yet"),
+    ("DEMO-PS-02", "BK_TINH", "not_yet"),
+    ("DEMO-MH-01", "BK_TINH", "eligible"),
+    ("DEMO-MH-01", "CSTD_TINH", "not_yet"),
+    ("DEMO-MH-02", "LDTT", "barred"),
+    ("DEMO-LT-01", "LDTT", "eligible"),
+    ("DEMO-LT-01", "CSTD_TINH", "not_yet"),
+    ("DEMO-LT-02", "BK_TINH", "eligible"),
+    ("DEMO-KD-01", "LDTT", "not_yet"),
+]
+
+
+def test_the_demos_people_show_what_they_qualify_for_and_what_they_miss(demo: None) -> None:
+    found = {(code, title): _outcomes(code)[title] for code, title, _ in EXPECTED}
+    assert found == {(code, title): outcome for code, title, outcome in EXPECTED}
+    assert person_default_cycle(Person.objects.get(code="DEMO-TP-01")) == awards_data.CYCLE
+
+    # one missing year: CSTĐCS 2023 and 2025 but not 2024
+    linh = _verdict("DEMO-PS-01", "CSTD_TINH")
+    assert any("2024" in m for m in linh.missing), linh.missing
+    # the initiative already used for CSTĐCS 2024 is not counted again
+    bao = _verdict("DEMO-PS-02", "BK_TINH")
+    assert any("đã dùng cho" in text for c in bao.checks for text in (c.text, *c.evidence, c.missing)), (
+        bao.checks
+    )
+    # the gap year 2023 breaks the run
+    hung = _verdict("DEMO-MH-01", "CSTD_TINH")
+    assert any("2023" in m for m in hung.missing), hung.missing
+    # the reprimand restarts the clock: 2024 is barred, 2025 counts
+    assert _outcomes("DEMO-LT-01", 2024)["LDTT"] == "barred"
+    # under inspection: barred for every title
+    assert set(_outcomes("DEMO-MH-02").values()) == {"barred"}
+    # recruited 01/09/2025: the 6-month rule, unverified under Decree 152/2025
+    tam = _verdict("DEMO-KD-01", "LDTT")
+    months = next(c for c in tam.checks if c.rule_id == "LDTT_02")
+    assert months.ok is False and months.unverified
+
+
+def test_the_demos_collectives(demo: None) -> None:
+    def outcome(code: str, title: str, cycle: int) -> str:
+        return next(
+            v.outcome for v in collective_verdicts(Unit.objects.get(code=code), cycle) if v.title == title
+        )
+
+    assert outcome("QBH-LT", "TTLDTT", 2024) == "eligible"  # 7 of 10 members LĐTT: 70 %
+    assert outcome("QBH-MH", "TTLDTT", 2024) == "not_yet"  # 9 of 13: 69,23 %
+    # Tiên Phước led the Quảng Nam mountain cluster in 2024 (published ranking, then the vote)
+    flag = next(v for v in collective_verdicts(Unit.objects.get(code="QNA-TP"), 2024) if v.title == "CO_TINH")
+    assert flag.outcome == "eligible"
+    assert any(
+        "Cụm thi đua miền núi tỉnh Quảng Nam" in e and "Suy tôn" in e for c in flag.checks for e in c.evidence
+    )
+    # the merged commune carries Khâm Đức's Bằng khen 2020 and Cờ thi đua 2023
+    merged = next(
+        v
+        for v in collective_verdicts(Unit.objects.get(code="DNG-KD"), awards_data.CYCLE)
+        if v.title == "BK_TTG"
+    )
+    assert merged.outcome == "eligible" and merged.unverified
+    assert any("Thị trấn Khâm Đức, trước hợp nhất 01/07/2025" in e for c in merged.checks for e in c.evidence)
+
+
+def test_demo_accounts_see_their_units_candidates(demo: None) -> None:
+    candidates = unit_candidates(Unit.objects.get(code="QNA-TP"), awards_data.CYCLE)
+    names = {t.title: [p.full_name for p in t.eligible] for t in candidates.by_title}
+    assert "Trần Văn Đức" in names["CSTD_TINH"] and "Huỳnh Văn Nam" not in names["CSTDCS"]
+    client = Client()
+    assert client.login(username="tienphuoc", password="tdkt-demo-2024")
+    tp = Unit.objects.get(code="QNA-TP")
+    page = client.get(reverse("web:unit_candidates", args=[tp.pk]))
+    assert page.status_code == 200 and "Trần Văn Đức" in page.content.decode()
+    duc = Person.objects.get(code="DEMO-TP-02")
+    body = client.get(reverse("web:person", args=[duc.pk])).content.decode()
+    assert "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh" in body and "Đủ điều kiện" in body
+    hung = Person.objects.get(code="DEMO-MH-01")
+    assert client.get(reverse("web:person", args=[hung.pk])).status_code == 404

@@ -1,0 +1,306 @@
+"""The titles-and-commendations pages as every persona.
+
+Personas (tdkt.core.personas): board; head = staff of Phước Sơn; member = staff of Tiên Phước; outsider =
+staff of Điện Bàn; public = not logged in. People (tdkt.awards.tests.helpers): Lan and Bình work in Tiên
+Phước, Cường in Phước Sơn, Dung in Điện Bàn. People are personal data: only the board and the staff of
+their unit see them; everyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tdkt.awards.models import EvaluationJob, EvaluationOutcome, JobStatus, ParameterOverride, TaskRating
+from tdkt.awards.tests import xlsx_corpus as corpus
+from tdkt.awards.tests.helpers import People, make_people
+from tdkt.awards.tests.xlsx_corpus import database_state
+from tdkt.core.personas import World
+from tdkt.org.models import Person
+
+ClientAs = Callable[[User | None], Client]
+PERSONAS = ["board", "head", "member", "outsider", "public"]
+
+
+@pytest.fixture
+def people(world: World) -> People:
+    return make_people(world)
+
+
+def _user(world: World, persona: str) -> User | None:
+    return None if persona == "public" else getattr(world, persona)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("board", 200), ("member", 200), ("head", 404), ("outsider", 404), ("public", 404)],
+)
+def test_a_persons_page_is_for_the_board_and_their_units_staff(
+    world: World, people: People, client_as: ClientAs, persona: str, status: int
+) -> None:
+    response = client_as(_user(world, persona)).get(reverse("web:person", args=[people.lan.pk]))
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "Nguyễn Thị Lan" in body and "Xét danh hiệu, hình thức khen thưởng năm 2024" in body
+        assert "QĐ số 12/QĐ-UBND ngày 10/01/2025 của UBND huyện Tiên Phước" in body
+        assert "chưa được kiểm chứng" in body  # LDTT_02 (6 months since recruitment) is tagged R
+
+
+def test_the_person_page_shows_what_is_missing_and_the_citation(
+    world: World, people: People, client_as: ClientAs
+) -> None:
+    body = (
+        client_as(world.member)
+        .get(reverse("web:person", args=[people.binh.pk]) + "?nam=2024")
+        .content.decode()
+    )
+    assert "Còn thiếu" in body
+    assert "Luật Thi đua, khen thưởng 2022, Điều 23" in body  # CSTĐCS
+
+
+def test_an_unknown_person_is_404(world: World, client_as: ClientAs) -> None:
+    assert client_as(world.board).get(reverse("web:person", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_units_titles_are_public_its_verdicts_are_not(
+    world: World, people: People, client_as: ClientAs, persona: str
+) -> None:
+    import datetime as dt
+
+    from tdkt.awards.services import award_record
+
+    award_record(
+        actor=None,
+        unit=world.tien_phuoc,
+        title="TTLDTT",
+        cycle=2024,
+        decision_no="9/QĐ-UBND",
+        decision_date=dt.date(2025, 1, 8),
+        authority="UBND tỉnh Quảng Nam",
+    )
+    response = client_as(_user(world, persona)).get(reverse("web:unit_awards", args=[world.tien_phuoc.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Tập thể lao động tiên tiến" in body and "QĐ số 9/QĐ-UBND ngày 08/01/2025" in body
+    assert ("Xét danh hiệu tập thể năm" in body) == (persona in ("board", "member"))
+    assert ("Nguyễn Thị Lan" in body) is False
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("board", 200), ("member", 200), ("head", 404), ("outsider", 404), ("public", 404)],
+)
+def test_a_units_candidates_are_for_the_board_and_its_staff(
+    world: World, people: People, client_as: ClientAs, persona: str, status: int
+) -> None:
+    response = client_as(_user(world, persona)).get(
+        reverse("web:unit_candidates", args=[world.tien_phuoc.pk]) + "?nam=2024"
+    )
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "Nguyễn Thị Lan" in body and "Trần Văn Bình" in body and "Phạm Thị Dung" not in body
+        assert "Chiến sĩ thi đua cơ sở" in body
+
+
+def test_the_cstdcs_cap_is_noted_when_the_board_turns_it_on(
+    world: World, people: People, client_as: ClientAs
+) -> None:
+    from tdkt.awards.services import parameter_override_set
+
+    url = reverse("web:unit_candidates", args=[world.tien_phuoc.pk]) + "?nam=2024"
+    assert "Giới hạn số Chiến sĩ thi đua cơ sở" not in client_as(world.member).get(url).content.decode()
+    parameter_override_set(
+        actor=world.board,
+        rule_id="CSTDCS_02",
+        param="enabled",
+        value=True,
+        cycle_from=2024,
+        reason="Quy chế tỉnh",
+    )
+    body = client_as(world.member).get(url).content.decode()
+    assert "Giới hạn số Chiến sĩ thi đua cơ sở" in body and "CSTDCS_02" in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("board", 200), ("member", 200), ("head", 404), ("outsider", 404), ("public", 404)],
+)
+def test_adding_a_person_is_for_the_board_and_the_units_staff(
+    world: World, client_as: ClientAs, persona: str, status: int
+) -> None:
+    client = client_as(_user(world, persona))
+    url = reverse("web:person_new", args=[world.tien_phuoc.pk])
+    assert client.get(url).status_code == status
+    response = client.post(
+        url, {"full_name": "Võ Thị Hoa", "gender": "nu", "start": "01/09/2024", "recruited_on": "01/08/2024"}
+    )
+    created = Person.objects.filter(full_name="Võ Thị Hoa").first()
+    if status == 200:
+        assert response.status_code == 302 and created is not None
+        assert response["Location"] == reverse("web:person", args=[created.pk])
+    else:
+        assert response.status_code == 404 and created is None
+
+
+def test_a_refused_person_form_keeps_nothing(world: World, client_as: ClientAs) -> None:
+    response = client_as(world.member).post(
+        reverse("web:person_new", args=[world.tien_phuoc.pk]),
+        {"full_name": "", "gender": "x", "start": "hôm qua"},
+    )
+    assert response.status_code == 400
+    assert "Vui lòng nhập họ và tên." in response.content.decode()
+    assert not Person.objects.exists()
+
+
+# --- Excel import ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_import_page_is_for_accounts_the_public_is_sent_to_log_in(
+    world: World, client_as: ClientAs, persona: str
+) -> None:
+    response = client_as(_user(world, persona)).get(reverse("web:awards_import"))
+    assert response.status_code == (302 if persona == "public" else 200)
+    template = client_as(_user(world, persona)).get(reverse("web:awards_import_template", args=["ca_nhan"]))
+    assert template.status_code == (302 if persona == "public" else 200)
+
+
+def test_the_template_of_a_units_staff_lists_their_people(
+    world: World, people: People, client_as: ClientAs
+) -> None:
+    import io
+
+    import openpyxl
+
+    response = client_as(world.member).get(reverse("web:awards_import_template", args=["ca_nhan"]))
+    assert response["Content-Disposition"].endswith('filename="mau-khen-thuong-ca-nhan.xlsx"')
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    lists = [[c.value for c in row] for row in book["Danh mục"].iter_rows(min_row=4)]
+    flat = {v for row in lists for v in row if v}
+    assert "Nguyễn Thị Lan" in flat and "Lê Văn Cường" not in flat and "T-PS" not in flat
+    assert client_as(world.member).get(reverse("web:awards_import_template", args=["xyz"])).status_code == 404
+
+
+def test_a_member_uploads_a_sheet_and_it_is_stored(world: World, people: People, client_as: ClientAs) -> None:
+    data = corpus.fill(
+        "ca_nhan", [{"full_name": "Trần Văn Bình", "unit_code": "T-TP", "year": 2025, "rating": "HTXSNV"}]
+    )
+    response = client_as(world.member).post(
+        reverse("web:awards_import"),
+        {"nhap-kind": "ca_nhan", "nhap-file": SimpleUploadedFile("kt.xlsx", data)},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Đã nhập 1 xếp loại của Huyện Tiên Phước." in response.content.decode()
+    assert TaskRating.objects.get(person=people.binh, cycle=2025).rating == 4
+
+
+def test_a_refused_upload_lists_rows_and_columns_and_writes_nothing(
+    world: World, people: People, client_as: ClientAs
+) -> None:
+    data = corpus.fill(
+        "ca_nhan",
+        [{"full_name": "Trần Văn Bình", "unit_code": "T-PS", "year": "năm nay", "rating": "HTXSNV"}],
+    )
+    before = database_state()
+    response = client_as(world.member).post(
+        reverse("web:awards_import"),
+        {"nhap-kind": "ca_nhan", "nhap-file": SimpleUploadedFile("kt.xlsx", data)},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Tệp có lỗi, chưa ghi dòng nào" in body
+    assert "bạn chỉ được nhập hồ sơ của “Huyện Tiên Phước”" in body and "“năm nay” không phải một năm" in body
+    assert database_state() == before
+
+
+# --- parameters ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("board", 200), ("head", 200), ("member", 200), ("outsider", 200), ("public", 404)],
+)
+def test_parameters_are_read_by_accounts(
+    world: World, client_as: ClientAs, persona: str, status: int
+) -> None:
+    response = client_as(_user(world, persona)).get(reverse("web:awards_parameters") + "?nam=2025")
+    assert response.status_code == status
+    if status == 200:
+        body = response.content.decode()
+        assert "CSTDCS_02" in body and "chưa được kiểm chứng" in body
+        assert ("Điều chỉnh một tham số" in body) == (persona == "board")
+
+
+def test_only_the_board_changes_a_parameter_with_a_reason(world: World, client_as: ClientAs) -> None:
+    form = {
+        "target": "LDTT_02.months",
+        "value": "10",
+        "cycle_from": "2025",
+        "reason": "Quy chế thi đua của tỉnh",
+        "action": "set",
+    }
+    assert client_as(world.member).post(reverse("web:awards_parameters"), form).status_code == 403
+    assert client_as(None).post(reverse("web:awards_parameters"), form).status_code == 404
+    refused = client_as(world.board).post(reverse("web:awards_parameters"), {**form, "value": "99"})
+    assert refused.status_code == 400 and "lớn hơn mức cao nhất" in refused.content.decode()
+    assert not ParameterOverride.objects.exists()
+    done = client_as(world.board).post(reverse("web:awards_parameters"), form)
+    assert done.status_code == 302
+    row = ParameterOverride.objects.get()
+    assert (row.value, row.set_by, row.reason) == (10, world.board, "Quy chế thi đua của tỉnh")
+    body = client_as(world.member).get(reverse("web:awards_parameters") + "?nam=2025").content.decode()
+    assert "Ban TĐKT điều chỉnh" in body and "Quy chế thi đua của tỉnh" in body
+
+
+# --- the bulk evaluation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["head", "member", "outsider", "public"])
+def test_the_bulk_evaluation_is_the_boards(world: World, client_as: ClientAs, persona: str) -> None:
+    client = client_as(_user(world, persona))
+    assert client.get(reverse("web:awards_jobs")).status_code == 404
+    assert (
+        client.post(reverse("web:awards_jobs"), {"scope": world.province.pk, "cycle": 2024}).status_code
+        == 404
+    )
+    job = EvaluationJob.objects.create(scope=world.province, cycle=2024)
+    assert client.get(reverse("web:awards_job", args=[job.pk])).status_code == 404
+
+
+def test_the_board_runs_a_province_and_sees_progress_and_counts(
+    world: World, people: People, client_as: ClientAs, django_capture_on_commit_callbacks
+) -> None:
+    client = client_as(world.board)
+    assert client.get(reverse("web:awards_jobs")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("web:awards_jobs"), {"scope": world.province.pk, "cycle": 2024})
+    job = EvaluationJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("web:awards_job", args=[job.pk])
+    assert job.status == JobStatus.DONE and EvaluationOutcome.objects.filter(job=job).count() == 4
+    page = client.get(reverse("web:awards_job", args=[job.pk])).content.decode()
+    assert "Đã xét 4 / 4 người (100%)" in page and "Lao động tiên tiến" in page
+    assert 'hx-trigger="every 1s"' not in page  # finished: no more polling
+    fragment = client.get(reverse("web:awards_job", args=[job.pk]), headers={"HX-Request": "true"})
+    assert fragment.content.decode().lstrip().startswith('<section id="job-progress"')
+
+
+def test_a_running_job_polls_for_progress(world: World, client_as: ClientAs) -> None:
+    job = EvaluationJob.objects.create(
+        scope=world.province, cycle=2024, status=JobStatus.RUNNING, total=10, done=3
+    )
+    page = client_as(world.board).get(reverse("web:awards_job", args=[job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "(30%)" in page
+
+
+def test_the_unit_page_links_to_its_titles(world: World, client_as: ClientAs) -> None:
+    body = client_as(None).get(reverse("web:unit", args=[world.tien_phuoc.pk])).content.decode()
+    assert reverse("web:unit_awards", args=[world.tien_phuoc.pk]) in body
