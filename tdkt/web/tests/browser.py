@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from tdkt.core.personas import PASSWORD
@@ -52,6 +53,10 @@ def launch() -> Iterator[Any]:
         try:
             yield chromium
         finally:
+            # While Playwright's loop runs, the test body's Django connections live in a context that
+            # pytest-django never closes; close them now, or PostgreSQL refuses to drop the test database
+            # ("being accessed by other users") at the end of the run.
+            connections.close_all()
             chromium.close()
 
 
