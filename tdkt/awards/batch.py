@@ -560,14 +560,16 @@ def evaluate_batch(
                 if resolved.id not in packs_used:
                     packs_used.append(resolved.id)
             ctx = contexts[title_kind]
-            result = _title_outcomes(ctx, code, cols.armed_forces)
-            if result is None:
-                continue
             applicable = members.copy()
             if code == "LDTT":
                 applicable &= ~cols.armed_forces
             elif code == "CSTT":
                 applicable &= cols.armed_forces
+            if not applicable.any():  # e.g. CSTT in a province of civilians: nothing to compute
+                continue
+            result = _title_outcomes(ctx, code, cols.armed_forces)
+            if result is None:
+                continue
             outcomes[code] = np.where(applicable, result, outcomes[code]).astype(np.int8)
     return BatchResult(cycle=cycle, outcomes=outcomes, packs=tuple(packs_used))
 

@@ -11,9 +11,11 @@ What is stored per run: the job's progress and its counts per title and outcome,
 person (`EvaluationOutcome`: one letter per title). The explained verdicts are computed again, one person at
 a time, on the person's page.
 
-Not in the records, so not in a bulk run: facts a council confirms (`Subject.flags`, always empty here, as
-on the person's page), the school-year sector and armed-forces membership (everyone is counted on
-calendar years, and LĐTT rather than CSTT applies).
+Each person is counted as the unit they work in on the reference day counts (`Unit.cycle_kind`,
+`Unit.armed_forces`): school years for a school, calendar years elsewhere; CSTT instead of LĐTT in the
+armed forces — the unit the explained path (`selectors.subjects_for`) reads too, so both agree. Not in the
+records, so not in a bulk run: facts a council confirms (`Subject.flags`, always empty here, as on the
+person's page).
 """
 
 from __future__ import annotations
@@ -41,13 +43,13 @@ from tdkt.awards.models import (
     TaskRating,
 )
 from tdkt.awards.selectors import overrides_in_force, reference_day
-from tdkt.org.models import Employment, Person, Unit
+from tdkt.org.models import CycleKind, Employment, Person, Unit
 from tdkt.org.selectors import unit_history_ids
 
 CHUNK_PEOPLE = 50_000  # people per chunk: one progress step, about 500,000 records
 FETCH_BLOCK = 100_000  # rows per fetchmany
-# Armed forces are not recorded: CSTT (their LĐTT) never applies in a bulk run.
-BULK_TITLES: tuple[str, ...] = tuple(t for t in catalogue.INDIVIDUAL_TITLES if t != "CSTT")
+# Every individual title: LĐTT is "-" (not applicable) for the armed forces, CSTT for civilians.
+BULK_TITLES: tuple[str, ...] = catalogue.INDIVIDUAL_TITLES
 _LETTERS = np.frombuffer(
     bytes(
         [
@@ -193,11 +195,46 @@ def _index(ids: IntArray, person_ids: IntArray) -> tuple[IntArray, NDArray[np.bo
     return at, ids[at] == person_ids
 
 
-def fetch_columns(ids: IntArray, lo: int, hi: int) -> batch.Columns:
-    """`batch.Columns` of the people `ids` (sorted, all within lo..hi), from six range queries."""
+@dataclass(frozen=True)
+class UnitKinds:
+    """Per person (aligned with the ids), how their unit counts: school years, armed forces."""
+
+    school_year: NDArray[np.bool_]
+    armed_forces: NDArray[np.bool_]
+
+
+def unit_kinds(units: IntArray) -> UnitKinds:
+    """How each person's unit (`units`, one unit id per person) counts its cycles: one query for the few
+    units that are not civilian calendar-year ones, then a sorted-array lookup."""
+    school = np.zeros(len(units), dtype=bool)
+    armed = np.zeros(len(units), dtype=bool)
+    distinct = np.unique(units)
+    if len(distinct) == 0:
+        return UnitKinds(school, armed)
+    rows = sorted(
+        Unit.objects.filter(pk__in=distinct.tolist())
+        .exclude(cycle_kind=CycleKind.CALENDAR, armed_forces=False)
+        .values_list("pk", "cycle_kind", "armed_forces")
+    )
+    if not rows:
+        return UnitKinds(school, armed)
+    flagged = np.array([pk for pk, _, _ in rows], dtype=np.int64)
+    is_school = np.array([kind == CycleKind.SCHOOL for _, kind, _ in rows], dtype=bool)
+    is_armed = np.array([bool(forces) for _, _, forces in rows], dtype=bool)
+    at = np.minimum(np.searchsorted(flagged, units), len(flagged) - 1)
+    hit = flagged[at] == units
+    return UnitKinds(hit & is_school[at], hit & is_armed[at])
+
+
+def fetch_columns(ids: IntArray, lo: int, hi: int, kinds: UnitKinds | None = None) -> batch.Columns:
+    """`batch.Columns` of the people `ids` (sorted, all within lo..hi), from six range queries; `kinds`
+    (aligned with `ids`) marks who counts school years and who belongs to the armed forces (default:
+    nobody)."""
     sql = queries()
     params = [lo, hi]
     arrays: dict[str, Any] = {}
+    if kinds is not None:
+        arrays.update(school_year=kinds.school_year, armed_forces=kinds.armed_forces)
 
     people = fetch_blocks(sql["people"], params, 3)
     at, keep = _index(ids, people[:, 0])
@@ -284,19 +321,23 @@ def evaluate_people(
     counts: dict[str, dict[str, int]] = {t: {"eligible": 0, "not_yet": 0, "barred": 0} for t in BULK_TITLES}
     packs: list[str] = []
     done = 0
+    kinds = unit_kinds(units)
     for lo, hi, part in ranges(ids, chunk):
-        columns = fetch_columns(part, lo, hi)
+        first = int(np.searchsorted(ids, part[0]))
+        at = slice(first, first + len(part))
+        columns = fetch_columns(
+            part, lo, hi, UnitKinds(kinds.school_year[at].copy(), kinds.armed_forces[at].copy())
+        )
         result = batch.evaluate_batch(columns, cycle, titles=BULK_TITLES, overrides=overrides or None)
         packs.extend(p for p in result.packs if p not in packs)
         add_counts(counts, result, BULK_TITLES)
         done += len(part)
         with transaction.atomic():
             if job_id is not None:
-                first = int(np.searchsorted(ids, part[0]))
                 store_outcomes(
                     job_id,
                     part,
-                    units[first : first + len(part)],
+                    units[at],
                     outcome_strings(result, BULK_TITLES, len(part)),
                 )
             if progress is not None:

@@ -467,11 +467,12 @@ def _p_rating_streak(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     found, bad, evidence = [], [], []
     for c in window:
         record = ctx.ratings.get(c)
+        short = f"{c}–{c + 1}" if ctx.kind == CYCLE_SCHOOL else str(c)
         if record is not None:
             evidence.append(describe_rating(record, ctx.kind))
-            found.append(f"{c}: {RATING_NAMES[record.rating]}")
+            found.append(f"{short}: {RATING_NAMES[record.rating]}")
         else:
-            found.append(f"{c}: chưa có")
+            found.append(f"{short}: chưa có")
         if record is None or record.rating < minimum or not ctx.countable(c):
             bad.append(c)
     text = (

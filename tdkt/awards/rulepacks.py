@@ -700,6 +700,14 @@ def cycle_end(cycle: int, cycle_kind: str = CYCLE_CALENDAR) -> date:
     return date(cycle + 1, 8, 31) if cycle_kind == CYCLE_SCHOOL else date(cycle, 12, 31)
 
 
+def cycle_of(day: date, cycle_kind: str = CYCLE_CALENDAR) -> int:
+    """The cycle a day falls in: its year, or for school years the year the school year started in
+    (15/05/2025 → 2024, the school year 2024–2025)."""
+    if cycle_kind == CYCLE_SCHOOL and day.month < 9:
+        return day.year - 1
+    return day.year
+
+
 def pack_for(cycle: int, cycle_kind: str = CYCLE_CALENDAR) -> Pack:
     """The pack governing a cycle: the one in force on the day the cycle ends (see the module docstring)."""
     return pack_in_force(cycle_end(cycle, cycle_kind))

@@ -13,6 +13,9 @@ each (`members_in_cycles`). A person who moves in March therefore counts where t
 `subjects_for` reads any number of people in seven queries per chunk of `CHUNK` people; `collective_subject`
 reads one unit with its predecessors, members and cluster leadership in a fixed number of queries per
 lineage generation.
+
+How cycles are counted is the unit's (`Unit.cycle_kind`: school years for schools; `Unit.armed_forces`: CSTT
+for LĐTT): a person is read as the unit they work in on 31/12 of the cycle counts, a collective as itself.
 """
 
 from __future__ import annotations
@@ -25,10 +28,12 @@ from typing import Any
 
 from django.db.models import Max, Q, QuerySet
 
-from tdkt.awards import catalogue, engine
+from tdkt.awards import catalogue, engine, rulepacks
 from tdkt.awards import subjects as s
 from tdkt.awards.models import (
     Award,
+    AwardBasis,
+    AwardKind,
     Discipline,
     EvaluationJob,
     Initiative,
@@ -39,7 +44,8 @@ from tdkt.awards.models import (
 from tdkt.awards.verdicts import ELIGIBLE, Verdict
 from tdkt.clusters.models import ClusterMember
 from tdkt.clusters.scopes import Viewer
-from tdkt.org.models import Employment, LineageLink, Person, Unit, UnitKind
+from tdkt.core.models import AuditEvent
+from tdkt.org.models import CycleKind, Employment, LineageLink, Person, Unit, UnitKind
 from tdkt.org.selectors import unit_history_ids
 from tdkt.scoring.models import ScoringRun
 from tdkt.voting.models import Ballot, BallotPurpose, BallotStatus
@@ -138,6 +144,89 @@ def person_history(person: Person) -> PersonHistory:
     )
 
 
+@dataclass(frozen=True)
+class AwardChange:
+    """A correction or a revocation of a recorded award, read back from the audit trail: when, by whom, why,
+    and each value before and after."""
+
+    at: dt.datetime
+    by: str
+    action: str  # "correct" | "revoke"
+    reason: str
+    changes: list[tuple[str, str, str]]  # (what, before, after), in Vietnamese
+
+    @property
+    def label(self) -> str:
+        return "Đính chính" if self.action == "correct" else "Hủy bỏ"
+
+
+def _change_value(name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if name == "title":
+        entry = catalogue.CATALOGUE.get(str(value))
+        return entry.name if entry is not None else str(value)
+    if name in ("decision_date", "revoked_on"):
+        try:
+            return f"{dt.date.fromisoformat(str(value)):%d/%m/%Y}"
+        except ValueError:
+            return str(value)
+    if name == "kind":
+        return str(AwardKind(value).label) if value in AwardKind.values else str(value)
+    if name == "basis":
+        return str(AwardBasis(value).label) if value in AwardBasis.values else str(value)
+    return str(value)
+
+
+def award_changes(award_ids: Iterable[int]) -> dict[int, list[AwardChange]]:
+    """{award id: its corrections and revocation, oldest first}, from the audit trail, in one query."""
+    ids = [str(pk) for pk in award_ids]
+    found: dict[int, list[AwardChange]] = defaultdict(list)
+    if not ids:
+        return found
+    events = (
+        AuditEvent.objects.filter(
+            object_type=Award._meta.label_lower,
+            object_id__in=ids,
+            action__in=["award.correct", "award.revoke"],
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    for event in events:
+        before, after = event.before or {}, event.after or {}
+        names = [n for n in after if n != "reason" and before.get(n) != after.get(n)]
+        changes = [
+            (
+                str(getattr(Award._meta.get_field(n), "verbose_name", n)),
+                _change_value(n, before.get(n)),
+                _change_value(n, after.get(n)),
+            )
+            for n in names
+            if n != "revoked_reason"
+        ]
+        revoke = event.action == "award.revoke"
+        reason = str(after.get("revoked_reason" if revoke else "reason") or "")
+        if not reason and event.summary.startswith("Đính chính: "):
+            reason = event.summary.removeprefix("Đính chính: ")
+        actor = event.actor
+        found[int(event.object_id)].append(
+            AwardChange(
+                at=event.at,
+                by=_vietnamese_name(actor) if actor is not None else "Hệ thống",
+                action="revoke" if revoke else "correct",
+                reason=reason,
+                changes=changes,
+            )
+        )
+    return found
+
+
+def _vietnamese_name(user: Any) -> str:
+    """Family name first, as Vietnamese names are written; the login name when none is set."""
+    return f"{user.last_name} {user.first_name}".strip() or str(user.get_username())
+
+
 def unit_awards(unit: Unit) -> list[tuple[Award, Unit]]:
     """The collective's titles and forms received, its predecessors' included, newest first, with the unit
     each was given to. Public: commendation decisions are published."""
@@ -194,6 +283,23 @@ def unit_of_people(person_ids: Sequence[int], cycle: int) -> dict[int, Unit]:
     return found
 
 
+def person_unit_on(person: Person, day: dt.date) -> Unit | None:
+    """The unit a person works in on a day (else their latest unit before it)."""
+    employment = (
+        Employment.objects.filter(person=person, start__lte=day)
+        .select_related("unit")
+        .order_by("-start", "-id")
+        .first()
+    )
+    return employment.unit if employment is not None else None
+
+
+def person_cycle_kind_on(person: Person, day: dt.date) -> str:
+    """How the person's cycles are counted on a day: school years in a school, else calendar years."""
+    unit = person_unit_on(person, day)
+    return s.CYCLE_SCHOOL if unit is not None and unit.cycle_kind == CycleKind.SCHOOL else s.CYCLE_CALENDAR
+
+
 # --- the engine's input ------------------------------------------------------------------------------------
 
 
@@ -244,19 +350,31 @@ def _pending_record(p: PendingReview) -> s.PendingRecord:
     return s.PendingRecord(kind=p.kind, since=p.since, until=p.until, note=p.note)
 
 
+def subject_cycle_kind(unit_cycle_kind: str) -> str:
+    """`Subject.cycle_kind` for a unit's `cycle_kind`: school years for schools, else "" (each title's own
+    default, the calendar year)."""
+    return s.CYCLE_SCHOOL if unit_cycle_kind == CycleKind.SCHOOL else ""
+
+
 def subjects_for(person_ids: Sequence[int], *, cycle: int | None = None) -> list[s.Subject]:
     """The people as the engine reads them, in the order given: seven queries per `CHUNK` people, however
-    many records they have. `cycle` picks the unit shown as theirs (default: their latest)."""
+    many records they have. `cycle` picks the unit that is theirs (default: their latest): its name, and how
+    their cycles are counted — school years in a school, calendar years elsewhere — and whether they belong
+    to the armed forces (CSTT instead of LĐTT). The unit is the one they work in on 31/12 of `cycle`, a day
+    that lies both in calendar year `cycle` and in school year `cycle`–`cycle + 1`, so one reference day
+    serves either way of counting."""
     subjects: list[s.Subject] = []
     for chunk in _chunks(person_ids):
         people = Person.objects.in_bulk(chunk)
-        units: dict[int, str] = {}
+        units: dict[int, tuple[str, str, bool]] = {}
         day = dt.date(cycle, 12, 31) if cycle is not None else None
         employments = Employment.objects.filter(person_id__in=chunk).order_by("person_id", "start", "id")
         if day is not None:
             employments = employments.filter(start__lte=day)
-        for person_id, unit_name in employments.values_list("person_id", "unit__name"):
-            units[person_id] = unit_name
+        for person_id, name, kind, armed in employments.values_list(
+            "person_id", "unit__name", "unit__cycle_kind", "unit__armed_forces"
+        ):
+            units[person_id] = (name, kind, armed)  # the latest start before the day wins
         ratings: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for person_id, c, r in TaskRating.objects.filter(person_id__in=chunk).values_list(
             "person_id", "cycle", "rating"
@@ -284,12 +402,15 @@ def subjects_for(person_ids: Sequence[int], *, cycle: int | None = None) -> list
             person = people.get(pk)
             if person is None:
                 continue
+            unit_name, unit_cycle_kind, armed_forces = units.get(pk, ("", "", False))
             subjects.append(
                 s.Subject(
                     id=person_subject_id(pk),
                     kind=s.SUBJECT_INDIVIDUAL,
                     name=person.full_name,
-                    unit=units.get(pk, ""),
+                    unit=unit_name,
+                    cycle_kind=subject_cycle_kind(unit_cycle_kind),
+                    armed_forces=bool(armed_forces),
                     female=person.female,
                     recruited_on=person.recruited_on,
                     ratings=_rating_records(ratings[pk]),
@@ -351,12 +472,14 @@ def collective_subject(unit: Unit, *, cycle: int) -> s.Subject:
         _pending_record(p) for p in PendingReview.objects.filter(unit_id__in=history).order_by("since", "id")
     )
     cycles = range(cycle - HISTORY_YEARS + 1, cycle + 1)
-    members = members_year(history_units, cycles)
+    kind = subject_cycle_kind(unit.cycle_kind)
+    members = members_year(history_units, cycles, cycle_kind=kind or s.CYCLE_CALENDAR)
     return s.Subject(
         id=unit_subject_id(unit.pk),
         kind=subject_kind(unit),
         name=unit.name,
         unit=unit.parent.name if unit.parent_id is not None and unit.parent is not None else "",
+        cycle_kind=kind,
         ratings=tuple(ratings),
         awards=awards,
         disciplines=disciplines,
@@ -366,9 +489,12 @@ def collective_subject(unit: Unit, *, cycle: int) -> s.Subject:
     )
 
 
-def members_year(units: Sequence[Unit], cycles: Iterable[int]) -> list[s.MembersYear]:
+def members_year(
+    units: Sequence[Unit], cycles: Iterable[int], *, cycle_kind: str = s.CYCLE_CALENDAR
+) -> list[s.MembersYear]:
     """Per cycle, the collective's members counted from their own records: rated at least HTNV, holding
-    LĐTT (or CSTT), holding CSTĐCS, disciplined at cảnh cáo or above during the cycle, women."""
+    LĐTT (or CSTT), holding CSTĐCS, disciplined at cảnh cáo or above during the cycle (the calendar year,
+    or the school year for a school), women."""
     by_cycle = members_in_cycles(units, cycles)
     everyone = sorted(set().union(*by_cycle.values())) if by_cycle else []
     rated: dict[tuple[int, int], int] = {}
@@ -400,7 +526,7 @@ def members_year(units: Sequence[Unit], cycles: Iterable[int]) -> list[s.Members
         women.update(Person.objects.filter(pk__in=chunk, gender="nu").values_list("pk", flat=True))
     out: list[s.MembersYear] = []
     for cycle, people in sorted(by_cycle.items()):
-        start, end = dt.date(cycle, 1, 1), dt.date(cycle, 12, 31)
+        start, end = rulepacks.cycle_start(cycle, cycle_kind), rulepacks.cycle_end(cycle, cycle_kind)
         out.append(
             s.MembersYear(
                 cycle=cycle,
@@ -560,22 +686,68 @@ def jobs_for(viewer: Viewer) -> QuerySet[EvaluationJob]:
 
 # --- verdicts --------------------------------------------------------------------------------------------
 
-# The individual titles pages list, in catalogue order (CSTT only for the armed forces, not recorded here).
+# The individual titles of a civilian, in catalogue order; the armed forces have CSTT where LĐTT stands.
 PERSON_TITLES: tuple[str, ...] = tuple(t for t in catalogue.INDIVIDUAL_TITLES if t != "CSTT")
+ARMED_FORCES_TITLES: tuple[str, ...] = tuple(t for t in catalogue.INDIVIDUAL_TITLES if t != "LDTT")
+
+
+def titles_for_people(subjects: Iterable[s.Subject]) -> tuple[str, ...]:
+    """The individual titles a list of people is evaluated for: LĐTT if any is a civilian, CSTT if any
+    belongs to the armed forces (civilians only when the list is empty)."""
+    armed = {subject.armed_forces for subject in subjects} or {False}
+    return tuple(
+        t
+        for t in catalogue.INDIVIDUAL_TITLES
+        if (t != "LDTT" or False in armed) and (t != "CSTT" or True in armed)
+    )
 
 
 def _overrides(cycle: int) -> dict[str, dict[str, Any]] | None:
     return overrides_in_force(cycle) or None
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """A subject as the engine read it for a cycle, and its verdicts; `cycle_kind` and `label` say how the
+    cycle reads ("năm 2024", "năm học 2024–2025")."""
+
+    subject: s.Subject
+    cycle: int
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def cycle_kind(self) -> str:
+        return self.subject.cycle_kind or s.CYCLE_CALENDAR
+
+    @property
+    def school_year(self) -> bool:
+        return self.cycle_kind == s.CYCLE_SCHOOL
+
+    @property
+    def label(self) -> str:
+        return engine.cycle_label(self.cycle, self.cycle_kind)
+
+
+def person_evaluation(person: Person, cycle: int) -> Evaluation:
+    """The person as the engine reads them in a cycle (their unit then decides school or calendar years,
+    civilian or armed forces) and their verdicts, with the board's overrides applied."""
+    subject = subject_for_person(person, cycle=cycle)
+    return Evaluation(subject, cycle, engine.evaluate(subject, cycle, overrides=_overrides(cycle)))
+
+
 def person_verdicts(person: Person, cycle: int) -> tuple[Verdict, ...]:
     """What the person qualifies for in a cycle, and what they miss, with the board's overrides applied."""
-    return engine.evaluate(subject_for_person(person, cycle=cycle), cycle, overrides=_overrides(cycle))
+    return person_evaluation(person, cycle).verdicts
+
+
+def collective_evaluation(unit: Unit, cycle: int) -> Evaluation:
+    subject = collective_subject(unit, cycle=cycle)
+    return Evaluation(subject, cycle, engine.evaluate(subject, cycle, overrides=_overrides(cycle)))
 
 
 def collective_verdicts(unit: Unit, cycle: int) -> tuple[Verdict, ...]:
     """The collective's own verdicts (TTLĐTT, TTLĐXS, Cờ thi đua…), its predecessors' history included."""
-    return engine.evaluate(collective_subject(unit, cycle=cycle), cycle, overrides=_overrides(cycle))
+    return collective_evaluation(unit, cycle).verdicts
 
 
 def unit_default_cycle(unit: Unit) -> int:
@@ -606,24 +778,36 @@ class UnitCandidates:
     verdicts: dict[int, dict[str, Verdict]]  # person id → title → verdict
     by_title: list[TitleCandidates]
     quota: engine.QuotaResult | None  # the CSTĐCS cap, when the rule pack (or the board) turns it on
+    titles: tuple[str, ...] = PERSON_TITLES  # the columns: LĐTT and/or CSTT, then the others
 
     def verdict(self, person: Person, title: str) -> Verdict | None:
         return self.verdicts.get(person.pk, {}).get(title)
 
+    @property
+    def cycle_kind(self) -> str:
+        return s.CYCLE_SCHOOL if self.unit.cycle_kind == CycleKind.SCHOOL else s.CYCLE_CALENDAR
+
+    @property
+    def label(self) -> str:
+        return engine.cycle_label(self.cycle, self.cycle_kind)
+
 
 def unit_candidates(unit: Unit, cycle: int) -> UnitCandidates:
     """The people of a unit in a cycle and, per individual title, who qualifies. The CSTĐCS cap is counted
-    on the people who qualify for LĐTT (this year's proposal), women first among equals (GEN_06) being left
-    to the council."""
+    on the people who qualify for LĐTT or CSTT (this year's proposal), women first among equals (GEN_06)
+    being left to the council. Each person is read as the unit they work in counts (school or calendar
+    years, civilian or armed forces)."""
     people = people_of_unit(unit, cycle)
     overrides = _overrides(cycle)
+    subjects = subjects_for([p.pk for p in people], cycle=cycle)
+    titles = titles_for_people(subjects) if subjects else _unit_titles(unit)
     verdicts: dict[int, dict[str, Verdict]] = {}
-    for person, subject in zip(people, subjects_for([p.pk for p in people], cycle=cycle), strict=True):
+    for person, subject in zip(people, subjects, strict=True):
         verdicts[person.pk] = {
-            v.title: v for v in engine.evaluate(subject, cycle, titles=PERSON_TITLES, overrides=overrides)
+            v.title: v for v in engine.evaluate(subject, cycle, titles=titles, overrides=overrides)
         }
     by_title = []
-    for title in PERSON_TITLES:
+    for title in titles:
         outcomes = [(p, verdicts[p.pk].get(title)) for p in people]
         by_title.append(
             TitleCandidates(
@@ -633,14 +817,15 @@ def unit_candidates(unit: Unit, cycle: int) -> UnitCandidates:
                 barred=sum(1 for _, v in outcomes if v is not None and v.outcome == "barred"),
             )
         )
-    ldtt = next(t for t in by_title if t.title == "LDTT")
-    cstdcs = next(t for t in by_title if t.title == "CSTDCS")
+    advanced = {p.pk for t in by_title if t.title in LDTT_TITLES for p in t.eligible}
+    cstdcs = next(t for t in by_title if t.title == CSTDCS_TITLE)
     quota = engine.cstdcs_quota(
         unit=unit.name,
-        ldtt_count=len(ldtt.eligible),
+        ldtt_count=len(advanced),
         candidates=[p.full_name for p in cstdcs.eligible],
         cycle=cycle,
         overrides=overrides,
+        cycle_kind=s.CYCLE_SCHOOL if unit.cycle_kind == CycleKind.SCHOOL else s.CYCLE_CALENDAR,
     )
     return UnitCandidates(
         unit=unit,
@@ -649,4 +834,9 @@ def unit_candidates(unit: Unit, cycle: int) -> UnitCandidates:
         verdicts=verdicts,
         by_title=by_title,
         quota=quota if quota.enabled else None,
+        titles=titles,
     )
+
+
+def _unit_titles(unit: Unit) -> tuple[str, ...]:
+    return ARMED_FORCES_TITLES if unit.armed_forces else PERSON_TITLES

@@ -41,7 +41,7 @@ from tdkt.awards.models import (
     RatingChoice,
     TaskRating,
 )
-from tdkt.awards.selectors import subject_kind, viewer_unit_history
+from tdkt.awards.selectors import person_cycle_kind_on, subject_kind, viewer_unit_history
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
@@ -113,6 +113,17 @@ def _check_cycle(cycle: int, problems: list[Problem], field: str = "cycle", labe
         )
 
 
+def _check_past_cycle(cycle: int, problems: list[Problem], what: str, field: str = "cycle") -> None:
+    """A record's cycle within the allowed range and not after this year (a rating or an initiative of a
+    year that has not begun cannot exist yet)."""
+    before = len(problems)
+    _check_cycle(cycle, problems, field)
+    if len(problems) == before and cycle > _today().year:
+        problems.append(
+            Problem(f"năm {cycle} chưa tới: chỉ ghi {what} của năm đã qua hoặc năm nay", field=field)
+        )
+
+
 def _check_date(day: dt.date | None, problems: list[Problem], field: str, label: str) -> None:
     if day is not None and day > _today():
         problems.append(Problem(f"{label} {day:%d/%m/%Y} chưa tới", field=field))
@@ -173,7 +184,7 @@ def task_rating_set(
     _one_subject(person, unit)
     _check_records_for(actor, person=person, unit=unit)
     problems: list[Problem] = []
-    _check_cycle(cycle, problems)
+    _check_past_cycle(cycle, problems, "xếp loại")
     if rating not in RatingChoice.values:
         problems.append(Problem(f"xếp loại “{rating}” không hợp lệ", field="rating"))
     if problems:
@@ -388,6 +399,8 @@ def award_correct(*, actor: Actor, award: Award, reason: str, **changes: Any) ->
     if award.revoked_on is not None:
         problems.append(Problem("khen thưởng đã bị hủy bỏ, không đính chính được", field="award"))
     merged = {name: changes.get(name, getattr(award, name)) for name in CORRECTABLE}
+    if all(_clean_value(name, merged[name]) == getattr(award, name) for name in CORRECTABLE):
+        problems.append(Problem("chưa có thay đổi nào: đính chính phải sửa ít nhất một thông tin"))
     problems += _award_problems(
         person=award.person,
         unit=award.unit,
@@ -404,7 +417,7 @@ def award_correct(*, actor: Actor, award: Award, reason: str, **changes: Any) ->
         raise ValidationFailed(problems)
     before = snapshot(award, list(CORRECTABLE))
     for name, value in changes.items():
-        setattr(award, name, value.strip() if isinstance(value, str) and name != "note" else value)
+        setattr(award, name, _clean_value(name, value))
     _clean(award)
     award.save(update_fields=list(changes))
     audit_record(
@@ -412,10 +425,14 @@ def award_correct(*, actor: Actor, award: Award, reason: str, **changes: Any) ->
         action="award.correct",
         instance=award,
         before=before,
-        after=snapshot(award, list(CORRECTABLE)),
+        after={**snapshot(award, list(CORRECTABLE)), "reason": reason.strip()},
         summary=f"Đính chính: {reason.strip()}",
     )
     return award
+
+
+def _clean_value(name: str, value: Any) -> Any:
+    return value.strip() if isinstance(value, str) and name != "note" else value
 
 
 @transaction.atomic
@@ -466,7 +483,8 @@ def initiative_record(
     source: str = "",
 ) -> Initiative:
     """An initiative (or accepted S&T topic) recognised for a person; `used_by` when an award already
-    used it as its basis."""
+    used it as its basis. Without `cycle`, the cycle `recognised_on` falls in, as the person's unit counted
+    cycles that day (a school: 15/05/2025 is in the school year 2024–2025, cycle 2024)."""
     _check_records_for(actor, person=person)
     name = " ".join(name.split())
     problems: list[Problem] = []
@@ -479,9 +497,9 @@ def initiative_record(
         if recognised_on is None:
             problems.append(Problem("chưa ghi năm hoặc ngày công nhận", field="cycle"))
             cycle = 0
-        else:
-            cycle = recognised_on.year
-    _check_cycle(cycle, problems)
+        else:  # the cycle the day falls in, as the person's unit then counts them (a school: school years)
+            cycle = rulepacks.cycle_of(recognised_on, person_cycle_kind_on(person, recognised_on))
+    _check_past_cycle(cycle, problems, "sáng kiến")
     if Initiative.objects.filter(person=person, name=name).exists():
         problems.append(Problem(f"{person} đã có sáng kiến “{name}”", field="name"))
     if used_by is not None and used_by.person_id != person.pk:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from tdkt.awards import catalogue
+from tdkt.awards import catalogue, rulepacks
 from tdkt.awards import subjects as s
 from tdkt.awards.models import Award, Initiative, TaskRating
 from tdkt.awards.selectors import viewer_unit_history
@@ -53,19 +53,20 @@ from tdkt.awards.xlsx_rules import (
     RawRow,
     Shape,
     cap_problems,
+    cycle_notation_problem,
     extract_rows,
     find_duplicates,
     identity_problems,
     inspect_upload,
     match_header,
     parse_basis,
+    parse_cycle,
     parse_date,
     parse_kind,
     parse_rating,
     parse_scope,
     parse_text,
     parse_title,
-    parse_year,
     read_sheet,
     title_aliases,
 )
@@ -170,6 +171,19 @@ class _Rows:
         except CellError as exc:
             self.problem(row, key, str(exc))
             return None
+
+    def cycle(self, row: RawRow, key: str, unit: Unit | None) -> int | None:
+        """A year cell: a year, or a school year (2024–2025) where the row's unit counts school years."""
+        parsed = self.cell(row, key, lambda raw: parse_cycle(raw, today=self.today))
+        if not isinstance(parsed, tuple):
+            return None
+        year, as_school_year = parsed
+        if unit is not None:
+            wrong = cycle_notation_problem(unit.name, unit.school_year, year, as_school_year)
+            if wrong is not None:
+                self.problem(row, key, wrong)
+                return None
+        return int(year)
 
     def text(self, row: RawRow, key: str, limit: int, what: str) -> str:
         try:
@@ -324,7 +338,7 @@ def _plan_history(rows: list[RawRow], checks: _Rows, shape: Shape) -> _Plan:
         before = len(checks.problems)
         unit = checks.unit(r)
         person = people.find(r, unit, checks) if individuals and unit is not None else None
-        year = checks.cell(r, "year", lambda raw: parse_year(raw, today=checks.today))
+        year = checks.cycle(r, "year", unit)
         rating = checks.cell(r, "rating", parse_rating)
         title = checks.cell(r, "title", lambda raw: parse_title(raw, checks.aliases))
         decision_date = checks.cell(r, "decision_date", lambda raw: parse_date(raw, today=checks.today))
@@ -517,9 +531,9 @@ def _plan_initiatives(rows: list[RawRow], checks: _Rows) -> _Plan:
         scope = checks.cell(r, "scope", parse_scope)
         recognised_by = checks.text(r, "recognised_by", MAX_AUTHORITY, "cơ quan công nhận")
         recognised_on = checks.cell(r, "recognised_on", lambda raw: parse_date(raw, today=checks.today))
-        year = checks.cell(r, "year", lambda raw: parse_year(raw, today=checks.today))
+        year = checks.cycle(r, "year", unit)
         used_title = checks.cell(r, "used_title", lambda raw: parse_title(raw, checks.aliases))
-        used_year = checks.cell(r, "used_year", lambda raw: parse_year(raw, today=checks.today))
+        used_year = checks.cycle(r, "used_year", unit)
         note = checks.text(r, "note", MAX_NOTE, "ghi chú")
         if bool(r.text("used_title")) != bool(r.text("used_year")):
             missing = "used_year" if r.text("used_title") else "used_title"
@@ -542,7 +556,11 @@ def _plan_initiatives(rows: list[RawRow], checks: _Rows) -> _Plan:
                 scope=scope,
                 recognised_by=recognised_by,
                 recognised_on=recognised_on,
-                year=year if isinstance(year, int) else recognised_on.year,
+                year=year
+                if isinstance(year, int)
+                else rulepacks.cycle_of(
+                    recognised_on, s.CYCLE_SCHOOL if unit.school_year else s.CYCLE_CALENDAR
+                ),
                 used_title=str(used_title) if used_title is not None else None,
                 used_year=used_year if isinstance(used_year, int) else None,
                 note=note,

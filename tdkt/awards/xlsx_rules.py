@@ -81,7 +81,7 @@ class Shape:
 
 
 _STT = Column("stt", "STT", 6, hint="Số thứ tự (không bắt buộc)")
-_YEAR_HINT = "Năm đạt thành tích, ví dụ 2024"
+_YEAR_HINT = "Năm đạt thành tích, ví dụ 2024; trường học ghi năm học, ví dụ 2024–2025"
 _TITLE_HINT = "Mã hoặc tên danh hiệu, hình thức (xem trang “Danh mục”)"
 
 INDIVIDUALS = Shape(
@@ -357,6 +357,37 @@ def parse_year(raw: object, *, today: dt.date, label: str = "năm") -> int:
     if not MIN_YEAR <= value <= today.year + 1:
         raise CellError(f"{label} {value} nằm ngoài khoảng cho phép ({MIN_YEAR}–{today.year + 1})")
     return value
+
+
+_SCHOOL_YEAR = re.compile(r"^(\d{4})\s*[-–—/]\s*(\d{4})$")
+
+
+def parse_cycle(raw: object, *, today: dt.date, label: str = "năm") -> tuple[int, bool]:
+    """A cycle as a year (2024) or as a school year (2024–2025, also 2024-2025 or 2024/2025): (the year,
+    or the year the school year starts in; whether it was written as a school year)."""
+    text = cell_text(raw) if isinstance(raw, str) else ""
+    match = _SCHOOL_YEAR.fullmatch(text)
+    if match is None:
+        return parse_year(raw, today=today, label=label), False
+    first, second = int(match.group(1)), int(match.group(2))
+    if second != first + 1:
+        raise CellError(f"năm học “{text}” không hợp lệ: hai năm phải liền nhau, ví dụ {first}–{first + 1}")
+    if not MIN_YEAR <= first <= today.year + 1:
+        raise CellError(f"năm học {first}–{second} nằm ngoài khoảng cho phép ({MIN_YEAR}–{today.year + 1})")
+    return first, True
+
+
+def cycle_notation_problem(unit_name: str, school_unit: bool, year: int, as_school_year: bool) -> str | None:
+    """A school counts school years and writes them 2024–2025; every other unit writes a year. A plain year
+    for a school is refused rather than guessed (2025 could mean 2024–2025 or 2025–2026)."""
+    if school_unit and not as_school_year:
+        return (
+            f"“{unit_name}” xét thi đua theo năm học: hãy ghi năm học, ví dụ {year - 1}–{year} "
+            f"hoặc {year}–{year + 1}"
+        )
+    if as_school_year and not school_unit:
+        return f"“{unit_name}” xét thi đua theo năm dương lịch: hãy ghi một năm, ví dụ {year + 1}"
+    return None
 
 
 def parse_date(raw: object, *, today: dt.date) -> dt.date:

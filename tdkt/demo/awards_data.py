@@ -22,6 +22,14 @@ Stories (cycle 2025 unless said), each checked by tdkt/demo/tests/test_demo_awar
 - Tiên Phước led the Quảng Nam mountain cluster in 2024 (published ranking and vote) → Cờ thi đua tỉnh 2024;
 - Xã Khâm Đức (merged 01/07/2025 from Thị trấn Khâm Đức and Xã Phước Xuân) carries their titles: the
   Bằng khen tỉnh 2020 and Cờ thi đua tỉnh 2023 of Khâm Đức make it a Bằng khen Thủ tướng candidate in 2025.
+
+A school counts school years (01/09 to 31/08; cycle 2024 is the school year 2024–2025, judged under ND
+152/2025 since it ends on 31/08/2025). Trường THPT Huỳnh Thúc Kháng in Tiên Phước is a real school (founded
+in 1977 in Tiên Kỳ); its teachers and their records are invented (`SCHOOLS`, `TEACHERS`), evaluated for the
+school year 2024–2025 (`SCHOOL_CYCLE`):
+- Phan Thị Thanh Thảo: CSTĐCS in the school years 2023–2024 and 2024–2025 → Bằng khen tỉnh;
+- Lê Văn Hoàng: recruited 15/10/2024 → LĐTT in the school year 2024–2025 (10 months by 31/08/2025), which on
+  the calendar year 2024 he would have missed (2 months by 31/12/2024).
 """
 
 from __future__ import annotations
@@ -426,3 +434,77 @@ COLLECTIVES: list[CollectiveRow] = [
 ]
 
 RATING_CODES = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    """A unit that counts school years (`Unit.cycle_kind = "school"`), created by the awards loader."""
+
+    code: str
+    name: str
+    kind: str
+    parent: str
+    note: str = ""
+
+
+SCHOOL_CYCLE = 2024  # the school year 2024–2025, the latest whole one in the demo
+SCHOOL = "QNA-TP-HTK"
+SCHOOLS: list[SchoolRow] = [
+    SchoolRow(
+        SCHOOL,
+        "Trường THPT Huỳnh Thúc Kháng (Tiên Phước)",
+        "co_quan",
+        "QNA",
+        "Trường trung học phổ thông ở thị trấn Tiên Kỳ, huyện Tiên Phước, thành lập năm 1977; trực thuộc Sở "
+        "Giáo dục và Đào tạo. Xét thi đua theo năm học. Giáo viên và hồ sơ của họ trong bản demo là giả định.",
+    ),
+]
+_PRINCIPAL = "Hiệu trưởng Trường THPT Huỳnh Thúc Kháng"
+_DOET = {2023: "Giám đốc Sở Giáo dục và Đào tạo tỉnh Quảng Nam"}
+_DOET_AFTER = "Giám đốc Sở Giáo dục và Đào tạo thành phố Đà Nẵng"
+
+
+def school_decision(title: str, cycle: int, number: int, *, basis: str = "other") -> AwardRow:
+    """An invented decision at the end of school year `cycle`–`cycle + 1`: LĐTT by the principal in late
+    July, CSTĐCS by the Director of the Department of Education in mid-August."""
+    if title == "LDTT":
+        return AwardRow(
+            title, cycle, f"{number}/QĐ-THPTHTK", dt.date(cycle + 1, 7, 28), _PRINCIPAL, basis=basis
+        )
+    authority = _DOET.get(cycle, _DOET_AFTER)
+    return AwardRow(title, cycle, f"{number}/QĐ-SGDĐT", dt.date(cycle + 1, 8, 15), authority, basis=basis)
+
+
+TEACHERS: list[PersonRow] = [
+    _person(
+        "DEMO-HTK-01",
+        "Phan Thị Thanh Thảo",
+        "nu",
+        SCHOOL,
+        born=dt.date(1987, 10, 20),
+        recruited=dt.date(2011, 9, 5),
+        start=dt.date(2011, 9, 5),
+        position="Giáo viên Ngữ văn, Tổ trưởng chuyên môn",
+        ratings=ratings("HTTNV", first=2019, last=SCHOOL_CYCLE, y2023="HTXSNV", y2024="HTXSNV"),
+        awards=(
+            *(school_decision("LDTT", y, 40 + y - 2019) for y in range(2019, SCHOOL_CYCLE + 1)),
+            school_decision("CSTDCS", 2023, 812, basis="htxsnv"),
+            school_decision("CSTDCS", 2024, 905, basis="htxsnv"),
+        ),
+        story="Chiến sĩ thi đua cơ sở hai năm học liên tục (2023–2024, 2024–2025): đủ điều kiện Bằng khen "
+        "tỉnh, xét theo năm học 2024–2025.",
+    ),
+    _person(
+        "DEMO-HTK-02",
+        "Lê Văn Hoàng",
+        "nam",
+        SCHOOL,
+        born=dt.date(2001, 4, 2),
+        recruited=dt.date(2024, 10, 15),
+        start=dt.date(2024, 10, 15),
+        position="Giáo viên Toán",
+        ratings={SCHOOL_CYCLE: "HTTNV"},
+        story="Tuyển dụng ngày 15/10/2024: đến hết năm học 2024–2025 (31/08/2025) công tác hơn 10 tháng, đủ "
+        "điều kiện Lao động tiên tiến; nếu tính theo năm 2024 thì chưa đủ 6 tháng.",
+    ),
+]

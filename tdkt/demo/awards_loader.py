@@ -1,5 +1,6 @@
 """Loads the demo's people, ratings, titles, initiatives, discipline and pending reviews
-(`tdkt.demo.awards_data`) through the services, so that they are validated and audited like any input."""
+(`tdkt.demo.awards_data`) through the services, so that they are validated and audited like any input; and
+the demo's school, which counts school years, with its teachers."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from tdkt.awards.services import (
     task_rating_set,
 )
 from tdkt.demo import awards_data as data
-from tdkt.org.models import Person, Unit
-from tdkt.org.services import employment_start, person_create
+from tdkt.org.models import CycleKind, Person, Unit
+from tdkt.org.services import employment_start, person_create, unit_create
 
 
 def load(units: dict[str, Unit]) -> None:
-    for row in [*data.PEOPLE, *data.STAFF]:
+    units = {**units, **_schools(units)}
+    for row in [*data.PEOPLE, *data.STAFF, *data.TEACHERS]:
         _person(row, units)
     for collective in data.COLLECTIVES:
         unit = units[collective.unit]
@@ -42,6 +44,21 @@ def load(units: dict[str, Unit]) -> None:
                 basis=award.basis,
                 source=data.ILLUSTRATIVE_SOURCE,
             )
+
+
+def _schools(units: dict[str, Unit]) -> dict[str, Unit]:
+    return {
+        row.code: unit_create(
+            actor=None,
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            parent=units[row.parent],
+            note=row.note,
+            cycle_kind=CycleKind.SCHOOL,
+        )
+        for row in data.SCHOOLS
+    }
 
 
 def _person(row: data.PersonRow, units: dict[str, Unit]) -> Person:

@@ -6,8 +6,8 @@ from tdkt.org.models import Account, LineageEvent, LineageLink, Unit
 
 @admin.register(Unit)
 class UnitAdmin(ReadOnlyAdmin):
-    list_display = ("code", "name", "kind", "parent", "valid_from", "valid_to")
-    list_filter = ("kind",)
+    list_display = ("code", "name", "kind", "parent", "valid_from", "valid_to", "cycle_kind", "armed_forces")
+    list_filter = ("kind", "cycle_kind", "armed_forces")
     search_fields = ("code", "name")
 
 

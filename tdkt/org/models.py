@@ -29,6 +29,14 @@ class UnitKind(models.TextChoices):
     AGENCY = "co_quan", "Cơ quan, đơn vị khác"
 
 
+class CycleKind(models.TextChoices):
+    """How a unit's emulation cycles are counted. The values are those of `tdkt.awards.subjects`
+    (CYCLE_CALENDAR, CYCLE_SCHOOL), which this app may not import."""
+
+    CALENDAR = "calendar", "Năm dương lịch"
+    SCHOOL = "school", "Năm học (01/09 – 31/08 năm sau)"
+
+
 class Unit(models.Model):
     code = models.CharField("mã", max_length=40, unique=True)
     name = models.CharField("tên", max_length=200)
@@ -44,6 +52,21 @@ class Unit(models.Model):
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
+    # How its people's (and its own) titles are counted: the education sector counts school years
+    # (TT 29/2023/TT-BGDĐT); the army, police and militia give Chiến sĩ tiên tiến instead of Lao động tiên
+    # tiến. A person's kind follows the unit they work in during the cycle (tdkt.awards.selectors).
+    cycle_kind = models.CharField(
+        "kỳ xét thi đua",
+        max_length=10,
+        choices=CycleKind.choices,
+        default=CycleKind.CALENDAR,
+        help_text="Năm học cho trường học, cơ sở giáo dục; năm dương lịch cho các đơn vị khác",
+    )
+    armed_forces = models.BooleanField(
+        "thuộc lực lượng vũ trang",
+        default=False,
+        help_text="Quân đội, Công an, Dân quân tự vệ: xét Chiến sĩ tiên tiến thay cho Lao động tiên tiến",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -63,6 +86,10 @@ class Unit(models.Model):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+    @property
+    def school_year(self) -> bool:
+        return self.cycle_kind == CycleKind.SCHOOL
 
     def valid_in_year(self, year: int) -> bool:
         return (self.valid_from is None or self.valid_from.year <= year) and (

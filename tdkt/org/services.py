@@ -12,6 +12,7 @@ from tdkt.core.audit import Actor, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.org.models import (
     Account,
+    CycleKind,
     Employment,
     Gender,
     LineageEvent,
@@ -35,6 +36,8 @@ def unit_create(
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
     note: str = "",
+    cycle_kind: str = CycleKind.CALENDAR,
+    armed_forces: bool = False,
 ) -> Unit:
     unit = Unit(
         code=code.strip(),
@@ -44,6 +47,8 @@ def unit_create(
         valid_from=valid_from,
         valid_to=valid_to,
         note=note,
+        cycle_kind=cycle_kind,
+        armed_forces=armed_forces,
     )
     try:
         unit.full_clean()
@@ -54,6 +59,56 @@ def unit_create(
         actor=actor, action="unit.create", instance=unit, after=snapshot(unit), summary=f"Tạo đơn vị {unit}"
     )
     return unit
+
+
+EMULATION_FIELDS = ["cycle_kind", "armed_forces"]
+
+
+@transaction.atomic
+def unit_emulation_set(*, actor: Actor, unit: Unit, cycle_kind: str, armed_forces: bool, reason: str) -> Unit:
+    """How a unit's emulation is counted: on school years (schools and other education institutions) or
+    calendar years, and whether it belongs to the armed forces (Chiến sĩ tiên tiến stands for Lao động tiên
+    tiến). It changes how every cycle of its people is read, so it is the board's, with a reason."""
+    _check_board(actor, "đặt kỳ xét thi đua của đơn vị")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    problems: list[Problem] = []
+    if cycle_kind not in CycleKind.values:
+        problems.append(
+            Problem(
+                f"kỳ xét thi đua “{cycle_kind}” không hợp lệ: cần năm dương lịch hoặc năm học",
+                field="cycle_kind",
+            )
+        )
+    if not reason.strip():
+        problems.append(Problem("thay đổi kỳ xét thi đua của đơn vị phải ghi lý do", field="reason"))
+    if problems:
+        raise ValidationFailed(problems)
+    before = snapshot(unit, EMULATION_FIELDS)
+    if before == {"cycle_kind": cycle_kind, "armed_forces": armed_forces}:
+        raise ValidationFailed(Problem("không có gì thay đổi so với hiện tại", field="cycle_kind"))
+    unit.cycle_kind, unit.armed_forces = cycle_kind, armed_forces
+    unit.save(update_fields=EMULATION_FIELDS)
+    audit_record(
+        actor=actor,
+        action="unit.emulation",
+        instance=unit,
+        before=before,
+        after={**snapshot(unit, EMULATION_FIELDS), "reason": reason.strip()},
+        summary=f"{unit}: {unit.get_cycle_kind_display().lower()}"
+        f"{', lực lượng vũ trang' if armed_forces else ''} — {reason.strip()}",
+    )
+    return unit
+
+
+def _check_board(actor: Actor, what: str) -> None:
+    if actor is None:
+        return
+    account = Account.objects.filter(user_id=actor.pk).first() if actor.is_authenticated else None
+    if account is not None and account.role == Role.BOARD:
+        return
+    if getattr(actor, "is_superuser", False) and account is None:
+        return
+    raise NotPermitted(f"Chỉ Ban Thi đua – Khen thưởng tỉnh được {what}")
 
 
 _SHAPES: dict[str, tuple[str, str]] = {

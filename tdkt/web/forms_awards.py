@@ -7,11 +7,24 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from tdkt.awards import rulepacks
+from tdkt.awards import catalogue, rulepacks
+from tdkt.awards.models import (
+    Award,
+    AwardBasis,
+    AwardKind,
+    DisciplineChoice,
+    Initiative,
+    InitiativeScope,
+    PendingKind,
+    PendingReview,
+    RatingChoice,
+)
+from tdkt.awards.services import CORRECTABLE
 from tdkt.awards.xlsx_rules import SHAPES
-from tdkt.org.models import Gender, Unit, UnitKind
+from tdkt.org.models import CycleKind, Gender, Unit, UnitKind
 
 MIN_YEAR = 1975
 
@@ -199,3 +212,343 @@ class EvaluationForm(forms.Form):
         scope = self.fields["scope"]
         assert isinstance(scope, forms.ChoiceField)
         scope.choices = [("", "— chọn —"), *_scopes()]
+
+
+# --- entering and correcting records by hand --------------------------------------------------------------
+#
+# These forms only read what was typed (a number, a date) and offer the lists to choose from; every rule —
+# a date in the future, an unknown title, an initiative already used, an empty reason — is the service's,
+# whose Vietnamese message the view attaches to the field it names. Choices are therefore offered by the
+# widget but not enforced here, so that a value the service refuses reaches it and is refused there.
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_HINT = "dd/mm/yyyy"
+
+
+def _date(label: str, *, required: bool = False) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": DATE_HINT, "inputmode": "numeric"}),
+        error_messages={
+            "required": f"Vui lòng nhập {label.lower()}.",
+            "invalid": f"{label} ghi dạng dd/mm/yyyy, ví dụ 05/01/2025.",
+        },
+    )
+
+
+def _number(label: str, *, required: bool = True, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": f"Vui lòng nhập {label.lower()}.",
+            "invalid": f"{label} phải là một số, ví dụ 2024.",
+        },
+    )
+
+
+def _text(label: str, max_length: int, *, required: bool = False, rows: int = 0) -> forms.CharField:
+    widget: forms.Widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=widget,
+        error_messages={
+            "required": f"Vui lòng nhập {label.lower()}.",
+            "max_length": f"{label} dài quá {max_length} ký tự.",
+        },
+    )
+
+
+def _pick(label: str, choices: list[tuple[Any, str]], *, initial: Any = None) -> forms.CharField:
+    """A list to choose from whose value the service checks (an unknown one is refused there)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        initial=initial,
+        widget=forms.Select(choices=[("", "— chọn —"), *choices]),
+    )
+
+
+def cycle_help(school_year: bool) -> str:
+    if school_year:
+        return "Năm học ghi năm bắt đầu: 2024 là năm học 2024–2025."
+    return ""
+
+
+def _short(code: str) -> str:
+    entry = catalogue.CATALOGUE.get(code)
+    return entry.short if entry is not None else code
+
+
+def initiative_label(initiative: Initiative) -> str:
+    used = initiative.used_by
+    note = f" (đã dùng cho {_short(used.title)} năm {used.cycle})" if used is not None else ""
+    return f"{initiative.name} – năm {initiative.cycle}{note}"
+
+
+def award_label(award: Award) -> str:
+    return f"{_short(award.title)} năm {award.cycle} – QĐ số {award.decision_no}"
+
+
+class InitiativeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return initiative_label(obj)
+
+
+class InitiativesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return initiative_label(obj)
+
+
+class AwardField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return award_label(obj)
+
+
+class ReviewField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_kind_display()} từ {obj.since:%d/%m/%Y}"
+
+
+class RecordForm(forms.Form):
+    """What every record form shares: the `action` the page posts it to and the summary it is shown under."""
+
+    action = ""
+    summary = ""
+    submit = "Ghi"
+
+    def __init__(self, *args: Any, school_year: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("cycle", "period_start"):
+            if name in self.fields and school_year:
+                self.fields[name].help_text = cycle_help(school_year)
+
+    def apply(self, problems: list[Any]) -> None:
+        """Attach the service's problems to the fields they name (the rest above the form)."""
+        for problem in problems:
+            message = problem.message[:1].upper() + problem.message[1:]
+            self.add_error(problem.field if problem.field in self.fields else None, message)
+
+
+class RatingForm(RecordForm):
+    action = "xep-loai"
+    summary = "Ghi xếp loại hằng năm"
+    cycle = _number("Năm")
+    rating = forms.TypedChoiceField(
+        label="Xếp loại",
+        coerce=int,
+        choices=[("", "— chọn —"), *RatingChoice.choices],
+        error_messages={"required": "Chọn xếp loại.", "invalid_choice": "Xếp loại không hợp lệ."},
+    )
+    note = _text("Ghi chú", 2000, rows=2)
+
+
+class AwardForm(RecordForm):
+    action = "khen-thuong"
+    summary = "Ghi danh hiệu, hình thức khen thưởng đã nhận"
+    title = _pick("Danh hiệu, hình thức", [])
+    cycle = _number("Năm thành tích")
+    period_start = _number("Thành tích từ năm (nếu nhiều năm)", required=False)
+    decision_no = _text("Số quyết định", 60)
+    decision_date = _date("Ngày quyết định")
+    authority = _text("Cơ quan, người ban hành", 200)
+    kind = _pick("Loại khen thưởng", list(AwardKind.choices), initial=AwardKind.CONG_TRANG)
+    basis = _pick("Căn cứ xét", list(AwardBasis.choices), initial=AwardBasis.OTHER)
+    initiatives = InitiativesField(
+        label="Sáng kiến làm căn cứ",
+        queryset=Initiative.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+        error_messages={"invalid_choice": "Sáng kiến được chọn không phải của người này."},
+    )
+    note = _text("Ghi chú", 2000, rows=2)
+
+    def __init__(
+        self,
+        *args: Any,
+        titles: list[tuple[str, str]],
+        initiatives: QuerySet[Initiative] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.choices = [("", "— chọn —"), *titles]
+        if initiatives is None:  # a collective: no basis, no initiatives
+            del self.fields["initiatives"]
+            del self.fields["basis"]
+        else:
+            field = self.fields["initiatives"]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = initiatives
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or AwardKind.CONG_TRANG
+        data["basis"] = data.get("basis") or AwardBasis.OTHER
+        return data
+
+
+class InitiativeForm(RecordForm):
+    action = "sang-kien"
+    summary = "Ghi sáng kiến, đề tài được công nhận"
+    name = _text("Tên sáng kiến", 400)
+    scope = _pick("Cấp công nhận", list(InitiativeScope.choices))
+    recognised_on = _date("Ngày công nhận")
+    cycle = _number("Năm công nhận (để trống: theo ngày công nhận)", required=False)
+    recognised_by = _text("Cơ quan công nhận", 200)
+    used_by = AwardField(
+        label="Đã dùng làm căn cứ cho (nếu có)",
+        queryset=Award.objects.none(),
+        required=False,
+        empty_label="— chưa dùng —",
+        error_messages={"invalid_choice": "Khen thưởng được chọn không phải của người này."},
+    )
+    note = _text("Ghi chú", 2000, rows=2)
+
+    def __init__(self, *args: Any, awards: QuerySet[Award], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["used_by"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = awards
+
+
+class InitiativeUseForm(RecordForm):
+    action = "dung-sang-kien"
+    summary = "Đánh dấu sáng kiến đã dùng cho một khen thưởng"
+    submit = "Đánh dấu"
+    initiative = InitiativeField(
+        label="Sáng kiến",
+        queryset=Initiative.objects.none(),
+        empty_label="— chọn —",
+        error_messages={
+            "required": "Chọn sáng kiến.",
+            "invalid_choice": "Sáng kiến được chọn không phải của người này.",
+        },
+    )
+    used_by = AwardField(
+        label="Khen thưởng đã dùng sáng kiến",
+        queryset=Award.objects.none(),
+        empty_label="— chọn —",
+        error_messages={
+            "required": "Chọn khen thưởng.",
+            "invalid_choice": "Khen thưởng được chọn không phải của người này.",
+        },
+    )
+
+    def __init__(
+        self, *args: Any, initiatives: QuerySet[Initiative], awards: QuerySet[Award], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        initiative = self.fields["initiative"]
+        used_by = self.fields["used_by"]
+        assert isinstance(initiative, forms.ModelChoiceField) and isinstance(used_by, forms.ModelChoiceField)
+        initiative.queryset = initiatives
+        used_by.queryset = awards
+
+
+class DisciplineForm(RecordForm):
+    action = "ky-luat"
+    summary = "Ghi kỷ luật"
+    level = forms.TypedChoiceField(
+        label="Hình thức kỷ luật",
+        coerce=int,
+        choices=[("", "— chọn —"), *DisciplineChoice.choices],
+        error_messages={
+            "required": "Chọn hình thức kỷ luật.",
+            "invalid_choice": "Hình thức kỷ luật không hợp lệ.",
+        },
+    )
+    start = _date("Từ ngày", required=True)
+    end = _date("Đến ngày", required=True)
+    decision_no = _text("Số quyết định", 60)
+    note = _text("Ghi chú", 2000, rows=2)
+
+
+class PendingOpenForm(RecordForm):
+    action = "xem-xet"
+    summary = "Ghi đang xem xét kỷ luật, điều tra, thanh tra…"
+    kind = _pick("Loại", list(PendingKind.choices))
+    since = _date("Từ ngày", required=True)
+    note = _text("Ghi chú", 2000, rows=2)
+
+
+class PendingCloseForm(RecordForm):
+    action = "ket-thuc-xem-xet"
+    summary = "Ghi kết thúc việc đang xem xét"
+    submit = "Ghi kết thúc"
+    review = ReviewField(
+        label="Việc đang xem xét",
+        queryset=PendingReview.objects.none(),
+        empty_label="— chọn —",
+        error_messages={"required": "Chọn việc đang xem xét.", "invalid_choice": "Việc được chọn không có."},
+    )
+    until = _date("Ngày kết thúc", required=True)
+
+    def __init__(self, *args: Any, reviews: QuerySet[PendingReview], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["review"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = reviews
+
+
+class AwardCorrectForm(RecordForm):
+    """Every correctable value of one recorded award, filled with what is stored; what differs is the
+    correction. The reason is required by the service."""
+
+    summary = "Đính chính"
+    submit = "Ghi đính chính"
+    title = _pick("Danh hiệu, hình thức", [])
+    cycle = _number("Năm thành tích")
+    period_start = _number("Thành tích từ năm (nếu nhiều năm)", required=False)
+    decision_no = _text("Số quyết định", 60)
+    decision_date = _date("Ngày quyết định")
+    authority = _text("Cơ quan, người ban hành", 200)
+    kind = _pick("Loại khen thưởng", list(AwardKind.choices))
+    basis = _pick("Căn cứ xét", list(AwardBasis.choices))
+    note = _text("Ghi chú", 2000, rows=2)
+    reason = _text("Lý do đính chính", 2000, rows=2)
+
+    def __init__(self, *args: Any, award: Award, titles: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {name: getattr(award, name) for name in CORRECTABLE})
+        super().__init__(*args, **kwargs)
+        self.award = award
+        self.fields["title"].widget.choices = [("", "— chọn —"), *titles]
+        if award.person_id is None:
+            del self.fields["basis"]
+
+    def changes(self) -> dict[str, Any]:
+        """The values that differ from the stored ones (the service validates them)."""
+        data = self.cleaned_data
+        out: dict[str, Any] = {}
+        for name in CORRECTABLE:
+            if name not in self.fields:
+                continue
+            value = data.get(name)
+            if name in ("decision_no", "authority", "note") and value is None:
+                value = ""
+            if value != getattr(self.award, name):
+                out[name] = value
+        return out
+
+
+class AwardRevokeForm(RecordForm):
+    summary = "Hủy bỏ"
+    submit = "Hủy bỏ khen thưởng"
+    revoked_on = _date("Ngày hủy bỏ", required=True)
+    reason = _text("Lý do hủy bỏ", 2000, rows=2)
+
+
+class UnitEmulationForm(RecordForm):
+    action = "ky-xet"
+    summary = "Kỳ xét thi đua của đơn vị"
+    submit = "Ghi"
+    cycle_kind = _pick("Kỳ xét thi đua", list(CycleKind.choices))
+    armed_forces = forms.BooleanField(
+        label="Thuộc lực lượng vũ trang (Quân đội, Công an, Dân quân tự vệ)", required=False
+    )
+    reason = _text("Lý do, căn cứ", 2000, rows=2)

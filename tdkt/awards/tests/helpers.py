@@ -80,3 +80,22 @@ def make_people(world: World) -> People:
         basis="htxsnv",
     )
     return People(lan=lan, binh=binh, cuong=cuong, dung=dung, lan_cstdcs_2024=last)
+
+
+def records_state() -> tuple[tuple[object, ...], ...]:
+    """Every row a record form, an endpoint or a service could write — ratings, awards, initiatives,
+    discipline, pending reviews, units' way of counting cycles — and the audit trail, to assert that a
+    refused input changed nothing."""
+    from tdkt.awards.models import Discipline, Initiative, PendingReview, TaskRating
+    from tdkt.core.models import AuditEvent
+    from tdkt.org.models import Unit
+
+    return (
+        tuple(TaskRating.objects.order_by("pk").values_list()),
+        tuple(Award.objects.order_by("pk").values_list()),
+        tuple(Initiative.objects.order_by("pk").values_list()),
+        tuple(Discipline.objects.order_by("pk").values_list()),
+        tuple(PendingReview.objects.order_by("pk").values_list()),
+        tuple(Unit.objects.order_by("pk").values_list("pk", "cycle_kind", "armed_forces")),
+        tuple(AuditEvent.objects.order_by("pk").values_list("pk", "action", "object_id")),
+    )

@@ -115,3 +115,40 @@ def test_demo_accounts_see_their_units_candidates(demo: None) -> None:
     assert "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh" in body and "Đủ điều kiện" in body
     hung = Person.objects.get(code="DEMO-MH-01")
     assert client.get(reverse("web:person", args=[hung.pk])).status_code == 404
+
+
+def test_the_demo_school_counts_school_years(demo: None) -> None:
+    from tdkt.awards import bulk, engine
+    from tdkt.awards.models import EvaluationJob, EvaluationOutcome
+    from tdkt.awards.selectors import person_evaluation, subjects_for
+
+    school = Unit.objects.get(code=awards_data.SCHOOL)
+    assert school.school_year and school.name == "Trường THPT Huỳnh Thúc Kháng (Tiên Phước)"
+    thao = Person.objects.get(code="DEMO-HTK-01")
+    hoang = Person.objects.get(code="DEMO-HTK-02")
+    assert person_default_cycle(thao) == awards_data.SCHOOL_CYCLE
+    evaluation = person_evaluation(thao, awards_data.SCHOOL_CYCLE)
+    assert evaluation.label == "năm học 2024–2025"
+    assert {v.title: v.outcome for v in evaluation.verdicts}["BK_TINH"] == "eligible"
+    newcomer = {v.title: v for v in person_evaluation(hoang, awards_data.SCHOOL_CYCLE).verdicts}["LDTT"]
+    assert newcomer.outcome == "eligible"
+    assert any("đến 31/08/2025 công tác 10 tháng" in c.text for c in newcomer.checks)
+
+    # the board's page, and the bulk run over the merged city agrees with it
+    client = Client()
+    assert client.login(username="bantdkt", password="tdkt-demo-2024")
+    body = client.get(reverse("web:person", args=[thao.pk])).content.decode()
+    assert "Xét danh hiệu, hình thức khen thưởng năm học 2024–2025" in body
+    city = Unit.objects.get(code="DNG")
+    ids, units = bulk.scope_people(city, awards_data.SCHOOL_CYCLE)
+    assert {thao.pk, hoang.pk} <= set(ids.tolist())
+    job = EvaluationJob.objects.create(
+        scope=city, cycle=awards_data.SCHOOL_CYCLE, titles=list(bulk.BULK_TITLES)
+    )
+    bulk.evaluate_people(ids, units, awards_data.SCHOOL_CYCLE, job_id=job.pk)
+    stored = {o.person_id: o for o in EvaluationOutcome.objects.filter(job=job).select_related("job")}
+    for subject in subjects_for([int(i) for i in ids], cycle=awards_data.SCHOOL_CYCLE):
+        person_id = int(subject.id.split("-")[1])
+        for v in engine.evaluate(subject, awards_data.SCHOOL_CYCLE, titles=bulk.BULK_TITLES):
+            assert stored[person_id].outcome_of(v.title) == v.outcome, (subject.name, v.title)
+    assert stored[thao.pk].outcome_of("BK_TINH") == "eligible"

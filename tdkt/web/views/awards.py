@@ -1,6 +1,12 @@
 """Titles and commendations: a person's history and what they qualify for next, a unit's candidates per
-title, the collective's titles and verdicts, the Excel import of award history, the board's parameter
-overrides and the bulk evaluation with its progress bar.
+title, the collective's titles and verdicts, records entered and corrected by hand on those pages, the
+Excel import of award history, the board's parameter overrides and the bulk evaluation with its progress
+bar.
+
+Records by hand: each form on a person's page (or a collective's) posts to its own URL; the service
+validates, and a refusal shows the page again with status 400, the service's Vietnamese message on the
+field it names and nothing written. With htmx the forms submit in place (a refusal replaces the page's
+block, a success reloads <main> with its message); plain form posts work without it.
 
 Who sees what (docs/architecture.md, Scopes): people are personal data — a person's page, a unit's people
 and candidates and the collective's verdicts are for the board and the unit's own staff (and the staff of
@@ -12,31 +18,34 @@ others); the bulk evaluation is the board's (404 for others).
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tdkt.awards import catalogue, engine, rulepacks, xlsx_import, xlsx_template
-from tdkt.awards.models import EvaluationJob, ParameterOverride
+from tdkt.awards.models import Award, EvaluationJob, Initiative, ParameterOverride, PendingReview
 from tdkt.awards.selectors import (
-    PERSON_TITLES,
-    collective_verdicts,
+    PersonHistory,
+    award_changes,
+    collective_evaluation,
     default_cycle,
     jobs_for,
     leadership_records,
     override_rows_in_force,
+    person_cycle_kind_on,
     person_default_cycle,
+    person_evaluation,
     person_history,
-    person_verdicts,
     person_visible,
     predecessor_sources,
     unit_default_cycle,
@@ -45,17 +54,45 @@ from tdkt.awards.selectors import (
 from tdkt.awards.selectors import unit_awards as awards_of_unit
 from tdkt.awards.selectors import unit_candidates as candidates_of_unit
 from tdkt.awards.services import (
+    award_correct,
+    award_record,
+    award_revoke,
+    discipline_record,
     evaluation_job_start,
+    initiative_record,
+    initiative_use,
+    may_record_for,
     parameter_override_reset,
     parameter_override_set,
+    pending_review_close,
+    pending_review_open,
+    task_rating_set,
 )
+from tdkt.awards.subjects import CYCLE_CALENDAR, CYCLE_SCHOOL
 from tdkt.awards.verdicts import BARRED, ELIGIBLE, NOT_YET, Verdict
 from tdkt.clusters.scopes import Viewer, viewer_for
-from tdkt.core.errors import NotPermitted, ValidationFailed
+from tdkt.core.audit import Actor
+from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.org.models import Person, Unit
 from tdkt.org.selectors import unit_history_ids
-from tdkt.org.services import person_create
-from tdkt.web.forms_awards import AwardsImportForm, EvaluationForm, OverrideForm, PersonForm
+from tdkt.org.services import person_create, unit_emulation_set
+from tdkt.web.forms_awards import (
+    AwardCorrectForm,
+    AwardForm,
+    AwardRevokeForm,
+    AwardsImportForm,
+    DisciplineForm,
+    EvaluationForm,
+    InitiativeForm,
+    InitiativeUseForm,
+    OverrideForm,
+    PendingCloseForm,
+    PendingOpenForm,
+    PersonForm,
+    RatingForm,
+    RecordForm,
+    UnitEmulationForm,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFUSED = 400
@@ -104,9 +141,12 @@ def _cycle(request: HttpRequest, default: int) -> int:
     return default
 
 
-def _forbidden(request: HttpRequest, exc: NotPermitted) -> HttpResponse:
+def _forbidden(request: HttpRequest, exc: NotPermitted, back_url: str = "") -> HttpResponse:
     return render(
-        request, "web/work/forbidden.html", {"message": exc.message, "back_url": request.path}, status=403
+        request,
+        "web/work/forbidden.html",
+        {"message": exc.message, "back_url": back_url or request.path},
+        status=403,
     )
 
 
@@ -135,53 +175,527 @@ def _cycles_around(cycle: int) -> list[int]:
     return list(range(min(cycle, this_year) - 4, this_year + 1))
 
 
+def _cycle_options(cycle: int, kind: str = CYCLE_CALENDAR) -> list[dict[str, Any]]:
+    """The cycle picker's years, labelled as the subject counts them: "2024" or "2024–2025"."""
+    return [
+        {"year": year, "label": f"{year}–{year + 1}" if kind == CYCLE_SCHOOL else str(year)}
+        for year in _cycles_around(cycle)
+    ]
+
+
+def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
+    """After a write: back to the page, whose verdicts now reflect it. A plain form is redirected; an htmx
+    one is told to load the page into <main> (a redirect would be followed inside the XHR, unseen)."""
+    messages.success(request, message)
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        response["HX-Location"] = json.dumps(
+            {"path": url, "target": "#main", "select": "#main", "swap": "outerHTML show:window:top"}
+        )
+        return response
+    return redirect(url)
+
+
+def _refused(form: RecordForm, problems: list[Problem] | None = None) -> None:
+    """Attach the service's problems to the form's fields and focus the first field in error."""
+    if problems:
+        form.apply(problems)
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["autofocus"] = True
+            break
+
+
+def _page_url(name: str, pk: int, cycle: int) -> str:
+    return f"{reverse(f'web:{name}', args=[pk])}?nam={cycle}"
+
+
 # --- a person ---------------------------------------------------------------------------------------------
 
+INDIVIDUAL_TITLE_CHOICES = [
+    (t.code, t.name) for t in catalogue.TITLES if t.code in catalogue.INDIVIDUAL_TITLES
+]
+COLLECTIVE_TITLE_CHOICES = [
+    (t.code, t.name) for t in catalogue.TITLES if t.code in catalogue.COLLECTIVE_TITLES
+]
+PERSON_FORMS: dict[str, type[RecordForm]] = {
+    f.action: f
+    for f in (
+        RatingForm,
+        AwardForm,
+        InitiativeForm,
+        InitiativeUseForm,
+        DisciplineForm,
+        PendingOpenForm,
+        PendingCloseForm,
+    )
+}
+UNIT_FORMS: dict[str, type[RecordForm]] = {
+    f.action: f
+    for f in (RatingForm, AwardForm, DisciplineForm, PendingOpenForm, PendingCloseForm, UnitEmulationForm)
+}
 
-@require_GET
-def person(request: HttpRequest, person_id: int) -> HttpResponse:
-    the_person, viewer = _get_person_for_user(request, person_id)
-    cycle = _cycle(request, person_default_cycle(the_person))
-    history = person_history(the_person)
-    views = verdict_views(person_verdicts(the_person, cycle))
+
+def _person_school_year(person: Person) -> bool:
+    return person_cycle_kind_on(person, timezone.localdate()) == CYCLE_SCHOOL
+
+
+def _person_form(action: str, person: Person, school_year: bool, data: QueryDict | None = None) -> RecordForm:
+    initiatives = Initiative.objects.filter(person=person).select_related("used_by").order_by("cycle", "id")
+    awards = Award.objects.filter(person=person, revoked_on__isnull=True).order_by("cycle", "id")
+    kwargs: dict[str, Any] = {"data": data, "prefix": action, "school_year": school_year}
+    if action == AwardForm.action:
+        return AwardForm(titles=INDIVIDUAL_TITLE_CHOICES, initiatives=initiatives, **kwargs)
+    if action == InitiativeForm.action:
+        return InitiativeForm(awards=awards, **kwargs)
+    if action == InitiativeUseForm.action:
+        return InitiativeUseForm(initiatives=initiatives, awards=awards, **kwargs)
+    if action == PendingCloseForm.action:
+        return PendingCloseForm(
+            reviews=PendingReview.objects.filter(person=person, until__isnull=True), **kwargs
+        )
+    return PERSON_FORMS[action](**kwargs)
+
+
+@dataclass(frozen=True)
+class FormSlot:
+    """A form as a page shows it: where it posts and the line it sits under."""
+
+    form: RecordForm
+    url: str
+    summary: str = ""
+
+
+def _correction_forms(
+    awards: list[Award],
+    titles: list[tuple[str, str]],
+    bound: RecordForm | None,
+    *,
+    cycle: int,
+    page_unit: Unit | None = None,
+) -> list[FormSlot]:
+    """Per award still in force, the board's correction and revocation forms (the bound one as posted)."""
+    query = f"?nam={cycle}" + (f"&don_vi={page_unit.pk}" if page_unit is not None else "")
+    slots: list[FormSlot] = []
+    for award in awards:
+        if award.revoked_on is not None:
+            continue
+        what = f"{_short(award.title)} năm {award.cycle} ({award.decision_no})"
+        for action, form in (
+            ("dinh-chinh", AwardCorrectForm(award=award, titles=titles, prefix=f"dc{award.pk}")),
+            ("huy-bo", AwardRevokeForm(prefix=f"hb{award.pk}")),
+        ):
+            shown = bound if bound is not None and bound.prefix == form.prefix else form
+            url = reverse("web:award_change", args=[award.pk, action]) + query
+            slots.append(FormSlot(shown, url, f"{form.summary} {what}"))
+    return slots
+
+
+def _render_person(
+    request: HttpRequest,
+    person: Person,
+    viewer: Viewer,
+    cycle: int,
+    *,
+    bound: RecordForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    history = person_history(person)
+    evaluation = person_evaluation(person, cycle)
+    views = verdict_views(evaluation.verdicts)
+    records = may_record_for(viewer, person=person) and not viewer.is_public
+    school_year = _person_school_year(person)
+    forms = []
+    if records:
+        for action in PERSON_FORMS:
+            if (bound is None or bound.prefix != action) and not _applies(action, history):
+                continue
+            form = (
+                bound
+                if bound is not None and bound.prefix == action
+                else _person_form(action, person, school_year)
+            )
+            url = reverse("web:person_record", args=[person.pk, action]) + f"?nam={cycle}"
+            forms.append(FormSlot(form, url))
     context = {
-        "person": the_person,
+        "person": person,
         "history": history,
         "cycle": cycle,
-        "cycles": _cycles_around(cycle),
+        "evaluation": evaluation,
+        "cycles": _cycle_options(cycle, evaluation.cycle_kind),
+        "school_cycles": evaluation.school_year,
         "verdicts": views,
         "eligible": [v for v in views if v.outcome == ELIGIBLE],
         "not_yet": [v for v in views if v.outcome == NOT_YET],
         "barred": [v for v in views if v.outcome == BARRED],
         "titles": catalogue.CATALOGUE,
         "viewer": viewer,
+        "record_forms": forms,
+        "open_form": bound.prefix if bound is not None else "",
+        "changes": award_changes(a.pk for a in history.awards),
+        "corrections": _correction_forms(history.awards, INDIVIDUAL_TITLE_CHOICES, bound, cycle=cycle)
+        if viewer.is_board
+        else [],
     }
-    return render(request, "web/awards/person.html", context)
+    return render(request, "web/awards/person.html", context, status=status)
+
+
+def _applies(action: str, history: PersonHistory) -> bool:
+    """Forms that would offer an empty list are left out: marking an initiative used needs an initiative
+    and an award, closing a review needs an open one."""
+    if action == InitiativeUseForm.action:
+        return bool(history.initiatives) and any(a.revoked_on is None for a in history.awards)
+    if action == PendingCloseForm.action:
+        return any(p.until is None for p in history.pending)
+    return True
+
+
+@require_GET
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    the_person, viewer = _get_person_for_user(request, person_id)
+    return _render_person(request, the_person, viewer, _cycle(request, person_default_cycle(the_person)))
+
+
+@login_required
+@require_POST
+def person_record(request: HttpRequest, person_id: int, action: str) -> HttpResponse:
+    """Enter one record of a person by hand: a rating, an award, an initiative and what used it, a
+    discipline, a pending review opened or closed. The board, or the staff of the person's units (anyone
+    else does not see the person: 404). Refused input: the page again, status 400, the service's message on
+    the field, nothing written."""
+    the_person, viewer = _get_person_for_user(request, person_id)
+    if action not in PERSON_FORMS:
+        raise Http404("Không có thao tác này.")
+    cycle = _cycle(request, person_default_cycle(the_person))
+    form = _person_form(action, the_person, _person_school_year(the_person), request.POST)
+    if form.is_valid():
+        try:
+            message, at = _person_write(action, request.user, the_person, form.cleaned_data)
+        except NotPermitted as exc:
+            return _forbidden(request, exc, reverse("web:person", args=[the_person.pk]))
+        except ValidationFailed as exc:
+            _refused(form, exc.problems)
+        else:
+            return _done(request, _page_url("person", the_person.pk, at or cycle), message)
+    else:
+        _refused(form)
+    return _render_person(request, the_person, viewer, cycle, bound=form, status=REFUSED)
+
+
+def _person_write(action: str, actor: Actor, person: Person, data: dict[str, Any]) -> tuple[str, int | None]:
+    """Call the service of one form; (the message shown, the cycle the page then opens on)."""
+    name = person.full_name
+    if action == RatingForm.action:
+        rating = task_rating_set(
+            actor=actor, person=person, cycle=data["cycle"], rating=data["rating"], note=data["note"]
+        )
+        return f"Đã ghi xếp loại năm {rating.cycle} của {name}: {rating.get_rating_display()}.", rating.cycle
+    if action == AwardForm.action:
+        award = award_record(
+            actor=actor,
+            person=person,
+            title=data["title"],
+            cycle=data["cycle"],
+            period_start=data["period_start"],
+            decision_no=data["decision_no"],
+            decision_date=data["decision_date"],
+            authority=data["authority"],
+            kind=data["kind"],
+            basis=data["basis"],
+            initiatives=list(data["initiatives"]),
+            note=data["note"],
+        )
+        return (
+            f"Đã ghi {_short(award.title)} năm {award.cycle} của {name} ({award.decision_text}).",
+            award.cycle,
+        )
+    if action == InitiativeForm.action:
+        initiative = initiative_record(
+            actor=actor,
+            person=person,
+            name=data["name"],
+            scope=data["scope"],
+            recognised_on=data["recognised_on"],
+            cycle=data["cycle"],
+            recognised_by=data["recognised_by"],
+            used_by=data["used_by"],
+            note=data["note"],
+        )
+        return f"Đã ghi sáng kiến “{initiative.name}” của {name}.", initiative.cycle
+    if action == InitiativeUseForm.action:
+        initiative = initiative_use(actor=actor, initiative=data["initiative"], award=data["used_by"])
+        award = data["used_by"]
+        return (
+            f"Đã ghi sáng kiến “{initiative.name}” làm căn cứ cho {_short(award.title)} năm {award.cycle}.",
+            award.cycle,
+        )
+    if action == DisciplineForm.action:
+        discipline = discipline_record(
+            actor=actor,
+            person=person,
+            level=data["level"],
+            start=data["start"],
+            end=data["end"],
+            decision_no=data["decision_no"],
+            note=data["note"],
+        )
+        return f"Đã ghi kỷ luật {discipline.get_level_display().lower()} của {name}.", None
+    if action == PendingOpenForm.action:
+        review = pending_review_open(
+            actor=actor, person=person, kind=data["kind"], since=data["since"], note=data["note"]
+        )
+        return f"Đã ghi: {review.get_kind_display().lower()} – {name}.", None
+    review = pending_review_close(actor=actor, review=data["review"], until=data["until"])
+    return f"Đã ghi kết thúc: {review.get_kind_display().lower()} – {name}.", None
+
+
+def _short(code: str) -> str:
+    entry = catalogue.CATALOGUE.get(code)
+    return entry.short if entry is not None else code
+
+
+# --- corrections and revocations (the board's) -----------------------------------------------------------
+
+
+def _get_award_for_user(request: HttpRequest, award_id: int) -> tuple[Award, Viewer]:
+    """A person's award is seen by whoever sees the person (else 404); a collective's is public."""
+    viewer = viewer_for(request.user)
+    award = Award.objects.select_related("person", "unit").filter(pk=award_id).first()
+    if award is None or (award.person is not None and not person_visible(viewer, award.person)):
+        raise Http404("Không tìm thấy khen thưởng.")
+    return award, viewer
+
+
+def _page_unit(request: HttpRequest, award: Award) -> Unit:
+    """The collective's page the form was posted from (a successor's page lists its predecessors' awards)."""
+    text = request.GET.get("don_vi", "")
+    unit = Unit.objects.select_related("parent").filter(pk=int(text)).first() if text.isdigit() else None
+    if unit is None or award.unit_id not in unit_history_ids(unit):
+        assert award.unit is not None
+        return award.unit
+    return unit
+
+
+@login_required
+@require_POST
+def award_change(request: HttpRequest, award_id: int, action: str) -> HttpResponse:
+    """Correct (`dinh-chinh`) or revoke (`huy-bo`) a recorded award: the board only (403 for the unit's staff,
+    who see it), with a reason; the page shows each value before and after."""
+    award, viewer = _get_award_for_user(request, award_id)
+    if action not in ("dinh-chinh", "huy-bo"):
+        raise Http404("Không có thao tác này.")
+    correcting = action == "dinh-chinh"
+    back = (
+        reverse("web:person", args=[award.person.pk])
+        if award.person is not None
+        else reverse("web:unit_awards", args=[_page_unit(request, award).pk])
+    )
+    if not viewer.is_board:
+        what = "đính chính khen thưởng đã ghi" if correcting else "hủy bỏ quyết định khen thưởng"
+        return _forbidden(request, NotPermitted(f"Chỉ Ban Thi đua – Khen thưởng tỉnh được {what}"), back)
+    titles = INDIVIDUAL_TITLE_CHOICES if award.person_id is not None else COLLECTIVE_TITLE_CHOICES
+    form: RecordForm = (
+        AwardCorrectForm(request.POST, award=award, titles=titles, prefix=f"dc{award.pk}")
+        if correcting
+        else AwardRevokeForm(request.POST, prefix=f"hb{award.pk}")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if isinstance(form, AwardCorrectForm):
+                award_correct(actor=request.user, award=award, reason=data["reason"], **form.changes())
+            else:
+                award_revoke(
+                    actor=request.user, award=award, revoked_on=data["revoked_on"], reason=data["reason"]
+                )
+        except NotPermitted as exc:
+            return _forbidden(request, exc, back)
+        except ValidationFailed as exc:
+            _refused(form, exc.problems)
+        else:
+            award.refresh_from_db()
+            done = "Đã đính chính" if correcting else "Đã hủy bỏ"
+            message = f"{done} {_short(award.title)} năm {award.cycle} của {award.subject_name}."
+            if award.person is not None:
+                return _done(request, _page_url("person", award.person.pk, award.cycle), message)
+            return _done(
+                request, _page_url("unit_awards", _page_unit(request, award).pk, award.cycle), message
+            )
+    else:
+        _refused(form)
+    if award.person is not None:
+        cycle = _cycle(request, person_default_cycle(award.person))
+        return _render_person(request, award.person, viewer, cycle, bound=form, status=REFUSED)
+    unit = _page_unit(request, award)
+    return _render_unit_awards(
+        request, unit, viewer, _cycle(request, unit_default_cycle(unit)), bound=form, status=REFUSED
+    )
 
 
 # --- a unit -----------------------------------------------------------------------------------------------
 
 
-@require_GET
-def unit_awards(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """The collective's titles received (public) and, for the board and its staff, its own verdicts."""
-    unit = _get_unit(unit_id)
-    viewer = viewer_for(request.user)
+def _unit_form(action: str, unit: Unit, data: QueryDict | None = None) -> RecordForm:
+    kwargs: dict[str, Any] = {"data": data, "prefix": action, "school_year": unit.school_year}
+    if action == AwardForm.action:
+        return AwardForm(titles=COLLECTIVE_TITLE_CHOICES, **kwargs)
+    if action == PendingCloseForm.action:
+        return PendingCloseForm(reviews=PendingReview.objects.filter(unit=unit, until__isnull=True), **kwargs)
+    if action == UnitEmulationForm.action:
+        kwargs["initial"] = {"cycle_kind": unit.cycle_kind, "armed_forces": unit.armed_forces}
+    return UNIT_FORMS[action](**kwargs)
+
+
+def _render_unit_awards(
+    request: HttpRequest,
+    unit: Unit,
+    viewer: Viewer,
+    cycle: int,
+    *,
+    bound: RecordForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     sees = unit_people_visible(viewer, unit)
-    cycle = _cycle(request, unit_default_cycle(unit))
     history = unit_history_ids(unit)
+    awards = unit_awards_list(unit)
     context: dict[str, Any] = {
         "unit": unit,
-        "awards": unit_awards_list(unit),
+        "awards": awards,
         "leads": leadership_records(history, predecessor_sources(unit, history)),
         "sees": sees,
         "cycle": cycle,
-        "cycles": _cycles_around(cycle),
+        "cycles": _cycle_options(cycle, CYCLE_SCHOOL if unit.school_year else CYCLE_CALENDAR),
+        "school_cycles": unit.school_year,
         "titles": catalogue.CATALOGUE,
+        "viewer": viewer,
+        # who corrected what and why: for those who see the collective's records, not the public
+        "changes": award_changes(row["award"].pk for row in awards) if sees else {},
+        "open_form": bound.prefix if bound is not None else "",
+        "record_forms": [],
+        "corrections": [],
     }
     if sees:
-        context["verdicts"] = verdict_views(collective_verdicts(unit, cycle))
-    return render(request, "web/awards/unit.html", context)
+        evaluation = collective_evaluation(unit, cycle)
+        context["evaluation"] = evaluation
+        context["verdicts"] = verdict_views(evaluation.verdicts)
+    else:
+        context["evaluation"] = None
+    if not viewer.is_public and may_record_for(viewer, unit=unit):
+        open_reviews = PendingReview.objects.filter(unit=unit, until__isnull=True).exists()
+        actions = [
+            a
+            for a in UNIT_FORMS
+            if (a != UnitEmulationForm.action or viewer.is_board)
+            and (a != PendingCloseForm.action or open_reviews or (bound is not None and bound.prefix == a))
+        ]
+        context["record_forms"] = [
+            FormSlot(
+                bound if bound is not None and bound.prefix == a else _unit_form(a, unit),
+                reverse("web:unit_record", args=[unit.pk, a]) + f"?nam={cycle}",
+            )
+            for a in actions
+        ]
+    if viewer.is_board:
+        context["corrections"] = _correction_forms(
+            [row["award"] for row in awards], COLLECTIVE_TITLE_CHOICES, bound, cycle=cycle, page_unit=unit
+        )
+    return render(request, "web/awards/unit.html", context, status=status)
+
+
+@require_GET
+def unit_awards(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The collective's titles received (public) and, for the board and its staff, its own verdicts and the
+    forms to enter its records."""
+    unit = _get_unit(unit_id)
+    viewer = viewer_for(request.user)
+    return _render_unit_awards(request, unit, viewer, _cycle(request, unit_default_cycle(unit)))
+
+
+@login_required
+@require_POST
+def unit_record(request: HttpRequest, unit_id: int, action: str) -> HttpResponse:
+    """Enter one record of a collective: its rating, an award, a discipline, a pending review; and, for the
+    board, how the unit counts its cycles. The board or the unit's own staff; other accounts get 403 (the
+    collective's page is public, so refusing does not reveal anything)."""
+    unit = _get_unit(unit_id)
+    viewer = viewer_for(request.user)
+    if action not in UNIT_FORMS:
+        raise Http404("Không có thao tác này.")
+    back = reverse("web:unit_awards", args=[unit.pk])
+    if not may_record_for(viewer, unit=unit):
+        return _forbidden(
+            request,
+            NotPermitted(f"Bạn không có quyền ghi hồ sơ thi đua, khen thưởng của tập thể {unit}"),
+            back,
+        )
+    cycle = _cycle(request, unit_default_cycle(unit))
+    form = _unit_form(action, unit, request.POST)
+    if form.is_valid():
+        try:
+            message, at = _unit_write(action, request.user, unit, form.cleaned_data)
+        except NotPermitted as exc:
+            return _forbidden(request, exc, back)
+        except ValidationFailed as exc:
+            _refused(form, exc.problems)
+        else:
+            return _done(request, _page_url("unit_awards", unit.pk, at or cycle), message)
+    else:
+        _refused(form)
+    return _render_unit_awards(request, unit, viewer, cycle, bound=form, status=REFUSED)
+
+
+def _unit_write(action: str, actor: Actor, unit: Unit, data: dict[str, Any]) -> tuple[str, int | None]:
+    name = unit.name
+    if action == RatingForm.action:
+        rating = task_rating_set(
+            actor=actor, unit=unit, cycle=data["cycle"], rating=data["rating"], note=data["note"]
+        )
+        return f"Đã ghi xếp loại năm {rating.cycle} của {name}: {rating.get_rating_display()}.", rating.cycle
+    if action == AwardForm.action:
+        award = award_record(
+            actor=actor,
+            unit=unit,
+            title=data["title"],
+            cycle=data["cycle"],
+            period_start=data["period_start"],
+            decision_no=data["decision_no"],
+            decision_date=data["decision_date"],
+            authority=data["authority"],
+            kind=data["kind"],
+            note=data["note"],
+        )
+        return (
+            f"Đã ghi {_short(award.title)} năm {award.cycle} của {name} ({award.decision_text}).",
+            award.cycle,
+        )
+    if action == DisciplineForm.action:
+        discipline = discipline_record(
+            actor=actor,
+            unit=unit,
+            level=data["level"],
+            start=data["start"],
+            end=data["end"],
+            decision_no=data["decision_no"],
+            note=data["note"],
+        )
+        return f"Đã ghi kỷ luật {discipline.get_level_display().lower()} của {name}.", None
+    if action == PendingOpenForm.action:
+        review = pending_review_open(
+            actor=actor, unit=unit, kind=data["kind"], since=data["since"], note=data["note"]
+        )
+        return f"Đã ghi: {review.get_kind_display().lower()} – {name}.", None
+    if action == PendingCloseForm.action:
+        review = pending_review_close(actor=actor, review=data["review"], until=data["until"])
+        return f"Đã ghi kết thúc: {review.get_kind_display().lower()} – {name}.", None
+    changed = unit_emulation_set(
+        actor=actor,
+        unit=unit,
+        cycle_kind=data["cycle_kind"],
+        armed_forces=data["armed_forces"],
+        reason=data["reason"],
+    )
+    armed = ", thuộc lực lượng vũ trang" if changed.armed_forces else ""
+    return f"Đã ghi: {name} xét thi đua theo {changed.get_cycle_kind_display().lower()}{armed}.", None
 
 
 def unit_awards_list(unit: Unit) -> list[dict[str, Any]]:
@@ -204,11 +718,12 @@ def unit_candidates(request: HttpRequest, unit_id: int) -> HttpResponse:
     context = {
         "unit": unit,
         "cycle": cycle,
-        "cycles": _cycles_around(cycle),
+        "cycles": _cycle_options(cycle, candidates.cycle_kind),
+        "school_cycles": candidates.cycle_kind == CYCLE_SCHOOL,
         "candidates": candidates,
         "titles": catalogue.CATALOGUE,
-        "person_titles": PERSON_TITLES,
-        "rows": [(p, [candidates.verdict(p, t) for t in PERSON_TITLES]) for p in candidates.people],
+        "person_titles": candidates.titles,
+        "rows": [(p, [candidates.verdict(p, t) for t in candidates.titles]) for p in candidates.people],
         "viewer": viewer,
     }
     return render(request, "web/awards/candidates.html", context)
@@ -403,7 +918,7 @@ def parameters(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "cycle": cycle,
-        "cycles": _cycles_around(cycle),
+        "cycles": _cycle_options(cycle),
         "pack": pack,
         "rules": rules,
         "history": ParameterOverride.objects.select_related("set_by").order_by("-set_at", "-id")[:200],
