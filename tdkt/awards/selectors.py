@@ -42,7 +42,7 @@ from tdkt.awards.models import (
     TaskRating,
 )
 from tdkt.awards.verdicts import ELIGIBLE, Verdict
-from tdkt.clusters.models import ClusterMember
+from tdkt.clusters.models import ClusterMember, ClusterYear
 from tdkt.clusters.scopes import Viewer
 from tdkt.core.models import AuditEvent
 from tdkt.org.models import CycleKind, Employment, LineageLink, Person, Unit, UnitKind
@@ -551,14 +551,25 @@ def leadership_records(history: set[int], sources: dict[int, str] | None = None)
     """The cluster-years a unit (or a predecessor) led: honoured by the conference's tallied vote for the
     flag; where a cluster-year has no such vote yet, first in its latest published ranking."""
     sources = sources or {}
-    memberships = list(
-        ClusterMember.objects.filter(unit_id__in=history).select_related(
-            "cluster_year__cluster__organiser", "unit"
+    memberships = ClusterMember.objects.filter(unit_id__in=history)
+    return [
+        s.LeadershipRecord(
+            cycle=m.cluster_year.year,
+            cluster=m.cluster_year.cluster.name,
+            organiser=_organiser(m.cluster_year.cluster.organiser),
+            basis=basis,
+            source=sources.get(m.unit_id, ""),
         )
-    )
-    if not memberships:
+        for m, basis in _leading_members(memberships)
+    ]
+
+
+def _leading_members(memberships: QuerySet[ClusterMember]) -> list[tuple[ClusterMember, str]]:
+    """Of these memberships, those whose unit led its cluster-year, with the basis in words, by year."""
+    members = list(memberships.select_related("cluster_year__cluster__organiser", "unit"))
+    if not members:
         return []
-    cy_ids = {m.cluster_year_id for m in memberships}
+    cy_ids = {m.cluster_year_id for m in members}
     ballots: dict[int, list[Ballot]] = defaultdict(list)
     for ballot in (
         Ballot.objects.filter(
@@ -577,8 +588,8 @@ def leadership_records(history: set[int], sources: dict[int, str] | None = None)
         .values_list("criteria_set__cluster_year_id", "number", "summary")
     ):
         runs[cy_id] = (number, summary or {})  # the latest version's latest run wins
-    records: list[s.LeadershipRecord] = []
-    for m in sorted(memberships, key=lambda m: (m.cluster_year.year, m.cluster_year_id)):
+    leading: list[tuple[ClusterMember, str]] = []
+    for m in sorted(members, key=lambda m: (m.cluster_year.year, m.cluster_year_id, m.position, m.pk)):
         cy = m.cluster_year
         latest = runs.get(cy.pk)
         ranked = _ranking_text(latest, m.unit.code)
@@ -593,16 +604,55 @@ def leadership_records(history: set[int], sources: dict[int, str] | None = None)
             basis = f"{ranked}; chưa có kết quả bỏ phiếu suy tôn"
         else:
             continue
-        records.append(
-            s.LeadershipRecord(
-                cycle=cy.year,
-                cluster=cy.cluster.name,
-                organiser=_organiser(cy.cluster.organiser),
-                basis=basis,
-                source=sources.get(m.unit_id, ""),
-            )
-        )
-    return records
+        leading.append((m, basis))
+    return leading
+
+
+@dataclass(frozen=True)
+class FlagLeader:
+    """A collective that led a cluster or block the province organises, and its Government-flag verdict."""
+
+    cluster_year: ClusterYear
+    unit: Unit
+    basis: str
+    verdict: Verdict | None  # CO_CP, when the catalogue applies it to this kind of unit
+
+
+@dataclass(frozen=True)
+class GovFlagProposals:
+    province: Unit
+    cycle: int
+    clusters: int  # cluster-years of the cycle the province organises
+    leaders: list[FlagLeader]
+    quota: engine.QuotaResult
+
+
+def gov_flag_proposals(province: Unit, cycle: int) -> GovFlagProposals:
+    """The collectives leading the clusters and blocks the province organised in a cycle (vote, else the
+    published ranking) and how many of them may be proposed for the Government's emulation flag (COCP_02:
+    a share of the leaders, rounded as the rule pack or the board's override says). Eligible leaders come
+    first, then in the order of their clusters."""
+    memberships = ClusterMember.objects.filter(
+        cluster_year__year=cycle, cluster_year__cluster__organiser=province
+    )
+    cluster_count = memberships.values("cluster_year_id").distinct().count()
+    leaders: list[FlagLeader] = []
+    for m, basis in _leading_members(memberships):
+        verdict = next((v for v in collective_verdicts(m.unit, cycle) if v.title == "CO_CP"), None)
+        leaders.append(FlagLeader(cluster_year=m.cluster_year, unit=m.unit, basis=basis, verdict=verdict))
+    leaders.sort(key=lambda leader: leader.verdict is None or leader.verdict.outcome != ELIGIBLE)  # stable
+    eligible = [
+        leader.unit.name for leader in leaders if leader.verdict and leader.verdict.outcome == ELIGIBLE
+    ]
+    quota = engine.gov_flag_quota(
+        leaders=[leader.unit.name for leader in leaders],
+        candidates=eligible,
+        cycle=cycle,
+        overrides=_overrides(cycle),
+    )
+    return GovFlagProposals(
+        province=province, cycle=cycle, clusters=cluster_count, leaders=leaders, quota=quota
+    )
 
 
 def _leader_codes(run: tuple[int, dict[str, Any]]) -> list[str]:

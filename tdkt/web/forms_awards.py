@@ -214,6 +214,10 @@ class EvaluationForm(forms.Form):
         scope.choices = [("", "— chọn —"), *_scopes()]
 
 
+class GovFlagForm(EvaluationForm):
+    """Which province's and year's cluster leaders to weigh for the Government's emulation flag."""
+
+
 # --- entering and correcting records by hand --------------------------------------------------------------
 #
 # These forms only read what was typed (a number, a date) and offer the lists to choose from; every rule —

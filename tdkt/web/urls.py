@@ -53,4 +53,5 @@ urlpatterns = [
     path("khen-thuong/tham-so/", awards.parameters, name="awards_parameters"),
     path("khen-thuong/xet-hang-loat/", awards.jobs, name="awards_jobs"),
     path("khen-thuong/xet-hang-loat/<int:job_id>/", awards.job, name="awards_job"),
+    path("khen-thuong/co-thi-dua-chinh-phu/", awards.gov_flag, name="awards_gov_flag"),
 ]

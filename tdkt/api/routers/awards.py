@@ -23,6 +23,7 @@ from tdkt.awards import catalogue, engine
 from tdkt.awards.models import Award, Discipline, Initiative, TaskRating
 from tdkt.awards.selectors import (
     default_cycle,
+    gov_flag_proposals,
     leadership_records,
     person_default_cycle,
     person_evaluation,
@@ -440,6 +441,65 @@ def collective_awards(request: HttpRequest, unit_id: int) -> UnitAwardsOut:
             LeadOut(cycle=lead.cycle, cluster=lead.cluster, basis=lead.basis, source=lead.source)
             for lead in leadership_records(history, predecessor_sources(unit, history))
         ],
+    )
+
+
+class FlagLeaderOut(Schema):
+    unit_id: int
+    unit: str
+    cluster: str
+    basis: str
+    outcome: str | None  # the Government-flag verdict: eligible | not_yet | barred; None: not for this kind
+    missing: list[str]
+    within_quota: bool
+
+
+class GovFlagOut(Schema):
+    province_id: int
+    province: str
+    cycle: int
+    clusters: int
+    leaders: list[FlagLeaderOut]
+    quota: QuotaOut
+
+
+@router.get(
+    "/provinces/{province_id}/gov-flag",
+    response=GovFlagOut,
+    summary="Đề nghị Cờ thi đua của Chính phủ: tập thể dẫn đầu cụm, khối và số được đề nghị",
+)
+def gov_flag(request: HttpRequest, province_id: int, cycle: int | None = None) -> GovFlagOut:
+    """The collectives that led the clusters and blocks the province organised in the cycle, each one's
+    Government-flag verdict, and how many may be proposed (COCP_02, its rounding stated). The board only."""
+    if not viewer_of(request).is_board:
+        raise Http404
+    province = Unit.objects.filter(pk=province_id).first()
+    if province is None:
+        raise Http404
+    year = _cycle(cycle, default_cycle())
+    found = gov_flag_proposals(province, year)
+    quota = found.quota
+    within = set(quota.within)
+    return GovFlagOut(
+        province_id=province.pk,
+        province=province.name,
+        cycle=year,
+        clusters=found.clusters,
+        leaders=[
+            FlagLeaderOut(
+                unit_id=leader.unit.pk,
+                unit=leader.unit.name,
+                cluster=leader.cluster_year.cluster.name,
+                basis=leader.basis,
+                outcome=leader.verdict.outcome if leader.verdict else None,
+                missing=list(leader.verdict.missing) if leader.verdict else [],
+                within_quota=leader.unit.name in within,
+            )
+            for leader in found.leaders
+        ],
+        quota=QuotaOut(
+            rule_id=quota.rule_id, limit=quota.limit, text=quota.text, citation=quota.citation, tag=quota.tag
+        ),
     )
 
 

@@ -39,6 +39,7 @@ from tdkt.awards.selectors import (
     award_changes,
     collective_evaluation,
     default_cycle,
+    gov_flag_proposals,
     jobs_for,
     leadership_records,
     override_rows_in_force,
@@ -83,6 +84,7 @@ from tdkt.web.forms_awards import (
     AwardsImportForm,
     DisciplineForm,
     EvaluationForm,
+    GovFlagForm,
     InitiativeForm,
     InitiativeUseForm,
     OverrideForm,
@@ -979,3 +981,29 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
         response = render(request, "web/awards/job.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_GET
+def gov_flag(request: HttpRequest) -> HttpResponse:
+    """The board's view of the Government-flag proposals of a province: the collectives that led its clusters
+    and blocks in a year, each one's verdict, and how many may be proposed (a share of the leaders, rounded
+    as stated)."""
+    _board(request)
+    form = GovFlagForm(request.GET or None, initial={"cycle": default_cycle()})
+    proposals = None
+    if form.is_bound and form.is_valid():
+        province = Unit.objects.get(pk=form.cleaned_data["scope"])
+        proposals = gov_flag_proposals(province, form.cleaned_data["cycle"])
+    leaders = []
+    if proposals is not None:
+        within = set(proposals.quota.within)
+        leaders = [
+            {
+                "leader": leader,
+                "verdict": verdict_views([leader.verdict])[0] if leader.verdict else None,
+                "within": leader.unit.name in within,
+            }
+            for leader in proposals.leaders
+        ]
+    context = {"form": form, "proposals": proposals, "leaders": leaders}
+    return render(request, "web/awards/gov_flag.html", context, status=200 if not form.errors else REFUSED)

@@ -89,6 +89,7 @@ def home(request: HttpRequest) -> HttpResponse:
         response = render(request, "web/partials/unit_results.html", context)
     else:
         context["groups"] = queries.home_cluster_groups()
+        context["viewer"] = viewer_for(request.user)
         response = render(request, "web/home.html", context)
     # The same URL answers with a fragment for htmx and a full page otherwise.
     patch_vary_headers(response, ["HX-Request"])
