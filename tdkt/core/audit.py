@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -60,4 +61,29 @@ def audit_record(
         summary=summary,
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
+    )
+
+
+def audit_record_many(
+    *,
+    actor: Actor,
+    action: str,
+    changes: Iterable[tuple[models.Model, dict[str, Any] | None]],
+    summary: str = "",
+) -> list[AuditEvent]:
+    """`audit_record` for many rows written by one action, as (instance, after) pairs, in one bulk insert
+    (a national publication writes 400 runs: one INSERT each cost more than scoring a tenth of them)."""
+    user = actor_user(actor)
+    return AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=user,
+                action=action,
+                object_type=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                summary=summary,
+                after=_plain(after) if after is not None else None,
+            )
+            for instance, after in changes
+        ]
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -119,20 +120,26 @@ class Context:
         self.members = members
         self._rank_cache: dict[str, dict[str, int]] = {}
 
-    def rank_of(self, member: Member, indicator: str) -> tuple[int, int] | None:
-        """(rank, number ranked) of the member on an indicator among members that reported it; 1 is best,
-        equal values share the better rank."""
+    def ranks(self, indicator: str) -> dict[str, int]:
+        """Member id → rank on an indicator, among members that reported it; 1 is best, equal values share
+        the better rank."""
         if indicator not in self._rank_cache:
             reported = [(m.id, m.figures[indicator]) for m in self.members if indicator in m.figures]
+            values = sorted(fig.value for _, fig in reported)
+            n = len(values)
             ranks: dict[str, int] = {}
             for mid, fig in reported:
                 if fig.direction == "lower":
-                    better = sum(1 for _, other in reported if other.value < fig.value)
+                    better = bisect_left(values, fig.value)  # members with a lower value
                 else:
-                    better = sum(1 for _, other in reported if other.value > fig.value)
+                    better = n - bisect_right(values, fig.value)  # members with a higher value
                 ranks[mid] = better + 1
             self._rank_cache[indicator] = ranks
-        ranks = self._rank_cache[indicator]
+        return self._rank_cache[indicator]
+
+    def rank_of(self, member: Member, indicator: str) -> tuple[int, int] | None:
+        """(rank, number ranked) of the member on an indicator (see `ranks`); None if it did not report."""
+        ranks = self.ranks(indicator)
         if member.id not in ranks:
             return None
         return ranks[member.id], len(ranks)
@@ -319,18 +326,18 @@ class RankAmong:
 
     def column(self, members: Sequence[Member], max_points: Decimal, ctx: Context) -> list[Decimal]:
         """`evaluate(m).points` for every member, without the explanations (the publishing path)."""
+        ranks = ctx.ranks(self.indicator)
+        n = len(ranks)
+        if n == 1:
+            return [max_points if m.id in ranks else ZERO for m in members]
+        # the same operations as `evaluate`, with what does not depend on the member taken out of the loop
+        divisor, rest = Decimal(n - 1), Decimal(1) - self.last_share
         out = []
         for member in members:
-            ranked = ctx.rank_of(member, self.indicator)
-            if ranked is None:
-                out.append(ZERO)
-                continue
-            rank, n = ranked
-            if n == 1:
-                out.append(max_points)
-                continue
-            share = Decimal(1) - Decimal(rank - 1) / Decimal(n - 1) * (Decimal(1) - self.last_share)
-            out.append(max_points * share)
+            rank = ranks.get(member.id)
+            out.append(
+                ZERO if rank is None else max_points * (Decimal(1) - Decimal(rank - 1) / divisor * rest)
+            )
         return out
 
 
@@ -550,14 +557,7 @@ def validate(problem: Problem) -> list[str]:
     problems: list[str] = []
     codes: set[str] = set()
     leaves: dict[str, Criterion] = {}
-    known_names: set[str] | None = None
-    if problem.indicators is not None:
-        # the names a formula or a count may use: <CODE>, <CODE>_value, _target, _percent (dashes as
-        # underscores) for every catalogue indicator, and the named values the units carry
-        known_names = {m for member in problem.members for m in member.values}
-        for code in problem.indicators:
-            key = code.replace("-", "_")
-            known_names |= {key, f"{key}_value", f"{key}_target", f"{key}_percent"}
+    known_names: set[str] | None = None  # read when a formula or a count needs them (`_known_names`)
 
     # depth first, in order; a loop rather than a nested recursive function, whose reference cycle
     # would keep every problem alive until the next garbage collection
@@ -589,7 +589,9 @@ def validate(problem: Problem) -> list[str]:
                     problems.append(
                         f"Tiêu chí {c.code}: phương pháp dùng chỉ tiêu “{ind}” không có trong danh mục"
                     )
-            if known_names is not None and isinstance(c.method, FormulaMethod | PerCount):
+            if problem.indicators is not None and isinstance(c.method, FormulaMethod | PerCount):
+                if known_names is None:
+                    known_names = _known_names(problem, problem.indicators)
                 used = (
                     c.method.compiled.names if isinstance(c.method, FormulaMethod) else {c.method.value_name}
                 )
@@ -647,6 +649,16 @@ def validate(problem: Problem) -> list[str]:
     if problem.rules.leaders < 0:
         problems.append("Số đơn vị dẫn đầu không được âm")
     return problems
+
+
+def _known_names(problem: Problem, catalogue: frozenset[str]) -> set[str]:
+    """The names a formula or a count may use: <CODE>, <CODE>_value, _target, _percent (dashes as
+    underscores) for every catalogue indicator, and the named values the units carry."""
+    known = {m for member in problem.members for m in member.values}
+    for code in catalogue:
+        key = code.replace("-", "_")
+        known |= {key, f"{key}_value", f"{key}_target", f"{key}_percent"}
+    return known
 
 
 def _check_score(
@@ -1122,10 +1134,15 @@ def robustness(
 # -------------------------------------------------------------------------------------------- hashing
 
 
+# json.dumps with these options would build a new encoder on every call (a national publication makes
+# thousands of calls, most of them for small values)
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def canonical_json(payload: object) -> str:
     """The canonical JSON text of a document: sorted keys, no spaces, UTF-8 as is, Decimals as strings.
     A published run stores exactly this text, and its SHA-256 is the inputs hash."""
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(payload)
 
 
 def text_hash(text: str) -> str:

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 
 from tdkt.clusters.models import ClusterMember, ClusterYear
 from tdkt.clusters.scopes import viewer_for
-from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
+from tdkt.core.audit import Actor, actor_user, audit_record, audit_record_many, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.core.vn import format_number
 from tdkt.movements.models import ClusterIndicator
@@ -510,48 +510,68 @@ def _publish(
         # freed while collection is paused: collecting them after would only find them all garbage
         del data, scored
     _insert(runs)
-    for run in runs:
-        audit_record(
-            actor=actor,
-            action="scoring.publish",
-            instance=run,
-            after={"inputs_hash": run.inputs_hash, "number": run.number, "leaders": run.summary["leaders"]},
-            summary=reason,
-        )
+    audit_record_many(
+        actor=actor,
+        action="scoring.publish",
+        changes=[
+            (run, {"inputs_hash": run.inputs_hash, "number": run.number, "leaders": run.summary["leaders"]})
+            for run in runs
+        ],
+        summary=reason,
+    )
     return runs
 
 
 def _insert(runs: list[ScoringRun]) -> None:
-    """Store new runs, one INSERT each (several rows per INSERT were 10× slower on PostgreSQL, measured),
-    doing for each field what Django's INSERT does (pre_save for auto_now_add, then adapt) without building
-    the statement again for every row: a third faster for a national publication on SQLite. On PostgreSQL
-    the values are bound on the server: Django's psycopg cursors bind on the client, writing each run's
-    inputs (some 50 KB) into the SQL text for the server to parse again (2–3× slower, measured)."""
+    """Store new runs, doing for each field what Django's INSERT does (pre_save for auto_now_add, then
+    adapt) without building the statement again for every row: a third faster for a national publication
+    on SQLite. One row per INSERT (several rows per INSERT were 10× slower on PostgreSQL, measured).
+
+    On PostgreSQL the values are bound on the server — Django's psycopg cursors bind on the client,
+    writing each run's inputs (some 50 KB) into the SQL text for the server to parse again (2–3× slower,
+    measured) — and the INSERTs are sent in one pipeline, without waiting for each reply (400 runs: 0.13 s
+    instead of 0.25 s, measured). Elsewhere (SQLite) the new id is the cursor's `lastrowid`, cheaper than
+    RETURNING."""
     meta = ScoringRun._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    with _insert_cursor() as cursor:
-        for run in runs:
-            cursor.execute(sql, [f.get_db_prep_save(f.pre_save(run, True), connection) for f in fields])
+    rows = [[f.get_db_prep_save(f.pre_save(run, True), connection) for f in fields] for run in runs]
+    if connection.vendor == "postgresql":
+        ids = _insert_pipelined(f"{sql} RETURNING {quote(meta.pk.column)}", rows)
+    else:
+        ids = []
+        with connection.cursor() as cursor:
+            for row in rows:
+                cursor.execute(sql, row)
+                ids.append(cursor.lastrowid)
+    for run, pk in zip(runs, ids, strict=True):
+        run.pk = pk
+        run._state.adding = False
+        run._state.db = connection.alias
+
+
+def _insert_pipelined(sql: str, rows: list[list[Any]]) -> list[int]:
+    """PostgreSQL: one INSERT … RETURNING per row, bound on the server, sent in one pipeline."""
+    import psycopg
+
+    if not rows:
+        return []
+    connection.ensure_connection()
+    ids = []
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.executemany(sql, rows, returning=True)
+        while True:
             row = cursor.fetchone()
             if row is None:
                 raise RuntimeError("INSERT … RETURNING không trả về mã số")
-            run.pk = row[0]
-            run._state.adding = False
-            run._state.db = connection.alias
-
-
-def _insert_cursor() -> Any:
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        return psycopg.Cursor(connection.connection)
-    return connection.cursor()
+            ids.append(row[0])
+            if not cursor.nextset():
+                break
+    return ids
 
 
 @dataclass(frozen=True)

@@ -407,6 +407,27 @@ def test_publishing_many_sets_publishes_each_as_publishing_one_would(world: Worl
     assert [r.supersedes for r in again] == runs and all(scoring_verify(r).ok for r in again)
 
 
+def test_every_published_run_has_its_audit_record_naming_its_inputs_and_author(world: World) -> None:
+    sets = [_publishable(world), _other_publishable(world)]
+    runs = scoring_publish_many(actor=world.board, criteria_sets=sets, reason="Công bố toàn tỉnh")
+    stored = ScoringRun.objects.filter(pk__in=[r.pk for r in runs]).order_by("pk")
+    # the ids given back are those of the rows stored for each set
+    assert [(r.pk, r.criteria_set_id, r.inputs_hash) for r in runs] == [
+        (r.pk, r.criteria_set_id, r.inputs_hash) for r in stored
+    ]
+    events = {e.object_id: e for e in AuditEvent.objects.filter(action="scoring.publish")}
+    assert set(events) == {str(r.pk) for r in stored}
+    for run in stored:
+        event = events[str(run.pk)]
+        assert event.object_type == "scoring.scoringrun" and event.actor == world.board
+        assert event.summary == "Công bố toàn tỉnh"
+        assert event.after == {
+            "inputs_hash": run.inputs_hash,
+            "number": 1,
+            "leaders": run.summary["leaders"],
+        }
+
+
 def test_publishing_many_refuses_all_naming_the_cluster_year(world: World) -> None:
     sets = [_publishable(world), _other_publishable(world)]
     scoring_publish(actor=None, criteria_set=sets[1])
