@@ -584,9 +584,22 @@ def person_award_post(request: HttpRequest, person_id: int, payload: AwardIn) ->
     that is not the person's or already served another award."""
     person = _person_for(request, person_id)
     initiatives = _initiatives_of(person, payload.initiative_ids)
-    award = award_record(
+    award = _award(request, payload, person=person, initiatives=initiatives)
+    return Status(201, award_out(award, [i.pk for i in initiatives]))
+
+
+def _award(
+    request: HttpRequest,
+    payload: AwardIn,
+    *,
+    person: Person | None = None,
+    unit: Unit | None = None,
+    initiatives: list[Initiative] | None = None,
+) -> Award:
+    return award_record(
         actor=request.user,
         person=person,
+        unit=unit,
         title=payload.title,
         cycle=payload.cycle,
         decision_no=payload.decision_no,
@@ -595,10 +608,9 @@ def person_award_post(request: HttpRequest, person_id: int, payload: AwardIn) ->
         kind=payload.kind,
         basis=payload.basis,
         period_start=payload.period_start,
-        initiatives=initiatives,
+        initiatives=initiatives or [],
         note=payload.note,
     )
-    return Status(201, award_out(award, [i.pk for i in initiatives]))
 
 
 @router.post(
@@ -611,19 +623,7 @@ def unit_award_post(request: HttpRequest, unit_id: int, payload: AwardIn) -> Sta
     unit = _collective_for(unit_id)
     if payload.initiative_ids:
         raise ValidationFailed(Problem("tập thể không có sáng kiến làm căn cứ", field="initiative_ids"))
-    award = award_record(
-        actor=request.user,
-        unit=unit,
-        title=payload.title,
-        cycle=payload.cycle,
-        decision_no=payload.decision_no,
-        decision_date=payload.decision_date,
-        authority=payload.authority,
-        kind=payload.kind,
-        basis=payload.basis,
-        period_start=payload.period_start,
-        note=payload.note,
-    )
+    award = _award(request, payload, unit=unit)
     return Status(201, award_out(award, [], unit))
 
 

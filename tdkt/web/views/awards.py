@@ -386,16 +386,33 @@ def person_record(request: HttpRequest, person_id: int, action: str) -> HttpResp
 
 def _person_write(action: str, actor: Actor, person: Person, data: dict[str, Any]) -> tuple[str, int | None]:
     """Call the service of one form; (the message shown, the cycle the page then opens on)."""
-    name = person.full_name
+    return _record_write(action, actor, data, person.full_name, person=person)
+
+
+def _record_write(
+    action: str,
+    actor: Actor,
+    data: dict[str, Any],
+    name: str,
+    *,
+    person: Person | None = None,
+    unit: Unit | None = None,
+) -> tuple[str, int | None]:
+    """The records a person and a collective share (rating, award, discipline, pending review), plus a
+    person's initiatives; the caller names exactly one subject."""
+    subject: dict[str, Any] = {"person": person} if person is not None else {"unit": unit}
     if action == RatingForm.action:
         rating = task_rating_set(
-            actor=actor, person=person, cycle=data["cycle"], rating=data["rating"], note=data["note"]
+            actor=actor, **subject, cycle=data["cycle"], rating=data["rating"], note=data["note"]
         )
         return f"Đã ghi xếp loại năm {rating.cycle} của {name}: {rating.get_rating_display()}.", rating.cycle
     if action == AwardForm.action:
+        own: dict[str, Any] = {}
+        if person is not None:  # the basis and the initiatives used are a person's
+            own = {"basis": data["basis"], "initiatives": list(data["initiatives"])}
         award = award_record(
             actor=actor,
-            person=person,
+            **subject,
             title=data["title"],
             cycle=data["cycle"],
             period_start=data["period_start"],
@@ -403,15 +420,14 @@ def _person_write(action: str, actor: Actor, person: Person, data: dict[str, Any
             decision_date=data["decision_date"],
             authority=data["authority"],
             kind=data["kind"],
-            basis=data["basis"],
-            initiatives=list(data["initiatives"]),
             note=data["note"],
+            **own,
         )
         return (
             f"Đã ghi {_short(award.title)} năm {award.cycle} của {name} ({award.decision_text}).",
             award.cycle,
         )
-    if action == InitiativeForm.action:
+    if action == InitiativeForm.action and person is not None:
         initiative = initiative_record(
             actor=actor,
             person=person,
@@ -424,7 +440,7 @@ def _person_write(action: str, actor: Actor, person: Person, data: dict[str, Any
             note=data["note"],
         )
         return f"Đã ghi sáng kiến “{initiative.name}” của {name}.", initiative.cycle
-    if action == InitiativeUseForm.action:
+    if action == InitiativeUseForm.action and person is not None:
         initiative = initiative_use(actor=actor, initiative=data["initiative"], award=data["used_by"])
         award = data["used_by"]
         return (
@@ -434,7 +450,7 @@ def _person_write(action: str, actor: Actor, person: Person, data: dict[str, Any
     if action == DisciplineForm.action:
         discipline = discipline_record(
             actor=actor,
-            person=person,
+            **subject,
             level=data["level"],
             start=data["start"],
             end=data["end"],
@@ -444,11 +460,13 @@ def _person_write(action: str, actor: Actor, person: Person, data: dict[str, Any
         return f"Đã ghi kỷ luật {discipline.get_level_display().lower()} của {name}.", None
     if action == PendingOpenForm.action:
         review = pending_review_open(
-            actor=actor, person=person, kind=data["kind"], since=data["since"], note=data["note"]
+            actor=actor, **subject, kind=data["kind"], since=data["since"], note=data["note"]
         )
         return f"Đã ghi: {review.get_kind_display().lower()} – {name}.", None
-    review = pending_review_close(actor=actor, review=data["review"], until=data["until"])
-    return f"Đã ghi kết thúc: {review.get_kind_display().lower()} – {name}.", None
+    if action == PendingCloseForm.action:
+        review = pending_review_close(actor=actor, review=data["review"], until=data["until"])
+        return f"Đã ghi kết thúc: {review.get_kind_display().lower()} – {name}.", None
+    raise Http404("Không có thao tác này.")
 
 
 def _short(code: str) -> str:
@@ -647,48 +665,8 @@ def unit_record(request: HttpRequest, unit_id: int, action: str) -> HttpResponse
 
 
 def _unit_write(action: str, actor: Actor, unit: Unit, data: dict[str, Any]) -> tuple[str, int | None]:
-    name = unit.name
-    if action == RatingForm.action:
-        rating = task_rating_set(
-            actor=actor, unit=unit, cycle=data["cycle"], rating=data["rating"], note=data["note"]
-        )
-        return f"Đã ghi xếp loại năm {rating.cycle} của {name}: {rating.get_rating_display()}.", rating.cycle
-    if action == AwardForm.action:
-        award = award_record(
-            actor=actor,
-            unit=unit,
-            title=data["title"],
-            cycle=data["cycle"],
-            period_start=data["period_start"],
-            decision_no=data["decision_no"],
-            decision_date=data["decision_date"],
-            authority=data["authority"],
-            kind=data["kind"],
-            note=data["note"],
-        )
-        return (
-            f"Đã ghi {_short(award.title)} năm {award.cycle} của {name} ({award.decision_text}).",
-            award.cycle,
-        )
-    if action == DisciplineForm.action:
-        discipline = discipline_record(
-            actor=actor,
-            unit=unit,
-            level=data["level"],
-            start=data["start"],
-            end=data["end"],
-            decision_no=data["decision_no"],
-            note=data["note"],
-        )
-        return f"Đã ghi kỷ luật {discipline.get_level_display().lower()} của {name}.", None
-    if action == PendingOpenForm.action:
-        review = pending_review_open(
-            actor=actor, unit=unit, kind=data["kind"], since=data["since"], note=data["note"]
-        )
-        return f"Đã ghi: {review.get_kind_display().lower()} – {name}.", None
-    if action == PendingCloseForm.action:
-        review = pending_review_close(actor=actor, review=data["review"], until=data["until"])
-        return f"Đã ghi kết thúc: {review.get_kind_display().lower()} – {name}.", None
+    if action != UnitEmulationForm.action:
+        return _record_write(action, actor, data, unit.name, unit=unit)
     changed = unit_emulation_set(
         actor=actor,
         unit=unit,
@@ -697,7 +675,7 @@ def _unit_write(action: str, actor: Actor, unit: Unit, data: dict[str, Any]) -> 
         reason=data["reason"],
     )
     armed = ", thuộc lực lượng vũ trang" if changed.armed_forces else ""
-    return f"Đã ghi: {name} xét thi đua theo {changed.get_cycle_kind_display().lower()}{armed}.", None
+    return f"Đã ghi: {unit.name} xét thi đua theo {changed.get_cycle_kind_display().lower()}{armed}.", None
 
 
 def unit_awards_list(unit: Unit) -> list[dict[str, Any]]:
