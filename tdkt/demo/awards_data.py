@@ -438,13 +438,16 @@ RATING_CODES = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
 
 @dataclass(frozen=True)
 class SchoolRow:
-    """A unit that counts school years (`Unit.cycle_kind = "school"`), created by the awards loader."""
+    """A unit the awards loader creates: a school that counts school years (`Unit.cycle_kind = "school"`),
+    or, with `armed_forces`, a police or military unit whose people are Chiến sĩ tiên tiến, not LĐTT."""
 
     code: str
     name: str
     kind: str
     parent: str
     note: str = ""
+    cycle_kind: str = "school"
+    armed_forces: bool = False
 
 
 SCHOOL_CYCLE = 2024  # the school year 2024–2025, the latest whole one in the demo
@@ -506,5 +509,46 @@ TEACHERS: list[PersonRow] = [
         ratings={SCHOOL_CYCLE: "HTTNV"},
         story="Tuyển dụng ngày 15/10/2024: đến hết năm học 2024–2025 (31/08/2025) công tác hơn 10 tháng, đủ "
         "điều kiện Lao động tiên tiến; nếu tính theo năm 2024 thì chưa đủ 6 tháng.",
+    ),
+]
+
+
+# The armed forces: a unit of the people's police judges its people for Chiến sĩ tiên tiến (CSTT) where
+# others are judged for Lao động tiên tiến (LĐTT). Công an tỉnh Quảng Nam is real; its officer and her
+# records are invented, evaluated for 2024 (the Law 2022 with Decree 98/2023):
+# - Đại úy Trương Thị Ngân: CSTT 2019–2023, rated HTTNV in 2024 → CSTT 2024 (never LĐTT), CSTĐCS not yet.
+POLICE = "QNA-CA"
+SCHOOLS.append(
+    SchoolRow(
+        POLICE,
+        "Công an tỉnh Quảng Nam",
+        "co_quan",
+        "QNA",
+        "Lực lượng vũ trang: cán bộ, chiến sĩ được xét danh hiệu Chiến sĩ tiên tiến thay cho Lao động tiên "
+        "tiến. Cán bộ và hồ sơ của họ trong bản demo là giả định; việc sắp xếp lực lượng Công an năm 2025 "
+        "không được mô phỏng.",
+        cycle_kind="calendar",
+        armed_forces=True,
+    )
+)
+POLICE_CYCLE = 2024
+_POLICE_DIRECTOR = "Giám đốc Công an tỉnh Quảng Nam"
+OFFICERS: list[PersonRow] = [
+    _person(
+        "DEMO-CA-01",
+        "Trương Thị Ngân",
+        "nu",
+        POLICE,
+        born=dt.date(1990, 6, 14),
+        recruited=dt.date(2012, 9, 1),
+        start=dt.date(2012, 9, 1),
+        position="Đại úy, cán bộ Phòng Tham mưu",
+        ratings=ratings("HTTNV", first=2019, last=POLICE_CYCLE),
+        awards=tuple(
+            AwardRow("CSTT", y, f"{300 + y - 2019}/QĐ-CAT", dt.date(y, 12, 22), _POLICE_DIRECTOR)
+            for y in range(2019, POLICE_CYCLE)
+        ),
+        story="Cán bộ Công an (lực lượng vũ trang): năm 2024 hoàn thành tốt nhiệm vụ, đủ điều kiện Chiến sĩ "
+        "tiên tiến, không xét Lao động tiên tiến.",
     ),
 ]

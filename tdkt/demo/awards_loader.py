@@ -19,7 +19,7 @@ from tdkt.org.services import employment_start, person_create, unit_create
 
 def load(units: dict[str, Unit]) -> None:
     units = {**units, **_schools(units)}
-    for row in [*data.PEOPLE, *data.STAFF, *data.TEACHERS]:
+    for row in [*data.PEOPLE, *data.STAFF, *data.TEACHERS, *data.OFFICERS]:
         _person(row, units)
     for collective in data.COLLECTIVES:
         unit = units[collective.unit]
@@ -55,7 +55,8 @@ def _schools(units: dict[str, Unit]) -> dict[str, Unit]:
             kind=row.kind,
             parent=units[row.parent],
             note=row.note,
-            cycle_kind=CycleKind.SCHOOL,
+            cycle_kind=CycleKind(row.cycle_kind),
+            armed_forces=row.armed_forces,
         )
         for row in data.SCHOOLS
     }

@@ -152,3 +152,21 @@ def test_the_demo_school_counts_school_years(demo: None) -> None:
         for v in engine.evaluate(subject, awards_data.SCHOOL_CYCLE, titles=bulk.BULK_TITLES):
             assert stored[person_id].outcome_of(v.title) == v.outcome, (subject.name, v.title)
     assert stored[thao.pk].outcome_of("BK_TINH") == "eligible"
+
+
+def test_the_demo_police_officer_is_judged_for_cstt_not_ldtt(demo: None) -> None:
+    from tdkt.awards.selectors import person_evaluation
+
+    police = Unit.objects.get(code=awards_data.POLICE)
+    assert police.armed_forces and police.name == "Công an tỉnh Quảng Nam"
+    ngan = Person.objects.get(code="DEMO-CA-01")
+    assert person_default_cycle(ngan) == awards_data.POLICE_CYCLE
+    outcomes = {v.title: v.outcome for v in person_evaluation(ngan, awards_data.POLICE_CYCLE).verdicts}
+    assert outcomes["CSTT"] == "eligible"
+    assert "LDTT" not in outcomes
+    assert outcomes["CSTDCS"] == "not_yet"
+    client = Client()
+    assert client.login(username="bantdkt", password="tdkt-demo-2024")
+    body = client.get(reverse("web:person", args=[ngan.pk])).content.decode()
+    assert '<span class="verdict-card__title">Chiến sĩ tiên tiến</span>' in body
+    assert '<span class="verdict-card__title">Lao động tiên tiến</span>' not in body
