@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
@@ -143,6 +143,17 @@ def _clean(instance: models.Model) -> None:
         ) from exc
 
 
+RecordT = TypeVar("RecordT", bound=models.Model)
+
+
+def _save_new(actor: Actor, record: RecordT, action: str, summary: str) -> RecordT:
+    """Validate a new record against its model, save it and audit it with every field."""
+    _clean(record)
+    record.save()
+    audit_record(actor=actor, action=action, instance=record, after=snapshot(record), summary=summary)
+    return record
+
+
 def _subject_filter(person: Person | None, unit: Unit | None) -> dict[str, Any]:
     return {"person": person} if person is not None else {"unit": unit}
 
@@ -215,16 +226,12 @@ def task_rating_set(
         source=source[:300],
         recorded_by=actor_user(actor),
     )
-    _clean(record)
-    record.save()
-    audit_record(
-        actor=actor,
-        action="rating.set",
-        instance=record,
-        after=snapshot(record),
-        summary=f"Xếp loại năm {cycle} của {record.subject_name}: {record.get_rating_display()}",
+    return _save_new(
+        actor,
+        record,
+        "rating.set",
+        f"Xếp loại năm {cycle} của {record.subject_name}: {record.get_rating_display()}",
     )
-    return record
 
 
 # --- awards -------------------------------------------------------------------------------------------------
@@ -594,16 +601,12 @@ def discipline_record(
         source=source[:300],
         recorded_by=actor_user(actor),
     )
-    _clean(record)
-    record.save()
-    audit_record(
-        actor=actor,
-        action="discipline.record",
-        instance=record,
-        after=snapshot(record),
-        summary=f"Kỷ luật {record.get_level_display().lower()} – {record.subject_name}",
+    return _save_new(
+        actor,
+        record,
+        "discipline.record",
+        f"Kỷ luật {record.get_level_display().lower()} – {record.subject_name}",
     )
-    return record
 
 
 @transaction.atomic
@@ -640,16 +643,7 @@ def pending_review_open(
         source=source[:300],
         recorded_by=actor_user(actor),
     )
-    _clean(record)
-    record.save()
-    audit_record(
-        actor=actor,
-        action="pending.open",
-        instance=record,
-        after=snapshot(record),
-        summary=f"{record.get_kind_display()} – {record.subject_name}",
-    )
-    return record
+    return _save_new(actor, record, "pending.open", f"{record.get_kind_display()} – {record.subject_name}")
 
 
 @transaction.atomic

@@ -32,18 +32,7 @@ def load(units: dict[str, Unit]) -> None:
                 source=data.ILLUSTRATIVE_SOURCE,
             )
         for award in collective.awards:
-            award_record(
-                actor=None,
-                unit=unit,
-                title=award.title,
-                cycle=award.cycle,
-                decision_no=award.decision_no,
-                decision_date=award.decision_date,
-                authority=award.authority,
-                kind=award.kind,
-                basis=award.basis,
-                source=data.ILLUSTRATIVE_SOURCE,
-            )
+            _award(award, unit=unit)
 
 
 def _schools(units: dict[str, Unit]) -> dict[str, Unit]:
@@ -97,19 +86,7 @@ def _person(row: data.PersonRow, units: dict[str, Unit]) -> Person:
             source=data.ILLUSTRATIVE_SOURCE,
         )
     for award in sorted(row.awards, key=lambda a: (a.cycle, a.decision_date)):
-        award_record(
-            actor=None,
-            person=person,
-            title=award.title,
-            cycle=award.cycle,
-            decision_no=award.decision_no,
-            decision_date=award.decision_date,
-            authority=award.authority,
-            kind=award.kind,
-            basis=award.basis,
-            initiatives=[initiatives[key] for key in award.initiatives],
-            source=data.ILLUSTRATIVE_SOURCE,
-        )
+        _award(award, person=person, initiatives=[initiatives[key] for key in award.initiatives])
     for d in row.disciplines:
         discipline_record(
             actor=None,
@@ -130,3 +107,26 @@ def _person(row: data.PersonRow, units: dict[str, Unit]) -> Person:
             source=data.ILLUSTRATIVE_SOURCE,
         )
     return person
+
+
+def _award(
+    award: data.AwardRow,
+    *,
+    person: Person | None = None,
+    unit: Unit | None = None,
+    initiatives: list[Initiative] | None = None,
+) -> None:
+    award_record(
+        actor=None,
+        person=person,
+        unit=unit,
+        title=award.title,
+        cycle=award.cycle,
+        decision_no=award.decision_no,
+        decision_date=award.decision_date,
+        authority=award.authority,
+        kind=award.kind,
+        basis=award.basis,
+        initiatives=initiatives or [],
+        source=data.ILLUSTRATIVE_SOURCE,
+    )
