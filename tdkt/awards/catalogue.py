@@ -64,7 +64,11 @@ class Title:
     article_tag: str
     cycle_kinds: tuple[str, ...] = (CYCLE_CALENDAR, CYCLE_SCHOOL)  # the first is the default
     period_years: int = 1  # how many cycles of achievement one award covers (GEN_09: the next window)
-    armed_forces_equivalent: str = ""  # LĐTT ↔ CSTT: the title used for the army, militia and police
+    # The same title under its other name: LĐTT ↔ CSTT, TTLĐTT ↔ Đơn vị tiên tiến, TTLĐXS ↔ Đơn vị quyết
+    # thắng (Law 2022 Art. 24, 27, 28). A subject receives the name of its side (`armed_forces`), and a
+    # condition on one counts the other.
+    armed_forces_equivalent: str = ""
+    armed_forces: bool = False  # the name used in the army, the police and the militia
     note: str = ""
 
     @property
@@ -119,6 +123,7 @@ TITLES: tuple[Title, ...] = (
         article="Luật Thi đua, khen thưởng 2022, Điều 24",
         article_tag="V",
         armed_forces_equivalent="LDTT",
+        armed_forces=True,
         note="Danh hiệu tương đương Lao động tiên tiến cho lực lượng vũ trang.",
     ),
     Title(
@@ -251,6 +256,24 @@ TITLES: tuple[Title, ...] = (
         rewards=(_r(C, "0.8", "V"),),
         article="Luật Thi đua, khen thưởng 2022, Điều 28",
         article_tag="V",
+        armed_forces_equivalent="DVTT",
+    ),
+    Title(
+        code="DVTT",
+        index=16,
+        name="Đơn vị tiên tiến",
+        short="ĐVTT",
+        kind=KIND_TITLE,
+        subject_kinds=(C,),
+        authority="Thủ trưởng đơn vị trong Quân đội nhân dân, Công an nhân dân, Dân quân tự vệ",
+        authority_before="",
+        authority_tag="R",
+        rewards=(_r(C, "0.8", "V"),),
+        article="Luật Thi đua, khen thưởng 2022, Điều 28",
+        article_tag="V",
+        armed_forces_equivalent="TTLDTT",
+        armed_forces=True,
+        note="Danh hiệu tương đương Tập thể lao động tiên tiến cho lực lượng vũ trang.",
     ),
     Title(
         code="TTLDXS",
@@ -265,6 +288,24 @@ TITLES: tuple[Title, ...] = (
         rewards=(_r(C, "1.5", "V"),),
         article="Luật Thi đua, khen thưởng 2022, Điều 27",
         article_tag="V",
+        armed_forces_equivalent="DVQT",
+    ),
+    Title(
+        code="DVQT",
+        index=17,
+        name="Đơn vị quyết thắng",
+        short="ĐVQT",
+        kind=KIND_TITLE,
+        subject_kinds=(C,),
+        authority="Bộ trưởng Bộ Quốc phòng, Bộ trưởng Bộ Công an",
+        authority_before="",
+        authority_tag="R",
+        rewards=(_r(C, "1.5", "V"),),
+        article="Luật Thi đua, khen thưởng 2022, Điều 27",
+        article_tag="V",
+        armed_forces_equivalent="TTLDXS",
+        armed_forces=True,
+        note="Danh hiệu tương đương Tập thể lao động xuất sắc cho lực lượng vũ trang.",
     ),
     Title(
         code="CO_TINH",

@@ -322,6 +322,9 @@ def _context(subject: Subject, cycle: int, kind: str, on: date, pack: Pack, titl
     used_by: dict[str, str] = {}
     for a in subject.awards:
         by_title.setdefault(a.title, []).append(a)
+        other = CATALOGUE[a.title].armed_forces_equivalent if a.title in CATALOGUE else ""
+        if other:  # the same title under its other name (e.g. a TTLĐXS counts where ĐVQT is asked)
+            by_title.setdefault(other, []).append(a)
         for init_id in a.initiative_ids:
             used_by.setdefault(init_id, a.id)
     rules = pack.rules_for(title, subject.kind, cycle_end(cycle, kind))
@@ -498,7 +501,7 @@ def _p_title_streak(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     k: int = node.args["k"]
     step: int = node.args["step"]
     lag: int = node.args["lag"]
-    short = CATALOGUE[code].short
+    short = _named_for(CATALOGUE[code], ctx.subject).short
     best: tuple[int, int, list[int], list[AwardRecord]] | None = None
     for end in range(ctx.cycle, ctx.cycle - lag - 1, -1):
         needed = [end - j * step for j in range(k)]
@@ -538,7 +541,7 @@ def _p_titles_in_window(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     code: str = node.args["title"]
     n: int = node.args["n"]
     years: int = node.args["years"]
-    short = CATALOGUE[code].short
+    short = _named_for(CATALOGUE[code], ctx.subject).short
     first = ctx.cycle - years + 1
     records = [a for c in range(first, ctx.cycle + 1) if (a := ctx.held(code, c)) is not None]
     where = window_label(first, ctx.cycle, ctx.kind)
@@ -560,7 +563,7 @@ def _p_titles_in_window(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
 def _p_holds_award(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     code: str = node.args["title"]
     before: int = node.args["before_window"]
-    short = CATALOGUE[code].short
+    short = _named_for(CATALOGUE[code], ctx.subject).short
     limit = ctx.cycle - before
     cycles = sorted({a.cycle for a in ctx.awards_by_title.get(code, ()) if a.cycle <= limit})
     records = [a for c in cycles if (a := ctx.held(code, c)) is not None]
@@ -649,9 +652,7 @@ def _p_recruited_months(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
 
 def _p_meets(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     code: str = node.args["title"]
-    target = CATALOGUE[code]
-    if ctx.subject.armed_forces and target.armed_forces_equivalent and target.code == "LDTT":
-        target = CATALOGUE[target.armed_forces_equivalent]
+    target = _named_for(CATALOGUE[code], ctx.subject)
     checks: list[Check] = []
     for inner in ctx.pack.rules_for(target.code, ctx.subject.kind, cycle_end(ctx.cycle, ctx.kind)):
         if inner.effect == EFFECT_REQUIRE:
@@ -668,11 +669,17 @@ def _members(ctx: _Ctx) -> MembersYear | None:
     return None
 
 
+def _member_field_name(name: str, ctx: _Ctx) -> str:
+    if name == "ldtt" and ctx.subject.armed_forces:
+        return "đạt Chiến sĩ tiên tiến"
+    return MEMBER_FIELD_NAMES[name]
+
+
 def _p_members_share(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     name: str = node.args["field"]
     minimum: Fraction = node.args["min"]
     strict: bool = node.args["strict"]
-    what = MEMBER_FIELD_NAMES[name]
+    what = _member_field_name(name, ctx)
     need = f"trên {_percent(minimum)}" if strict else f"từ {_percent(minimum)} trở lên"
     if minimum == 1 and not strict:
         need = "100 %"
@@ -705,7 +712,7 @@ def _p_members_count(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     name: str = node.args["field"]
     low: int | None = node.args["min"]
     high: int | None = node.args["max"]
-    what = MEMBER_FIELD_NAMES[name]
+    what = _member_field_name(name, ctx)
     parts = []
     if low is not None:
         parts.append(f"ít nhất {low}")
@@ -962,18 +969,23 @@ def cycle_kind_for(subject: Subject, title: Title) -> str:
     return title.cycle_kind
 
 
+def _named_for(title: Title, subject: Subject) -> Title:
+    """The title under the name of the subject's side: CSTT, ĐVTT, ĐVQT in the armed forces, LĐTT, TTLĐTT,
+    TTLĐXS elsewhere."""
+    if title.armed_forces_equivalent and title.armed_forces != subject.armed_forces:
+        return CATALOGUE[title.armed_forces_equivalent]
+    return title
+
+
 def applicable_titles(subject: Subject) -> tuple[str, ...]:
-    """Catalogue codes this subject can receive (LĐTT for civilians, CSTT for the armed forces)."""
-    out = []
-    for t in TITLES:
-        if subject.kind not in t.subject_kinds:
-            continue
-        if t.code == "LDTT" and subject.armed_forces:
-            continue
-        if t.code == "CSTT" and not subject.armed_forces:
-            continue
-        out.append(t.code)
-    return tuple(out)
+    """Catalogue codes this subject can receive: LĐTT, TTLĐTT, TTLĐXS for civilians; CSTT, ĐVTT (Đơn vị
+    tiên tiến), ĐVQT (Đơn vị quyết thắng) for the armed forces."""
+    return tuple(
+        t.code
+        for t in TITLES
+        if subject.kind in t.subject_kinds
+        and (not t.armed_forces_equivalent or t.armed_forces == subject.armed_forces)
+    )
 
 
 def evaluate_title(

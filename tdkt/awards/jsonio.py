@@ -318,8 +318,10 @@ def _subject(r: _Reader, raw_value: Any, path: str) -> Subject | None:
             r.fail(
                 f"{path}.flags[{j}]", f"“{flag}” không phải sự việc Hội đồng xác nhận ({', '.join(FLAGS)})"
             )
-    if kind != SUBJECT_INDIVIDUAL and (raw.get("recruited_on") or raw.get("armed_forces")):
-        r.fail(path, "ngày tuyển dụng và lực lượng vũ trang chỉ dùng cho cá nhân")
+    if kind != SUBJECT_INDIVIDUAL and raw.get("recruited_on"):
+        r.fail(path, "ngày tuyển dụng chỉ dùng cho cá nhân")
+    if kind not in (SUBJECT_INDIVIDUAL, SUBJECT_COLLECTIVE) and raw.get("armed_forces"):
+        r.fail(path, "lực lượng vũ trang chỉ dùng cho cá nhân và tập thể")
     if kind not in (SUBJECT_COLLECTIVE, SUBJECT_COMMUNE) and (members or leads):
         r.fail(path, "số liệu thành viên và kết quả dẫn đầu cụm chỉ dùng cho tập thể, xã, phường")
     cycle_kind = raw.get("cycle_kind", "")

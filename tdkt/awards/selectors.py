@@ -486,6 +486,7 @@ def collective_subject(unit: Unit, *, cycle: int) -> s.Subject:
         pending=pending,
         members=tuple(m for m in members if m.members),
         leads=tuple(leadership_records(history, sources)),
+        armed_forces=unit.armed_forces,
     )
 
 

@@ -168,4 +168,4 @@ class Subject:
     leads: tuple[LeadershipRecord, ...] = ()  # collectives only
     flags: frozenset[str] = field(default_factory=frozenset)  # facts a council confirms, e.g. "solidarity"
     cycle_kind: str = ""  # "" = the title's default (calendar); CYCLE_SCHOOL for the education sector
-    armed_forces: bool = False  # army, police, militia: Chiến sĩ tiên tiến (CSTT) stands for LĐTT
+    armed_forces: bool = False  # army, police, militia: CSTT stands for LĐTT, ĐVTT/ĐVQT for TTLĐTT/TTLĐXS

@@ -33,7 +33,7 @@ from tdkt.awards.xlsx_rules import (
 from tdkt.clusters.scopes import Viewer
 from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.movements.xlsx_template import write_meta_sheet
-from tdkt.org.models import Employment, Unit
+from tdkt.org.models import CycleKind, Employment, Unit
 
 _SPARE_ROWS = 1000  # rows below the header that get the drop-down lists
 _MAX_PEOPLE_LISTED = 5000
@@ -151,6 +151,7 @@ def _write_lists(
     columns: list[tuple[str, str, list[str], int]] = [
         ("units", "Mã đơn vị", [u.code for u in units], 14),
         ("unit_names", "Tên đơn vị", [u.name for u in units], 36),
+        ("unit_notes", "Cách ghi của đơn vị", [_unit_note(u) for u in units], 52),
         ("titles", "Mã danh hiệu, hình thức", [t.code for t in titles], 16),
         ("title_names", "Tên danh hiệu, hình thức", [f"{t.short} – {t.name}" for t in titles], 60),
         ("ratings", "Xếp loại", [r.name for r in sorted(RATING_LABELS, reverse=True)], 12),
@@ -178,6 +179,17 @@ def _write_lists(
                 f"='{LISTS_SHEET}'!${letter}${_LISTS_FIRST_ROW}:${letter}${_LISTS_FIRST_ROW + len(values) - 1}"
             )
     return ranges
+
+
+def _unit_note(unit: Unit) -> str:
+    """What the unit's rows must say differently: school years for a school (a plain year is refused), the
+    armed forces' titles for the army and the police."""
+    notes = []
+    if unit.cycle_kind == CycleKind.SCHOOL:
+        notes.append("trường học: năm ghi theo năm học, ví dụ 2024–2025")
+    if unit.armed_forces:
+        notes.append("lực lượng vũ trang: CSTT thay LĐTT, ĐVTT thay TTLĐTT, ĐVQT thay TTLĐXS")
+    return "; ".join(notes)
 
 
 _LIST_OF = {"unit_code": "units", "rating": "ratings", "title": "titles", "used_title": "titles"}

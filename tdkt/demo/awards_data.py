@@ -552,3 +552,13 @@ OFFICERS: list[PersonRow] = [
         "tiên tiến, không xét Lao động tiên tiến.",
     ),
 ]
+# The collective is judged for Đơn vị tiên tiến / Đơn vị quyết thắng (Law 2022 Art. 27–28), not TTLĐTT /
+# TTLĐXS: Đơn vị tiên tiến 2023; in 2024 rated HTTNV, but its officer's CSTT 2024 is not recorded yet, so
+# 0/1 of its members holds CSTT and Đơn vị tiên tiến 2024 is "not yet" until the director records it.
+COLLECTIVES.append(
+    CollectiveRow(
+        POLICE,
+        ratings("HTTNV", first=2019, last=POLICE_CYCLE),
+        (AwardRow("DVTT", 2023, "355/QĐ-CAT", dt.date(2023, 12, 26), _POLICE_DIRECTOR),),
+    )
+)

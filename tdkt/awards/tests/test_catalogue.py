@@ -27,7 +27,7 @@ SCHEMA = Path(__file__).resolve().parents[3] / "docs" / "schemas" / "eligibility
 def test_the_codes_the_database_stores() -> None:
     assert TITLE_CODES == (
         "LDTT", "CSTT", "CSTDCS", "CSTD_TINH", "CSTDTQ", "BK_TINH", "BK_TTG", "GK", "HCLD3",
-        "TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "XA_TIEU_BIEU", "THON_VH", "GDVH",
+        "TTLDTT", "DVTT", "TTLDXS", "DVQT", "CO_TINH", "CO_CP", "XA_TIEU_BIEU", "THON_VH", "GDVH",
     )  # fmt: skip
     assert INDIVIDUAL_TITLES == (
         "LDTT",
@@ -43,8 +43,23 @@ def test_the_codes_the_database_stores() -> None:
 
 
 def test_indexes_are_stable_small_integers() -> None:
-    assert {code: i for i, code in enumerate(TITLE_CODES)} == TITLE_INDEX
+    # the first sixteen as they were numbered when the catalogue was first stored; new codes take new numbers
+    first = ("LDTT", "CSTT", "CSTDCS", "CSTD_TINH", "CSTDTQ", "BK_TINH", "BK_TTG", "GK", "HCLD3")
+    first += ("TTLDTT", "TTLDXS", "CO_TINH", "CO_CP", "XA_TIEU_BIEU", "THON_VH", "GDVH")
+    assert {code: TITLE_INDEX[code] for code in first} == {code: i for i, code in enumerate(first)}
+    assert TITLE_INDEX["DVTT"] == 16 and TITLE_INDEX["DVQT"] == 17
+    assert sorted(TITLE_INDEX.values()) == list(range(len(TITLE_CODES)))  # unique, no gaps
     assert max(TITLE_INDEX.values()) < 127  # fits the int8 column of the batch path
+
+
+def test_the_armed_forces_names_pair_with_the_civilian_ones() -> None:
+    pairs = {("LDTT", "CSTT"), ("TTLDTT", "DVTT"), ("TTLDXS", "DVQT")}
+    for civilian, armed in pairs:
+        assert CATALOGUE[civilian].armed_forces_equivalent == armed and not CATALOGUE[civilian].armed_forces
+        assert CATALOGUE[armed].armed_forces_equivalent == civilian and CATALOGUE[armed].armed_forces
+        assert CATALOGUE[civilian].rewards == CATALOGUE[armed].rewards
+        assert CATALOGUE[civilian].article == CATALOGUE[armed].article
+    assert {t.code for t in CATALOGUE.values() if t.armed_forces_equivalent} == {c for p in pairs for c in p}
 
 
 @pytest.mark.parametrize(
@@ -56,6 +71,8 @@ def test_indexes_are_stable_small_integers() -> None:
         ("CSTDTQ", "individual", "10530000"),
         ("TTLDTT", "collective", "1872000"),
         ("TTLDXS", "collective", "3510000"),
+        ("DVTT", "collective", "1872000"),
+        ("DVQT", "collective", "3510000"),
         ("CO_TINH", "collective", "18720000"),
         ("CO_CP", "collective", "28080000"),
         ("XA_TIEU_BIEU", "commune", "4680000"),

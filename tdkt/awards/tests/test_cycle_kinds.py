@@ -18,6 +18,7 @@ import pytest
 from tdkt.awards import bulk, engine, xlsx_import
 from tdkt.awards.models import EvaluationJob, EvaluationOutcome, Initiative, TaskRating
 from tdkt.awards.selectors import (
+    collective_evaluation,
     collective_subject,
     person_evaluation,
     subjects_for,
@@ -163,6 +164,24 @@ def test_a_units_candidates_carry_cstt_for_the_armed_forces(
     assert [p.pk for p in cstt.eligible] == [officer.pk]
 
 
+def test_an_armed_forces_collective_is_judged_for_dvtt_with_its_cstt_members(
+    world: World, police: Unit, officer: Person
+) -> None:
+    award_record(actor=None, person=officer, title="CSTT", cycle=CYCLE, **_decision(CYCLE))
+    task_rating_set(actor=None, unit=police, cycle=CYCLE, rating=3)
+    subject = collective_subject(police, cycle=CYCLE)
+    assert subject.armed_forces
+    members = {m.cycle: m for m in subject.members}
+    assert (members[CYCLE].members, members[CYCLE].ldtt) == (1, 1)
+    verdicts = {v.title: v for v in collective_evaluation(police, CYCLE).verdicts}
+    assert "DVTT" in verdicts and "DVQT" in verdicts
+    assert "TTLDTT" not in verdicts and "TTLDXS" not in verdicts
+    share = next(c for c in verdicts["DVTT"].checks if "1/1 thành viên" in c.text)
+    assert share.ok and "đạt Chiến sĩ tiên tiến" in share.text
+    civilian = {v.title for v in collective_evaluation(world.tien_phuoc, CYCLE).verdicts}
+    assert "TTLDTT" in civilian and "DVTT" not in civilian
+
+
 def test_a_schools_candidates_are_labelled_by_school_year(
     world: World, school: Unit, teacher: Person
 ) -> None:
@@ -183,6 +202,28 @@ def test_a_school_collective_counts_school_years_and_its_discipline_window(
     assert subject.cycle_kind == CYCLE_SCHOOL
     members = {m.cycle: m for m in subject.members}
     assert members[CYCLE].members == 1 and members[CYCLE].disciplined_warning_or_above == 1
+
+
+def test_the_excel_templates_unit_list_says_how_schools_and_the_armed_forces_write_their_rows(
+    world: World, school: Unit, police: Unit
+) -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from tdkt.awards.xlsx_rules import LISTS_SHEET
+    from tdkt.awards.xlsx_template import awards_template
+
+    for kind in ("ca_nhan", "tap_the"):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(awards_template(kind=kind)))
+        rows = book.get_sheet_by_name(LISTS_SHEET).to_python()
+        header = next(i for i, row in enumerate(rows) if "Mã đơn vị" in row)
+        col = rows[header].index("Mã đơn vị")
+        notes = {row[col]: row[col + 2] for row in rows[header + 1 :] if row[col]}
+        assert rows[header][col + 2] == "Cách ghi của đơn vị"
+        assert "năm học" in notes[school.code] and "2024–2025" in notes[school.code]
+        assert "lực lượng vũ trang" in notes[police.code] and "ĐVQT thay TTLĐXS" in notes[police.code]
+        assert notes[world.tien_phuoc.code] == ""
 
 
 def test_an_initiatives_default_cycle_is_the_school_year_of_its_recognition(

@@ -410,6 +410,63 @@ def test_ttldxs_no_discipline_clause_is_old_law_and_can_be_switched_on() -> None
     assert outcome(collective(80, disciplined=1), "TTLDXS", overrides=on) == NOT_YET
 
 
+def test_an_armed_forces_collective_is_judged_for_dvtt_and_dvqt_on_the_same_conditions() -> None:
+    # Law 2022 Art. 27–28: Đơn vị tiên tiến / Đơn vị quyết thắng are TTLĐTT / TTLĐXS in the armed forces
+    titles = [v.title for v in evaluate(collective(80, armed_forces=True), 2025)]
+    assert "DVTT" in titles and "DVQT" in titles
+    assert "TTLDTT" not in titles and "TTLDXS" not in titles
+    civilian = [v.title for v in evaluate(collective(80), 2025)]
+    assert "TTLDTT" in civilian and "DVTT" not in civilian and "DVQT" not in civilian
+    v = verdict(collective(69, armed_forces=True), "DVTT")
+    assert v.outcome == NOT_YET and failing(v) == ["DVTT_01"]
+    assert v.missing == ("Cần ít nhất 70/100 thành viên đạt Chiến sĩ tiên tiến (thêm 1)",)
+    assert outcome(collective(70, armed_forces=True), "DVTT") == ELIGIBLE
+    assert outcome(collective(50, cycle=2023, armed_forces=True), "DVTT", 2023) == NOT_YET
+    assert outcome(collective(51, cycle=2023, armed_forces=True), "DVTT", 2023) == ELIGIBLE
+    assert outcome(collective(70, armed_forces=True), "DVQT") == ELIGIBLE
+    assert outcome(collective(70, cstdcs=0, armed_forces=True), "DVQT") == NOT_YET
+    assert outcome(collective(90, rating=HTT, armed_forces=True), "DVQT") == NOT_YET
+
+
+def test_a_dvqt_counts_where_a_ttldxs_is_asked_and_back() -> None:
+    # BK_TTG of a collective: BK_TINH, then five years of HTTNV with two TTLĐXS (ĐVQT in the armed forces)
+    def unit(title: str, armed: bool) -> Subject:
+        return Subject(
+            id="ca",
+            kind="collective",
+            name="Phòng Cảnh sát giao thông",
+            armed_forces=armed,
+            flags=frozenset({"doan_ket"}),
+            ratings=tuple(RatingRecord(c, HTXS) for c in range(2021, 2026)),
+            awards=(
+                AwardRecord("bk", "BK_TINH", 2020, "15/QĐ-UBND"),
+                AwardRecord("a", title, 2022, "22/QĐ-BCA"),
+                AwardRecord("b", title, 2024, "24/QĐ-BCA"),
+            ),
+        )
+
+    for title in ("DVQT", "TTLDXS"):
+        for armed in (True, False):
+            v = verdict(unit(title, armed), "BK_TTG")
+            assert v.outcome == ELIGIBLE, (title, armed, failing(v))
+            evidence = [e for c in v.checks for e in c.evidence]
+            assert any("22/QĐ-BCA" in e for e in evidence)
+            window = next(c for c in v.checks if c.text.startswith("Đạt một trong các cách"))
+            assert ("2 lần ĐVQT" if armed else "2 lần TTLĐXS") in window.text, window.text
+    one = Subject(
+        id="ca",
+        kind="collective",
+        name="Phòng Cảnh sát giao thông",
+        armed_forces=True,
+        ratings=tuple(RatingRecord(c, HTXS) for c in range(2021, 2026)),
+        awards=(
+            AwardRecord("bk", "BK_TINH", 2020, "15/QĐ-UBND"),
+            AwardRecord("a", "DVQT", 2022, "22/QĐ-BCA"),
+        ),
+    )
+    assert outcome(one, "BK_TTG") == NOT_YET
+
+
 def test_a_collective_without_member_figures_is_told_what_is_missing() -> None:
     empty = Subject(id="c", kind="collective", name="Tổ", ratings=(RatingRecord(2025, HTXS),))
     assert "Cần số liệu thành viên năm 2025" in verdict(empty, "TTLDTT").missing

@@ -150,6 +150,14 @@ def test_dates_in_either_format() -> None:
             ),
             r"subjects\[0\]: số liệu thành viên",
         ),
+        (
+            lambda d: d["subjects"][12].update(armed_forces=True),
+            r"subjects\[12\]: lực lượng vũ trang chỉ dùng cho cá nhân và tập thể",
+        ),
+        (
+            lambda d: d["subjects"][7].update(recruited_on="01/01/2020"),
+            r"subjects\[7\]: ngày tuyển dụng chỉ dùng cho cá nhân",
+        ),
     ],
 )
 def test_bad_documents_are_refused_in_vietnamese(change: Any, message: str) -> None:
@@ -166,6 +174,17 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(EligibilityInputError) as excinfo:
         run(doc)
     assert len(excinfo.value.problems) == 2
+
+
+def test_an_armed_forces_collective_is_read_and_judged_for_dvtt() -> None:
+    doc = _example()
+    doc["subjects"][7]["armed_forces"] = True
+    titles = {v["title"] for v in _subject(run(doc), "tt-01")["verdicts"]}
+    assert {"DVTT", "DVQT"} <= titles and not {"TTLDTT", "TTLDXS"} & titles
+
+
+def _subject(out: dict[str, Any], sid: str) -> dict[str, Any]:
+    return next(s for s in out["subjects"] if s["id"] == sid)
 
 
 def test_titles_limit_the_verdicts() -> None:

@@ -170,3 +170,19 @@ def test_the_demo_police_officer_is_judged_for_cstt_not_ldtt(demo: None) -> None
     body = client.get(reverse("web:person", args=[ngan.pk])).content.decode()
     assert '<span class="verdict-card__title">Chiến sĩ tiên tiến</span>' in body
     assert '<span class="verdict-card__title">Lao động tiên tiến</span>' not in body
+
+
+def test_the_demo_police_is_judged_for_don_vi_tien_tien_not_ttldtt(demo: None) -> None:
+    from tdkt.awards.selectors import collective_evaluation
+
+    police = Unit.objects.get(code=awards_data.POLICE)
+    verdicts = {v.title: v for v in collective_evaluation(police, awards_data.POLICE_CYCLE).verdicts}
+    assert "TTLDTT" not in verdicts and "TTLDXS" not in verdicts
+    dvtt = verdicts["DVTT"]
+    assert dvtt.outcome == "not_yet"
+    assert dvtt.missing == ("Cần ít nhất 1/1 thành viên đạt Chiến sĩ tiên tiến (thêm 1)",)
+    client = Client()
+    assert client.login(username="bantdkt", password="tdkt-demo-2024")
+    body = client.get(reverse("web:unit_awards", args=[police.pk])).content.decode()
+    assert "Đơn vị tiên tiến" in body and "355/QĐ-CAT" in body
+    assert '<span class="verdict-card__title">Tập thể lao động tiên tiến</span>' not in body
