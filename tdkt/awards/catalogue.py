@@ -385,6 +385,7 @@ TITLES: tuple[Title, ...] = (
 CATALOGUE: dict[str, Title] = {t.code: t for t in TITLES}
 TITLE_CODES: tuple[str, ...] = tuple(t.code for t in TITLES)
 TITLE_INDEX: dict[str, int] = {t.code: t.index for t in TITLES}
+TITLE_ORDER: dict[str, int] = {t.code: i for i, t in enumerate(TITLES)}  # the catalogue's order, for display
 INDEX_TITLE: dict[int, str] = {t.index: t.code for t in TITLES}
 INDIVIDUAL_TITLES: tuple[str, ...] = tuple(t.code for t in TITLES if SUBJECT_INDIVIDUAL in t.subject_kinds)
 COLLECTIVE_TITLES: tuple[str, ...] = tuple(

@@ -388,9 +388,14 @@ def test_board_nav_shows_the_board_role(world: World, client_as: ClientAs) -> No
 def test_static_files_referenced_by_base_exist() -> None:
     base = (TEMPLATES_DIR / "web" / "base.html").read_text(encoding="utf-8")
     referenced = re.findall(r"{%\s*static\s+'([^']+)'\s*%}", base)
-    assert "web/app.css" in referenced and "web/htmx.min.js" in referenced
+    assert "web/app.css" in referenced and "web/htmx.min.js" in referenced and "web/favicon.svg" in referenced
     for name in referenced:
         assert (STATIC_DIR / name).is_file(), name
+
+
+def test_the_favicon_is_served_by_the_app(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("web/favicon.svg")
 
 
 def test_no_template_or_stylesheet_reaches_the_internet() -> None:

@@ -169,7 +169,7 @@ class VerdictView:
 def verdict_views(verdicts: tuple[Verdict, ...] | list[Verdict]) -> list[VerdictView]:
     """Eligible first, then not yet, then barred; catalogue order within each."""
     views = [VerdictView(v, catalogue.title(v.title), engine.OUTCOME_NAMES[v.outcome]) for v in verdicts]
-    return sorted(views, key=lambda v: (OUTCOME_ORDER.get(v.outcome, 9), v.title.index))
+    return sorted(views, key=lambda v: (OUTCOME_ORDER.get(v.outcome, 9), catalogue.TITLE_ORDER[v.title.code]))
 
 
 def _cycles_around(cycle: int) -> list[int]:
