@@ -245,6 +245,23 @@ def test_head_publishes_and_lands_on_the_run(world: World, client_as: ClientAs) 
     assert "Trần Thị Hạnh" not in client_as(None).get(response["Location"]).content.decode()
 
 
+def test_the_score_page_says_a_ranking_was_published_and_what_changes_now(
+    world: World, client_as: ClientAs
+) -> None:
+    cs = _publishable(world)
+    member = client_as(world.member)
+    url = reverse("web:scores", args=[world.cluster_year.pk])
+    assert "Bảng xếp hạng đã được công bố" not in member.get(url).content.decode()
+    client_as(world.head).post(
+        reverse("web:ranking_publish", args=[world.cluster_year.pk]), _publish_post(cs)
+    )
+    run = ScoringRun.objects.get()
+    html = member.get(url).content.decode()
+    assert "Bảng xếp hạng đã được công bố (lần 1, ngày" in html
+    assert "chỉ được tính khi Trưởng cụm hoặc Ban Thi đua – Khen thưởng công bố lại" in html
+    assert reverse("web:run", args=[run.pk]) in html
+
+
 def test_publication_is_blocked_by_an_unanswered_discrepancy(world: World, client_as: ClientAs) -> None:
     cs = _publishable(world)
     _flag_discrepancy(world, cs)

@@ -449,6 +449,7 @@ class ScoresPage:
     blocks: list[ScoreBlock] = field(default_factory=list)
     appraised: Unit | None = None
     preview_problems: list[str] = field(default_factory=list)
+    published: ScoringRun | None = None  # the latest published run of this criteria set
 
     @property
     def is_open(self) -> bool:
@@ -470,6 +471,7 @@ def _scores_page(
     )
     if criteria_set is None or not page.is_open:
         return page
+    page.published = published_runs(cluster_year).filter(criteria_set=criteria_set).first()
     leaves = q.leaf_criteria(criteria_set)
     indicators = q.indicator_names(cluster_year)
     methods = {c.code: q.describe_method(c.method, c.max_points, indicators) for c in leaves}
