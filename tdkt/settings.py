@@ -6,6 +6,8 @@ DEBUG          "1" to enable debug pages (default off)
 ALLOWED_HOSTS  comma-separated (default: localhost, 127.0.0.1)
 TDKT_DATA_DIR  where the SQLite database and uploaded evidence live (default: ./var)
 TASKS_BACKEND  "immediate" (default) or "database" (default when TDKT_PRODUCTION=1; run `tdkt db_worker`)
+TDKT_HTTPS     "1" when served over HTTPS only: secure cookies, redirect from HTTP, HSTS (HSTS_SECONDS)
+TDKT_BEHIND_PROXY  "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto
 """
 
 from __future__ import annotations
@@ -150,8 +152,15 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# TDKT_HTTPS=1: the site is served over HTTPS only (directly or behind a proxy that sets X-Forwarded-Proto):
+# secure cookies, plain HTTP redirected, HSTS (HSTS_SECONDS, one year by default). Off by default, for
+# intranets served over plain HTTP; SECURE_COOKIES=1 alone marks the cookies secure.
+HTTPS = _env_bool("TDKT_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS or _env_bool("SECURE_COOKIES")
+CSRF_COOKIE_SECURE = HTTPS or _env_bool("SECURE_COOKIES")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _env_bool("TDKT_BEHIND_PROXY") else None
 
 LOGGING = {
     "version": 1,
