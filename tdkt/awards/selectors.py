@@ -45,6 +45,7 @@ from tdkt.awards.verdicts import ELIGIBLE, Verdict
 from tdkt.clusters.models import ClusterMember, ClusterYear
 from tdkt.clusters.scopes import Viewer
 from tdkt.core.models import AuditEvent
+from tdkt.core.vn import fold
 from tdkt.org.models import CycleKind, Employment, LineageLink, Person, Unit, UnitKind
 from tdkt.org.selectors import unit_history_ids
 from tdkt.scoring.models import ScoringRun
@@ -101,6 +102,35 @@ def visible_people(viewer: Viewer) -> QuerySet[Person]:
         return Person.objects.all()
     units = viewer_unit_history(viewer)
     return Person.objects.filter(employments__unit_id__in=units).distinct()
+
+
+PEOPLE_SEARCH_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    person: Person
+    employment: Employment | None  # the latest: where the person works now, or last worked
+
+
+def people_search(viewer: Viewer, query: str, *, limit: int = PEOPLE_SEARCH_LIMIT) -> list[PersonHit]:
+    """The people the viewer may see whose name or code holds every word of the query, typed with or
+    without diacritics (`truong ngan` finds Trương Thị Ngân), by name; each with their latest post."""
+    words = fold(query).split()
+    if not words:
+        return []
+    found = visible_people(viewer)
+    for word in words:
+        found = found.filter(search_key__contains=word)
+    people = list(found.order_by("full_name", "pk")[:limit])
+    latest: dict[int, Employment] = {}
+    for employment in (
+        Employment.objects.filter(person__in=people)
+        .select_related("unit")
+        .order_by("person_id", "start", "pk")
+    ):
+        latest[employment.person_id] = employment
+    return [PersonHit(p, latest.get(p.pk)) for p in people]
 
 
 # --- a person's history ------------------------------------------------------------------------------------

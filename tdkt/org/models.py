@@ -9,10 +9,13 @@ see `tdkt.org.selectors.unit_predecessors`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from tdkt.core.vn import fold
 
 
 class UnitKind(models.TextChoices):
@@ -181,6 +184,9 @@ class Person(models.Model):
     recruited_on = models.DateField("ngày tuyển dụng", null=True, blank=True)
     note = models.TextField("ghi chú", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the name and code folded (lower case, no diacritics: `truong thi ngan demo-ca-01`), written by `save`,
+    # so that people are found by name typed without accents (`tdkt.awards.selectors.people_search`)
+    search_key = models.CharField("khóa tìm kiếm", max_length=250, blank=True, editable=False)
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -197,9 +203,20 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = person_search_key(self.full_name, self.code)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ({"full_name", "code"} & set(update_fields)):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
     @property
     def female(self) -> bool:
         return self.gender == Gender.FEMALE
+
+
+def person_search_key(full_name: str, code: str) -> str:
+    return fold(f"{full_name} {code}")[:250]
 
 
 class Employment(models.Model):

@@ -41,6 +41,7 @@ urlpatterns = [
     path("bo-phieu/<int:ballot_id>/cu-tri/", conferences.ballot_roll, name="ballot_roll"),
     path("bo-phieu/<int:ballot_id>/phieu-giay/", conferences.ballot_paper, name="ballot_paper"),
     # titles and commendations (views/awards.py)
+    path("can-bo/", awards.people, name="people"),
     path("nguoi/<int:person_id>/", awards.person, name="person"),
     path("don-vi/<int:unit_id>/khen-thuong/", awards.unit_awards, name="unit_awards"),
     path("don-vi/<int:unit_id>/ung-vien/", awards.unit_candidates, name="unit_candidates"),

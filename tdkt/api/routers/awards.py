@@ -25,6 +25,7 @@ from tdkt.awards.selectors import (
     default_cycle,
     gov_flag_proposals,
     leadership_records,
+    people_search,
     person_default_cycle,
     person_evaluation,
     person_history,
@@ -328,6 +329,48 @@ def verdict_out(v: Verdict) -> VerdictOut:
             for c in v.checks
         ],
     )
+
+
+class PersonHitOut(Schema):
+    id: int
+    code: str
+    full_name: str
+    unit_id: int | None
+    unit: str  # the latest post's unit ("" when none is recorded)
+    position: str
+    until: dt.date | None  # the latest post's end, when the person has left it
+
+
+PEOPLE_QUERY_MAX = 100
+
+
+@router.get(
+    "/people",
+    response={200: list[PersonHitOut], **WRITE_ERRORS},
+    auth=django_auth,
+    summary="Tìm cán bộ theo họ tên hoặc mã",
+)
+def people_find(request: HttpRequest, q: str = "") -> list[PersonHitOut]:
+    """People whose name or code holds every word of `q`, typed with or without diacritics, among those
+    the caller may see (the board: everyone; a unit's staff: their unit's people); at most 30, by name,
+    each with their latest post."""
+    query = q.strip()
+    if not query or len(query) > PEOPLE_QUERY_MAX:
+        raise ValidationFailed(
+            Problem(f"cần nhập họ tên hoặc mã cán bộ, từ 1 đến {PEOPLE_QUERY_MAX} ký tự", field="q")
+        )
+    return [
+        PersonHitOut(
+            id=hit.person.pk,
+            code=hit.person.code,
+            full_name=hit.person.full_name,
+            unit_id=hit.employment.unit_id if hit.employment else None,
+            unit=hit.employment.unit.name if hit.employment else "",
+            position=hit.employment.position if hit.employment else "",
+            until=hit.employment.end if hit.employment else None,
+        )
+        for hit in people_search(viewer_of(request), query)
+    ]
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="Hồ sơ thi đua, khen thưởng của một người")

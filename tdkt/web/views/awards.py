@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tdkt.awards import catalogue, engine, rulepacks, xlsx_import, xlsx_template
 from tdkt.awards.models import Award, EvaluationJob, Initiative, ParameterOverride, PendingReview
 from tdkt.awards.selectors import (
+    PEOPLE_SEARCH_LIMIT,
     PersonHistory,
     award_changes,
     collective_evaluation,
@@ -43,6 +44,7 @@ from tdkt.awards.selectors import (
     jobs_for,
     leadership_records,
     override_rows_in_force,
+    people_search,
     person_cycle_kind_on,
     person_default_cycle,
     person_evaluation,
@@ -350,6 +352,25 @@ def _applies(action: str, history: PersonHistory) -> bool:
     if action == PendingCloseForm.action:
         return any(p.until is None for p in history.pending)
     return True
+
+
+PEOPLE_QUERY_MAX = 100
+
+
+@login_required
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    """Find a person by name or code, typed with or without diacritics, among the people the viewer may
+    see (the board: everyone; a unit's staff: the people of their unit and of the units it succeeded). The
+    same URL answers htmx with the results alone."""
+    viewer = viewer_for(request.user)
+    query = request.GET.get("q", "").strip()[:PEOPLE_QUERY_MAX]
+    context = {"query": query, "hits": people_search(viewer, query) if query else [], "viewer": viewer}
+    context["limit"] = PEOPLE_SEARCH_LIMIT
+    template = "web/awards/_people_results.html" if request.headers.get("HX-Request") == "true" else None
+    response = render(request, template or "web/awards/people.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
