@@ -29,7 +29,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -37,27 +36,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: benchdb
+
+from benchdb import prepare_database  # noqa: E402
 
 CYCLE = 2025
 FIRST = CYCLE - 9  # ten cycles of history: 2016–2025
 N_DISTRICTS = 100
 GEN_CHUNK = 100_000  # people generated and inserted at a time
 RECORDED_AT = "2026-01-15 00:00:00"
-
-
-def _prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"PostgreSQL ({name})"
-    folder = tempfile.mkdtemp(prefix="tdkt-bench-elig-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    return f"SQLite ({folder}/bench.sqlite3)"
 
 
 def _setup_django(migrate: bool = False) -> None:
@@ -134,6 +121,7 @@ def load(people: int, seed: int = 2025) -> dict[str, int]:
                     "id": ids.tolist(),
                     "code": "",
                     "full_name": [f"Người {i}" for i in ids.tolist()],
+                    "search_key": [f"nguoi {i}" for i in ids.tolist()],  # Person.search_key, folded
                     "gender": np.where(female, "nu", "nam").tolist(),
                     "date_of_birth": None,
                     "recruited_on": [f"{y}-09-01" for y in recruited_year.tolist()],
@@ -457,7 +445,7 @@ def main() -> None:
 
         print(f"database: {os.environ.get('DATABASE_URL')} (already loaded); vendor {connection.vendor}")
     else:
-        where = _prepare_database()
+        where = prepare_database("elig")
         _setup_django(migrate=True)
         from django.db import connection
 

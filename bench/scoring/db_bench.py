@@ -25,7 +25,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from decimal import Decimal
@@ -37,23 +36,11 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: benchdb
+
+from benchdb import prepare_database  # noqa: E402
 
 N_PROVINCES, N_UNITS, N_CLUSTERS, N_INDICATORS, N_CRITERIA, YEAR = 34, 3321, 400, 24, 40, 2025
-
-
-def _prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"PostgreSQL ({name})"
-    folder = tempfile.mkdtemp(prefix="tdkt-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    return f"SQLite ({folder}/bench.sqlite3)"
 
 
 def _setup_django() -> None:
@@ -281,7 +268,7 @@ def _load() -> str:
 
 
 def main() -> None:
-    where = _prepare_database()
+    where = prepare_database("scoring")
     _setup_django()
     from django.db import connection
 

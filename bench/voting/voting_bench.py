@@ -15,31 +15,18 @@ import datetime as dt
 import os
 import random
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: benchdb
 
-
-def _prepare() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, _, name = url.rpartition("/")
-        with psycopg.connect(base + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"PostgreSQL ({name})"
-    folder = tempfile.mkdtemp(prefix="tdkt-vote-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/vote.sqlite3"
-    return f"SQLite ({folder})"
+from benchdb import prepare_database
 
 
 def main() -> None:
-    where = _prepare()
+    where = prepare_database("vote")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tdkt.settings")
     import django
 
