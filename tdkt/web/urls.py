@@ -45,6 +45,11 @@ urlpatterns = [
     path("nguoi/<int:person_id>/", awards.person, name="person"),
     path("don-vi/<int:unit_id>/khen-thuong/", awards.unit_awards, name="unit_awards"),
     path("don-vi/<int:unit_id>/ung-vien/", awards.unit_candidates, name="unit_candidates"),
+    path(
+        "don-vi/<int:unit_id>/ung-vien/danh-sach.xlsx",
+        awards.unit_candidates_xlsx,
+        name="unit_candidates_xlsx",
+    ),
     path("don-vi/<int:unit_id>/can-bo/them/", awards.person_new, name="person_new"),
     path("nguoi/<int:person_id>/ghi/<slug:action>/", awards.person_record, name="person_record"),
     path("don-vi/<int:unit_id>/khen-thuong/ghi/<slug:action>/", awards.unit_record, name="unit_record"),

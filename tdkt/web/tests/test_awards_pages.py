@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from tdkt.awards import catalogue
 from tdkt.awards.models import EvaluationJob, EvaluationOutcome, JobStatus, ParameterOverride, TaskRating
 from tdkt.awards.tests import xlsx_corpus as corpus
 from tdkt.awards.tests.helpers import People, make_people
@@ -108,6 +109,58 @@ def test_a_units_candidates_are_for_the_board_and_its_staff(
         body = response.content.decode()
         assert "Nguyễn Thị Lan" in body and "Trần Văn Bình" in body and "Phạm Thị Dung" not in body
         assert "Chiến sĩ thi đua cơ sở" in body
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("board", 200), ("member", 200), ("head", 404), ("outsider", 404), ("public", 404)],
+)
+def test_a_units_candidates_download_as_excel_for_its_council(
+    world: World, people: People, client_as: ClientAs, persona: str, status: int
+) -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    url = reverse("web:unit_candidates_xlsx", args=[world.tien_phuoc.pk]) + "?nam=2024"
+    response = client_as(_user(world, persona)).get(url)
+    assert response.status_code == status
+    if status != 200:
+        return
+    assert response["Content-Disposition"].endswith(f'filename="ung-vien-{world.tien_phuoc.code}-2024.xlsx"')
+    book = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheet_names == ["Đủ điều kiện", "Tổng hợp"]
+    eligible = book.get_sheet_by_name("Đủ điều kiện").to_python()
+    assert "không phải quyết định" in eligible[1][0]
+    assert eligible[3][:6] == [
+        "STT",
+        "Danh hiệu, hình thức",
+        "Họ và tên",
+        "Mã cán bộ",
+        "Chức vụ",
+        "Cần Hội đồng xác nhận",
+    ]
+    rows = [r for r in eligible[4:] if r[0] != ""]
+    listed = {(r[1], r[2]) for r in rows}
+    page = client_as(_user(world, persona)).get(
+        reverse("web:unit_candidates", args=[world.tien_phuoc.pk]) + "?nam=2024"
+    )
+    candidates = page.context["candidates"]
+    expected = {
+        (catalogue.CATALOGUE[t.title].name, p.full_name) for t in candidates.by_title for p in t.eligible
+    }
+    assert expected and listed == expected  # exactly who the page says qualifies
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    lan = next(r for r in rows if r[2] == "Nguyễn Thị Lan")
+    assert lan[3] == "TP-001" and lan[4] == "Chuyên viên"
+    assert lan[1] == "Lao động tiên tiến" and lan[6] == "luat2022-nd98-2023"
+    assert lan[5].endswith(
+        "đoàn kết, tương trợ; tích cực tham gia phong trào thi đua: cần Hội đồng Thi đua – Khen thưởng xác nhận"
+    )
+    summary = book.get_sheet_by_name("Tổng hợp").to_python()
+    names = [r[1] for r in summary[4:] if r[1]]
+    assert names == [p.full_name for p in candidates.people]
+    assert "Phạm Thị Dung" not in names
 
 
 def test_the_cstdcs_cap_is_noted_when_the_board_turns_it_on(

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tdkt.awards import catalogue, engine, rulepacks, xlsx_import, xlsx_template
+from tdkt.awards import catalogue, engine, rulepacks, xlsx_candidates, xlsx_import, xlsx_template
 from tdkt.awards.models import Award, EvaluationJob, Initiative, ParameterOverride, PendingReview
 from tdkt.awards.selectors import (
     PEOPLE_SEARCH_LIMIT,
@@ -728,6 +728,19 @@ def unit_candidates(request: HttpRequest, unit_id: int) -> HttpResponse:
         "viewer": viewer,
     }
     return render(request, "web/awards/candidates.html", context)
+
+
+@require_GET
+def unit_candidates_xlsx(request: HttpRequest, unit_id: int) -> FileResponse:
+    """The candidates of the page above as an Excel workbook, for the unit's emulation council."""
+    unit, _viewer = _get_unit_people_for_user(request, unit_id)
+    candidates = candidates_of_unit(unit, _cycle(request, default_cycle()))
+    return FileResponse(
+        io.BytesIO(xlsx_candidates.candidates_workbook(candidates)),
+        as_attachment=True,
+        filename=xlsx_candidates.candidates_filename(candidates),
+        content_type=XLSX,
+    )
 
 
 @require_http_methods(["GET", "POST"])
