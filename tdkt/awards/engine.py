@@ -322,9 +322,9 @@ def _context(subject: Subject, cycle: int, kind: str, on: date, pack: Pack, titl
     used_by: dict[str, str] = {}
     for a in subject.awards:
         by_title.setdefault(a.title, []).append(a)
-        other = CATALOGUE[a.title].armed_forces_equivalent if a.title in CATALOGUE else ""
-        if other:  # the same title under its other name (e.g. a TTLĐXS counts where ĐVQT is asked)
-            by_title.setdefault(other, []).append(a)
+        entry = CATALOGUE.get(a.title)
+        if entry is not None and entry.armed_forces_equivalent:  # the same title under its other name
+            by_title.setdefault(entry.armed_forces_equivalent, []).append(a)  # (a TTLĐXS counts as ĐVQT)
         for init_id in a.initiative_ids:
             used_by.setdefault(init_id, a.id)
     rules = pack.rules_for(title, subject.kind, cycle_end(cycle, kind))
@@ -671,7 +671,7 @@ def _members(ctx: _Ctx) -> MembersYear | None:
 
 def _member_field_name(name: str, ctx: _Ctx) -> str:
     if name == "ldtt" and ctx.subject.armed_forces:
-        return "đạt Chiến sĩ tiên tiến"
+        return f"đạt {CATALOGUE['CSTT'].name}"
     return MEMBER_FIELD_NAMES[name]
 
 

@@ -106,6 +106,7 @@ def visible_people(viewer: Viewer) -> QuerySet[Person]:
 
 
 PEOPLE_SEARCH_LIMIT = 30
+PEOPLE_QUERY_MAX = 100  # characters of a search, on the page and in the API
 
 
 @dataclass(frozen=True)

@@ -525,16 +525,7 @@ def initiative_record(
         source=source[:300],
         recorded_by=actor_user(actor),
     )
-    _clean(initiative)
-    initiative.save()
-    audit_record(
-        actor=actor,
-        action="initiative.record",
-        instance=initiative,
-        after=snapshot(initiative),
-        summary=f"Sáng kiến “{name}” của {person}",
-    )
-    return initiative
+    return _save_new(actor, initiative, "initiative.record", f"Sáng kiến “{name}” của {person}")
 
 
 @transaction.atomic

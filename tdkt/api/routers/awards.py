@@ -22,6 +22,7 @@ from tdkt.api.schemas import WRITE_ERRORS
 from tdkt.awards import catalogue, engine
 from tdkt.awards.models import Award, Discipline, Initiative, TaskRating
 from tdkt.awards.selectors import (
+    PEOPLE_QUERY_MAX,
     default_cycle,
     gov_flag_proposals,
     leadership_records,
@@ -339,9 +340,6 @@ class PersonHitOut(Schema):
     unit: str  # the latest post's unit ("" when none is recorded)
     position: str
     until: dt.date | None  # the latest post's end, when the person has left it
-
-
-PEOPLE_QUERY_MAX = 100
 
 
 @router.get(

@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tdkt.awards import catalogue, engine, rulepacks, xlsx_candidates, xlsx_import, xlsx_template
 from tdkt.awards.models import Award, EvaluationJob, Initiative, ParameterOverride, PendingReview
 from tdkt.awards.selectors import (
+    PEOPLE_QUERY_MAX,
     PEOPLE_SEARCH_LIMIT,
     PersonHistory,
     award_changes,
@@ -354,9 +355,6 @@ def _applies(action: str, history: PersonHistory) -> bool:
     return True
 
 
-PEOPLE_QUERY_MAX = 100
-
-
 @login_required
 @require_GET
 def people(request: HttpRequest) -> HttpResponse:
@@ -365,8 +363,8 @@ def people(request: HttpRequest) -> HttpResponse:
     same URL answers htmx with the results alone."""
     viewer = viewer_for(request.user)
     query = request.GET.get("q", "").strip()[:PEOPLE_QUERY_MAX]
-    context = {"query": query, "hits": people_search(viewer, query) if query else [], "viewer": viewer}
-    context["limit"] = PEOPLE_SEARCH_LIMIT
+    hits = people_search(viewer, query) if query else []
+    context = {"query": query, "hits": hits, "viewer": viewer, "limit": PEOPLE_SEARCH_LIMIT}
     template = "web/awards/_people_results.html" if request.headers.get("HX-Request") == "true" else None
     response = render(request, template or "web/awards/people.html", context)
     patch_vary_headers(response, ["HX-Request"])
