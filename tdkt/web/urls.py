@@ -1,9 +1,14 @@
-"""Every HTML route. Public pages live in views/public.py, the work of units and heads in views/work.py,
-scoring and ranking in views/scoring.py."""
+"""Every HTML route, grouped by domain: `web/<domain>/views.py` (public pages, movements, scoring, voting,
+awards)."""
 
 from django.urls import path
 
-from tdkt.web.views import awards, conferences, public, scoring, voting, work
+from tdkt.web.awards import views as awards
+from tdkt.web.movements import views as work
+from tdkt.web.public import views as public
+from tdkt.web.scoring import views as scoring
+from tdkt.web.voting import views as conferences
+from tdkt.web.voting import voter as voting
 
 app_name = "web"
 urlpatterns = [

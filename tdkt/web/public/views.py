@@ -27,7 +27,7 @@ from tdkt.movements.selectors import cluster_year_dashboard, movements_of, repor
 from tdkt.org.models import Unit
 from tdkt.org.selectors import unit_ancestors
 from tdkt.voting.models import Conference
-from tdkt.web import queries
+from tdkt.web.public import queries
 
 MAX_QUERY_LENGTH = 100
 
@@ -90,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         context["groups"] = queries.home_cluster_groups()
         context["viewer"] = viewer_for(request.user)
-        response = render(request, "web/home.html", context)
+        response = render(request, "web/public/home.html", context)
     # The same URL answers with a fragment for htmx and a full page otherwise.
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -104,7 +104,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         login(request, form.get_user())
         messages.success(request, "Đăng nhập thành công.")
         return HttpResponseRedirect(_safe_next(request, next_url))
-    return render(request, "web/login.html", {"form": form, "next": next_url})
+    return render(request, "web/public/login.html", {"form": form, "next": next_url})
 
 
 @require_POST
@@ -138,7 +138,7 @@ def cluster_year(request: HttpRequest, cy_id: int) -> HttpResponse:
         "movements": list(movements_of(cy)),
         "conferences": list(Conference.objects.filter(cluster_year=cy).order_by("held_on")),
     }
-    return render(request, "web/cluster_year.html", context)
+    return render(request, "web/public/cluster_year.html", context)
 
 
 @require_GET
@@ -153,4 +153,4 @@ def unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         "reports": list(reports_of_unit(unit=the_unit, viewer=viewer)),
         "is_own_unit": viewer.is_staff_of(the_unit.pk),
     }
-    return render(request, "web/unit.html", context)
+    return render(request, "web/public/unit.html", context)

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from tdkt.core.vn import NumberFormatError, format_number, parse_number
 from tdkt.scoring.models import CriteriaSet, Criterion, DiscrepancyAnswer, Score
-from tdkt.web.queries_scoring import MACHINE_NUMBER
+from tdkt.web.scoring.queries import MACHINE_NUMBER
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_POINT_PLACES = 4  # Score.points keeps 4 decimal places

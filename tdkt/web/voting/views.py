@@ -57,7 +57,7 @@ from tdkt.voting.services import (
     paper_entry_reject,
     paper_entry_submit,
 )
-from tdkt.web.forms_voting import (
+from tdkt.web.voting.forms import (
     BallotForm,
     ConferenceForm,
     CountingBoardForm,

@@ -56,8 +56,8 @@ from tdkt.scoring.services import (
     scoring_verify,
     unanswered_discrepancies,
 )
-from tdkt.web import queries_scoring as q
-from tdkt.web.forms_scoring import AdoptForm, AnswersForm, CriteriaSetForm, ProposeForm, ScoreBlockForm
+from tdkt.web.scoring import queries as q
+from tdkt.web.scoring.forms import AdoptForm, AnswersForm, CriteriaSetForm, ProposeForm, ScoreBlockForm
 
 REFUSED = 400  # a re-rendered page whose input a service or a form refused
 PREVIEW, PUBLISHED = "xem-truoc", "cong-bo"  # the ranking page's two views (?ban=…)

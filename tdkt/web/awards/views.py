@@ -80,7 +80,7 @@ from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.org.models import Person, Unit
 from tdkt.org.selectors import unit_history_ids
 from tdkt.org.services import person_create, unit_emulation_set
-from tdkt.web.forms_awards import (
+from tdkt.web.awards.forms import (
     AwardCorrectForm,
     AwardForm,
     AwardRevokeForm,
@@ -149,7 +149,7 @@ def _cycle(request: HttpRequest, default: int) -> int:
 def _forbidden(request: HttpRequest, exc: NotPermitted, back_url: str = "") -> HttpResponse:
     return render(
         request,
-        "web/work/forbidden.html",
+        "web/movements/forbidden.html",
         {"message": exc.message, "back_url": back_url or request.path},
         status=403,
     )

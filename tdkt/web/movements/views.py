@@ -55,7 +55,13 @@ from tdkt.movements.services import (
     target_set,
 )
 from tdkt.org.models import Unit
-from tdkt.web.forms import EvidenceForm, ReportValuesForm, ResultsImportForm, ReturnForm, TargetsForm
+from tdkt.web.movements.forms import (
+    EvidenceForm,
+    ReportValuesForm,
+    ResultsImportForm,
+    ReturnForm,
+    TargetsForm,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFUSED = 400  # a re-rendered form whose input a service or the form refused
@@ -78,7 +84,7 @@ HISTORY_LABELS = {
 
 def _forbidden(request: HttpRequest, exc: NotPermitted) -> HttpResponse:
     context = {"message": exc.message, "back_url": request.path}
-    return render(request, "web/work/forbidden.html", context, status=403)
+    return render(request, "web/movements/forbidden.html", context, status=403)
 
 
 def _followed_indicators(cluster_year_id: int) -> list[Indicator]:
@@ -190,7 +196,7 @@ def _render_report(
         "actions": [(a, TRANSITIONS[a][0]) for a in actions if a != "return"],
         "errors": errors or [],
     }
-    return render(request, "web/work/report.html", context, status=status)
+    return render(request, "web/movements/report.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -367,7 +373,7 @@ def targets(request: HttpRequest, cy_id: int, unit_id: int) -> HttpResponse:
         "can_edit": can_edit,
         "basis_labels": [TargetBasis(basis).label for basis in BASIS_ORDER],
     }
-    return render(request, "web/work/targets.html", context, status=status)
+    return render(request, "web/movements/targets.html", context, status=status)
 
 
 def _targets_write(request: HttpRequest, page: TargetsPage, form: TargetsForm) -> int | None:
@@ -462,7 +468,7 @@ def import_results(request: HttpRequest, cy_id: int) -> HttpResponse:
         "max_bytes": xlsx_import.MAX_IMPORT_BYTES,
         "own_rows_only": not viewer.is_board,
     }
-    return render(request, "web/work/import.html", context, status=status)
+    return render(request, "web/movements/import.html", context, status=status)
 
 
 def _import_message(request: HttpRequest, result: xlsx_import.ImportResult, period: str) -> None:
