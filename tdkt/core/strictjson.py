@@ -144,6 +144,15 @@ def _unknown_key(key: str, allowed: list[str]) -> str:
     return message
 
 
+def _repeated(items: Any) -> str:
+    seen: list[Any] = []
+    for item in items if isinstance(items, list) else []:
+        if item in seen:
+            return f": {_literal(item)}"
+        seen.append(item)
+    return ""
+
+
 def _example(schema: Mapping[str, Any]) -> str:
     examples = schema.get("examples")
     if isinstance(examples, list) and examples:
@@ -192,7 +201,7 @@ def _translate(error: ValidationError) -> Iterator[tuple[list[str | int], str]]:
     elif keyword == "maxItems":
         yield path, f"có quá {value} phần tử"
     elif keyword == "uniqueItems":
-        yield path, "có phần tử lặp lại"
+        yield path, "có phần tử lặp lại" + _repeated(instance)
     elif keyword == "minProperties":
         yield path, "không được để trống" if value == 1 else f"phải có ít nhất {value} khóa"
     elif keyword == "maxProperties":
@@ -275,6 +284,25 @@ def check(document: Any, schema: Mapping[str, Any] | str | Path) -> None:
     found = problems(document, schema)
     if found:
         raise ValidationFailed(found)
+
+
+_JSON_ERRORS = {
+    "Expecting value": "thiếu một giá trị",
+    "Expecting property name enclosed in double quotes": 'tên khóa phải nằm trong dấu ngoặc kép "…"',
+    "Expecting ':' delimiter": "thiếu dấu hai chấm “:” sau tên khóa",
+    "Expecting ',' delimiter": "thiếu dấu phẩy “,” giữa hai phần tử",
+    "Unterminated string starting at": "chuỗi chưa đóng dấu ngoặc kép",
+    "Invalid control character at": "ký tự điều khiển trong chuỗi",
+    "Invalid \\escape": "ký tự thoát “\\” không hợp lệ",
+    "Invalid \\uXXXX escape": "ký tự thoát “\\u” không hợp lệ",
+    "Extra data": "còn dữ liệu thừa sau tài liệu JSON",
+}
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    """A JSON syntax error in Vietnamese, naming the line and column."""
+    reason = _JSON_ERRORS.get(exc.msg, "lỗi cú pháp")
+    return f"không phải JSON hợp lệ: dòng {exc.lineno}, cột {exc.colno}: {reason}"
 
 
 def lines(found: Iterable[Problem]) -> list[str]:

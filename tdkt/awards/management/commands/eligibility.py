@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from tdkt.awards.jsonio import EligibilityInputError, run
-from tdkt.core.cli import read_json_file
+from tdkt.core.cli import InputRefused, VietnameseCommand, read_json_file
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Xét điều kiện danh hiệu thi đua, hình thức khen thưởng từ tệp JSON (đối tượng và quá trình thành "
         "tích, năm xét, tham số điều chỉnh; xem docs/schemas/eligibility-input.schema.json) và in kết luận có "
@@ -29,5 +29,5 @@ class Command(BaseCommand):
         try:
             result = run(document)
         except EligibilityInputError as exc:
-            raise CommandError("Không xét được:\n- " + "\n- ".join(exc.problems)) from exc
+            raise InputRefused("Không xét được:", exc.problems) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=options["indent"] or None))

@@ -13,9 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from tdkt.clusters.models import ClusterYear
+from tdkt.core.cli import InputRefused, VietnameseCommand
 from tdkt.scoring.engine import ScoringInputError
 from tdkt.scoring.jsonio import run
 from tdkt.scoring.models import ScoringRun
@@ -25,7 +26,7 @@ from tdkt.scoring.services import scoring_verify
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Chấm điểm, xếp hạng một cụm – năm và in kết quả có giải thích (JSON). "
         "--input TỆP.json: từ tệp (xem docs/schemas/score-input.schema.json), không dùng cơ sở dữ liệu; "
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         try:
             result = run(document)
         except ScoringInputError as exc:
-            raise CommandError("Dữ liệu chấm điểm không hợp lệ:\n- " + "\n- ".join(exc.problems)) from exc
+            raise InputRefused("Dữ liệu chấm điểm không hợp lệ:", exc.problems) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=options["indent"] or None))
 
     def _read(self, source: str) -> Any:

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from tdkt.core.cli import read_json_file
+from tdkt.core.cli import InputRefused, VietnameseCommand, read_json_file
 from tdkt.voting.jsonio import run
 from tdkt.voting.tally import TallyError
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
-class Command(BaseCommand):
+class Command(VietnameseCommand):
     help = (
         "Kiểm phiếu từ tệp JSON (quy tắc, ứng viên, số cử tri, các phiếu; xem "
         "docs/schemas/tally-input.schema.json) và in kết quả dưới dạng JSON. Không dùng cơ sở dữ liệu."
@@ -29,5 +29,5 @@ class Command(BaseCommand):
         try:
             result = run(document)
         except TallyError as exc:
-            raise CommandError("Không kiểm phiếu được:\n- " + "\n- ".join(exc.problems)) from exc
+            raise InputRefused("Không kiểm phiếu được:", exc.problems) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=options["indent"] or None))
