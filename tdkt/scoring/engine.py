@@ -33,7 +33,7 @@ import numpy as np
 from tdkt.core.vn import format_number
 from tdkt.scoring import formula as formula_lang
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 TOTAL_PLACES = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -480,6 +480,11 @@ class Rules:
     bands: tuple[tuple[Decimal, str], ...] = ()  # (minimum total, label), highest first
     leaders: int = 1
     disqualify_below: tuple[tuple[str, Decimal], ...] = ()  # (criterion code, minimum points)
+    # Publication rules (the engine does not score with them; the services apply them): an appraisal that
+    # moves a unit's total by more than this many points, or changes who leads, needs the board's
+    # confirmation; the head's own unit is appraised by the board ("board") or the deputy's staff ("deputy").
+    appraisal_confirm_above: Decimal = Decimal(1)
+    head_appraiser: str = "board"
 
 
 @dataclass(frozen=True)
@@ -1084,9 +1089,11 @@ def robustness(
 
     Each draw multiplies each leaf criterion's final points by (1 + u), u uniform in [−p, p], drawn by
     NumPy's seeded generator so the report can be reproduced. Floats are used here: this is a sensitivity
-    analysis, not the official total.
+    analysis, not the official total. Disqualified units (failing a disqualifying minimum) are left out:
+    the leader, the runner-up and the first-place shares are among the units that may lead.
     """
-    members = ranking.members
+    # the contest as decided: a disqualified unit can lead nothing, so it is left out of every draw
+    members = tuple(m for m in ranking.members if not m.disqualified)
     if not members:
         return Robustness(None, None, None, perturbation, draws, seed, Decimal(0), (), ())
     leader = members[0]

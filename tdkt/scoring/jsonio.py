@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -61,6 +61,12 @@ def read_number(value: Any) -> Decimal:
 
 METHOD_TYPES = ("ratio", "bands", "achieved", "rank", "judged", "per_count", "formula")
 
+# Who appraises the scores of the cluster head's own unit (rules.head_appraiser), with its label
+HEAD_APPRAISERS = {
+    "board": "Ban Thi đua – Khen thưởng tỉnh",
+    "deputy": "đơn vị Phó Trưởng cụm",
+}
+
 
 @dataclass(frozen=True)
 class RobustnessSettings:
@@ -69,11 +75,30 @@ class RobustnessSettings:
     seed: int = 2024
 
 
+class AppraisalNote(NamedTuple):
+    """Who appraised a score, why, and who on the board confirmed it ("" when nobody needed to)."""
+
+    reason: str
+    by: str = ""
+    confirmed_by: str = ""
+
+
+@dataclass(frozen=True)
+class Notes:
+    """What the published explanation shows beside the points but the engine does not score with: each
+    appraisal's reason, appraiser and confirmation, and the units' answers to discrepancy flags, keyed by
+    (unit id, criterion code)."""
+
+    appraisals: Mapping[tuple[str, str], AppraisalNote] = field(default_factory=dict)
+    answers: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Parsed:
     problem: Problem
     robustness: RobustnessSettings
     meta: dict[str, Any]
+    notes: Notes = field(default_factory=Notes)
 
 
 class _Reader:
@@ -210,12 +235,14 @@ def parse(document: Any) -> Parsed:
             disq = ""
         members.append(Member(uid, name, figures, values, disq))
 
-    layers = _layers(r, r.obj(doc.get("scores", {}), "scores"))
+    appraisal_notes: dict[tuple[str, str], AppraisalNote] = {}
+    layers = _layers(r, r.obj(doc.get("scores", {}), "scores"), appraisal_notes)
+    answers = _answers(r, doc.get("answers", []))
     rules, settings = _parse_tail(r, doc)
     if r.problems:
         raise ScoringInputError(r.problems)
     problem = Problem(tuple(members), head.criteria, layers, rules, head.declared, catalogue)
-    return Parsed(problem, settings, _meta(doc))
+    return Parsed(problem, settings, _meta(doc), Notes(appraisal_notes, answers))
 
 
 # ------------------------------------------------------------------------------- documents from stored data
@@ -237,9 +264,10 @@ class UnitRows(NamedTuple):
 
 
 # A layer score as stored: (scored unit id, the criterion's position in its set, scoring unit id for a
-# cross score else "", criterion code, points in machine format). Sorted, a layer's rows are in document
-# order: by scored unit, criterion, scoring unit.
-ScoreRow = tuple[str, int, str, str, str]
+# cross score else "", criterion code, points in machine format); an appraisal adds (reason, appraiser,
+# confirmer), the last two "" when unknown or unneeded. Sorted, a layer's rows are in document order: by
+# scored unit, criterion, scoring unit.
+ScoreRow = tuple[Any, ...]
 
 LAYERS = ("self", "cross", "appraisal")
 
@@ -314,13 +342,17 @@ class Builder:
             self.heads[memo] = (parsed_head, rules, settings, r.problems)
         parsed_head, rules, settings, problems = self.heads[memo]
         pieces["units"], members = self._units(units, None if problems else parsed_head)
-        pieces["scores"], layers = self._scores(scores, members is not None)
+        appraisal_notes: dict[tuple[str, str], AppraisalNote] = {}
+        pieces["scores"], layers = self._scores(scores, members is not None, appraisal_notes)
         text = self._join(pieces)
-        if members is None or layers is None:
+        reader = _Reader()
+        answers = _answers(reader, head.get("answers", []))
+        if members is None or layers is None or reader.problems:
             return Built(text, text_hash(text), parse(json.loads(text)))
         criteria, declared, catalogue = parsed_head.criteria, parsed_head.declared, parsed_head.catalogue
         problem = Problem(members, criteria, layers, rules, declared, catalogue)
-        return Built(text, text_hash(text), Parsed(problem, settings, _meta(head)))
+        notes = Notes(appraisal_notes, answers)
+        return Built(text, text_hash(text), Parsed(problem, settings, _meta(head), notes))
 
     def text(
         self, head: Mapping[str, Any], units: Sequence[UnitRows], scores: Mapping[str, Sequence[ScoreRow]]
@@ -385,18 +417,40 @@ class Builder:
             )
         return Member(uid, name, figures, {k: numbers[v] for k, v in named}, "")
 
-    def _scores(self, scores: Mapping[str, Sequence[ScoreRow]], read: bool) -> tuple[str, Layers | None]:
+    def _appraisals(self, rows: Sequence[ScoreRow]) -> str:
+        """Appraisal entries: with their reason, and who appraised and confirmed when known."""
+        esc = self.esc
+        out = []
+        for unit, _, _, crit, points, reason, by, confirmed in rows:
+            extra = (f'"by":{esc[by]},' if by else "") + (
+                f'"confirmed_by":{esc[confirmed]},' if confirmed else ""
+            )
+            out.append(
+                f'{{{extra}"criterion":{esc[crit]},"points":"{points}","reason":{esc[reason]},"unit":{esc[unit]}}}'
+            )
+        return ",".join(out)
+
+    def _scores(
+        self,
+        scores: Mapping[str, Sequence[ScoreRow]],
+        read: bool,
+        notes: dict[tuple[str, str], AppraisalNote] | None = None,
+    ) -> tuple[str, Layers | None]:
         esc, numbers, code = self.esc, self.numbers, self.codes
         texts = []
         single: dict[str, dict[tuple[str, str], Decimal]] = {"self": {}, "appraisal": {}}
         cross: dict[tuple[str, str], tuple[CrossScore, ...]] = {}
         for layer in sorted(LAYERS):
             rows = scores.get(layer, ())
-            entries = ",".join(
-                f'{{"criterion":{esc[crit]},"points":"{points}","scorer":{esc[scorer]},"unit":{esc[unit]}}}'
-                if scorer
-                else f'{{"criterion":{esc[crit]},"points":"{points}","unit":{esc[unit]}}}'
-                for unit, _, scorer, crit, points in rows
+            entries = (
+                self._appraisals(rows)
+                if layer == "appraisal"
+                else ",".join(
+                    f'{{"criterion":{esc[crit]},"points":"{points}","scorer":{esc[scorer]},"unit":{esc[unit]}}}'
+                    if scorer
+                    else f'{{"criterion":{esc[crit]},"points":"{points}","unit":{esc[unit]}}}'
+                    for unit, _, scorer, crit, points, *_ in rows
+                )
             )
             texts.append(f'"{layer}":[{entries}]')
             if not read:
@@ -406,7 +460,7 @@ class Builder:
                     # a unit's cross scores on a criterion are consecutive rows
                     current: tuple[str, str] | None = None
                     bucket: list[CrossScore] = []
-                    for unit, _, scorer, crit, points in rows:
+                    for unit, _, scorer, crit, points, *_ in rows:
                         key = (code[unit], code[crit])
                         if key != current:
                             if current is not None:
@@ -419,11 +473,17 @@ class Builder:
                         cross[current] = tuple(bucket)
                 else:
                     target = single[layer]
-                    for unit, _, _, crit, points in rows:
+                    for unit, _, _, crit, points, *extra in rows:
                         key = (code[unit], code[crit])
                         if key in target:
                             raise _Irregular
                         target[key] = numbers[points]
+                        if extra:
+                            reason, by, confirmed = extra
+                            if not isinstance(reason, str) or not reason.strip():
+                                raise _Irregular
+                            if notes is not None:
+                                notes[key] = AppraisalNote(reason.strip(), by.strip(), confirmed.strip())
             except _Irregular:
                 read = False
         text = "{" + ",".join(texts) + "}"
@@ -524,7 +584,23 @@ def _criterion(r: _Reader, raw: Any, path: str) -> Criterion | None:
     return Criterion(code, name, max_points or Decimal(0), kind, method)
 
 
-def _layers(r: _Reader, doc: Mapping[str, Any]) -> Layers:
+def _answers(r: _Reader, raw: Any) -> dict[tuple[str, str], str]:
+    """The units' answers to discrepancy flags: [{"unit", "criterion", "answer"}]."""
+    out: dict[tuple[str, str], str] = {}
+    for i, item in enumerate(r.arr(raw, "answers")):
+        path = f"answers[{i}]"
+        entry = r.obj(item, path)
+        key = (r.text(entry.get("unit"), f"{path}.unit"), r.text(entry.get("criterion"), f"{path}.criterion"))
+        text = r.text(entry.get("answer"), f"{path}.answer")
+        if key in out:
+            r.fail(path, f"giải trình của {key[0]}, tiêu chí {key[1]} bị nhập hai lần")
+        out[key] = text
+    return out
+
+
+def _layers(
+    r: _Reader, doc: Mapping[str, Any], notes: dict[tuple[str, str], AppraisalNote] | None = None
+) -> Layers:
     self_scores: dict[tuple[str, str], Decimal] = {}
     appraisal: dict[tuple[str, str], Decimal] = {}
     cross: dict[tuple[str, str], list[CrossScore]] = {}
@@ -539,6 +615,15 @@ def _layers(r: _Reader, doc: Mapping[str, Any]) -> Layers:
             points = r.number(entry.get("points"), f"{path}.points")
             if key in target:
                 r.fail(path, f"điểm của {key[0]}, tiêu chí {key[1]} bị nhập hai lần")
+            if layer == "appraisal":
+                # every appraisal says why: the published explanation shows it beside the points
+                note = AppraisalNote(
+                    r.text(entry.get("reason"), f"{path}.reason"),
+                    r.text(entry.get("by"), f"{path}.by", required=False),
+                    r.text(entry.get("confirmed_by"), f"{path}.confirmed_by", required=False),
+                )
+                if notes is not None:
+                    notes[key] = note
             if points is not None:
                 target[key] = points
     for i, raw in enumerate(r.arr(doc.get("cross", []), "scores.cross")):
@@ -573,6 +658,15 @@ def _rules(r: _Reader, doc: Mapping[str, Any]) -> Rules:
             disq.append((r.text(item[0], f"rules.disqualify_below[{i}][0]"), minimum))
     gap_raw = doc.get("discrepancy_gap", "2")
     tie_breaks = r.arr(doc.get("tie_breaks", []), "rules.tie_breaks")
+    confirm_above = r.number(doc.get("appraisal_confirm_above", "1"), "rules.appraisal_confirm_above")
+    if confirm_above is not None and confirm_above < 0:
+        r.fail("rules.appraisal_confirm_above", "không được âm")
+    head_appraiser = doc.get("head_appraiser", "board")
+    if head_appraiser not in HEAD_APPRAISERS:
+        r.fail(
+            "rules.head_appraiser",
+            "phải là “board” (Ban Thi đua – Khen thưởng) hoặc “deputy” (đơn vị Phó Trưởng cụm)",
+        )
     return Rules(
         final_rule=doc.get("final_rule", "appraisal_else_mean"),
         discrepancy_gap=None if gap_raw is None else r.number(gap_raw, "rules.discrepancy_gap"),
@@ -580,6 +674,8 @@ def _rules(r: _Reader, doc: Mapping[str, Any]) -> Rules:
         bands=tuple(bands),
         leaders=r.integer(doc.get("leaders"), "rules.leaders", 1),
         disqualify_below=tuple(disq),
+        appraisal_confirm_above=Decimal(1) if confirm_above is None else confirm_above,
+        head_appraiser=head_appraiser if head_appraiser in HEAD_APPRAISERS else "board",
     )
 
 
@@ -639,10 +735,30 @@ def _row(m: MemberResult) -> dict[str, Any]:
     }
 
 
+def _notes_of(notes: Notes, unit: str, code: str) -> dict[str, str | None]:
+    """What the explanation shows beside a criterion's points: the appraisal's reason, who appraised and
+    who confirmed it, and the unit's answer to a discrepancy flag (None where there is none)."""
+    note = notes.appraisals.get((unit, code))
+    return {
+        "appraisal_reason": note.reason if note else None,
+        "appraised_by": (note.by or None) if note else None,
+        "confirmed_by": (note.confirmed_by or None) if note else None,
+        "answer": notes.answers.get((unit, code)),
+    }
+
+
 def ranking_to_json(
-    ranking: Ranking, robust: Robustness | None, *, input_hash: str, meta: Mapping[str, Any] | None = None
+    ranking: Ranking,
+    robust: Robustness | None,
+    *,
+    input_hash: str,
+    meta: Mapping[str, Any] | None = None,
+    notes: Notes | None = None,
 ) -> dict[str, Any]:
-    """The explained ranking as JSON: Decimals as strings, nothing lost. Needs `score(..., explain=True)`."""
+    """The explained ranking as JSON: Decimals as strings, nothing lost. Needs `score(..., explain=True)`.
+    With `notes`, each criterion also carries its appraisal's reason, appraiser and confirmation and the
+    unit's answer to its discrepancy flag."""
+    notes = notes or Notes()
     out = _head(ranking, robust, input_hash, meta)
     out["ranking"] = [
         {
@@ -663,6 +779,7 @@ def ranking_to_json(
                     "cross": [{"scorer": x.scorer, "points": _d(x.points)} for x in c.cross],
                     "appraisal": _d(c.appraisal),
                     "discrepancy": c.discrepancy,
+                    **_notes_of(notes, m.member_id, c.code),
                 }
                 for c in m.criteria
             ],
@@ -739,11 +856,23 @@ def explain_summary(summary: Mapping[str, Any], document: Any) -> dict[str, Any]
     return _unexplained(summary, document)
 
 
+def _document_notes(document: Any) -> Notes:
+    """The notes of a stored document, read leniently (what cannot be read is left out)."""
+    if not isinstance(document, dict):
+        return Notes()
+    r = _Reader()
+    appraisals: dict[tuple[str, str], AppraisalNote] = {}
+    scores = document.get("scores")
+    _layers(r, scores if isinstance(scores, dict) else {}, appraisals)
+    return Notes(appraisals, _answers(r, document.get("answers", [])))
+
+
 def _unexplained(summary: Mapping[str, Any], document: Any) -> dict[str, Any]:
     leaves: dict[str, Criterion] = {}
     if isinstance(document, dict) and isinstance(document.get("criteria_set"), dict):
         tree, _ = parse_criteria(document["criteria_set"].get("criteria"))
         leaves = {leaf.code: leaf for top in tree for leaf in top.leaves()}
+    notes = _document_notes(document)
     codes = list(summary.get("criteria") or [])
     out = {k: v for k, v in summary.items() if k not in ("ranking", "criteria", "summary_format")}
     out["ranking"] = []
@@ -770,6 +899,7 @@ def _unexplained(summary: Mapping[str, Any], document: Any) -> dict[str, Any]:
                     "cross": [],
                     "appraisal": None,
                     "discrepancy": code in flagged,
+                    **_notes_of(notes, row.get("id", ""), code),
                 }
             )
         rest = {k: v for k, v in row.items() if k not in ("points", "sources", "discrepancies")}
@@ -786,7 +916,9 @@ def run(document: Any) -> dict[str, Any]:
 def explained(parsed: Parsed, input_hash: str) -> dict[str, Any]:
     """The explained ranking of a parsed document."""
     ranking = score(parsed.problem)
-    return ranking_to_json(ranking, _robustness(parsed, ranking), input_hash=input_hash, meta=parsed.meta)
+    return ranking_to_json(
+        ranking, _robustness(parsed, ranking), input_hash=input_hash, meta=parsed.meta, notes=parsed.notes
+    )
 
 
 def summarized(parsed: Parsed, input_hash: str) -> dict[str, Any]:

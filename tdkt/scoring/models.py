@@ -106,6 +106,17 @@ class Score(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now=True)
+    # raised by one at every change: a write read at an older version is refused (tdkt.core.versions)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    # an appraisal: who entered it as published (name and unit, kept as they stood then), whether the
+    # board did, and the board's confirmation (needed when it moves a total too much or changes the leader)
+    entered_as = models.CharField("người thẩm định", max_length=300, blank=True)
+    by_board = models.BooleanField("Ban Thi đua – Khen thưởng nhập", default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_as = models.CharField("người xác nhận", max_length=300, blank=True)
+    confirmed_at = models.DateTimeField("ngày xác nhận", null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -24,7 +24,7 @@ from tdkt.movements.models import (
 )
 from tdkt.org.models import Unit
 from tdkt.scoring import jsonio
-from tdkt.scoring.models import CriteriaSet, Criterion, Score, ScoringRun, SetStatus
+from tdkt.scoring.models import CriteriaSet, Criterion, DiscrepancyAnswer, Score, ScoringRun, SetStatus
 
 BASIS_PRIORITY = [TargetBasis.PROVINCE_ESTIMATE, TargetBasis.COUNCIL_RESOLUTION, TargetBasis.REGISTERED]
 BASIS_RANK = {basis.value: rank for rank, basis in enumerate(BASIS_PRIORITY)}
@@ -154,8 +154,18 @@ def scoring_queries(cy_ids: Sequence[int], cs_ids: Sequence[int]) -> dict[str, t
             cs,
         ),
         "scores": (
-            f"SELECT criterion_id, unit_id, layer, scorer_unit_id, {_number('points')} FROM {_table(Score)}"
+            f"SELECT criterion_id, unit_id, layer, scorer_unit_id, {_number('points')},"
+            " CASE WHEN layer = 'appraisal' THEN explanation END,"
+            " CASE WHEN layer = 'appraisal' THEN entered_as END,"
+            " CASE WHEN layer = 'appraisal' THEN confirmed_as END"
+            f" FROM {_table(Score)}"
             f" WHERE criterion_id IN (SELECT id FROM {_table(Criterion)} WHERE criteria_set_id IN {_in(cs)})",
+            cs,
+        ),
+        "answers": (
+            f"SELECT c.criteria_set_id, u.code, c.code, a.answer FROM {_table(DiscrepancyAnswer)} a"
+            f" JOIN {_table(Criterion)} c ON c.id = a.criterion_id JOIN {_table(Unit)} u ON u.id = a.unit_id"
+            f" WHERE c.criteria_set_id IN {_in(cs)}",
             cs,
         ),
     }
@@ -183,7 +193,7 @@ _FOUR_PLACES = Decimal("0.0001")
 
 
 class ScoringData:
-    """What scoring reads for some criteria sets, read at once (the seven statements of `scoring_queries`,
+    """What scoring reads for some criteria sets, read at once (the eight statements of `scoring_queries`,
     and one more when a score names a unit that is not a member) and indexed; `build` then writes one
     set's document and problem without touching the database."""
 
@@ -228,6 +238,10 @@ class ScoringData:
         ):
             self.criteria[cs_id].append((pk, parent_id, code, name, kind, num[max_points], method))
             positions[pk] = (cs_id, code, position)
+        # the units' answers to discrepancy flags, by criteria set, in document order
+        self.answers: dict[int, list[dict[str, str]]] = {cs.pk: [] for cs in self.sets}
+        for cs_id, unit_code, crit_code, answer in sorted(rows["answers"]):
+            self.answers[cs_id].append({"answer": answer, "criterion": crit_code, "unit": unit_code})
         try:
             self.scores = self._layered(rows["scores"], positions, unit_codes)
         except KeyError:  # a score names a unit that is not a member: read its code
@@ -244,9 +258,17 @@ class ScoringData:
         """Score rows by criteria set and layer, as the document builder takes them (unsorted)."""
         num = self.num
         layered: dict[int, dict[str, list[jsonio.ScoreRow]]] = {cs.pk: {} for cs in self.sets}
-        for crit_id, unit_id, layer, scorer_id, points in scores:
+        for crit_id, unit_id, layer, scorer_id, points, reason, by, confirmed in scores:
             cs_id, crit_code, position = positions[crit_id]
-            row = (unit_codes[unit_id], position, unit_codes[scorer_id], crit_code, num[points])
+            row: jsonio.ScoreRow = (
+                unit_codes[unit_id],
+                position,
+                unit_codes[scorer_id],
+                crit_code,
+                num[points],
+            )
+            if layer == "appraisal":
+                row = (*row, reason or "", by or "", confirmed or "")
             of_set = layered[cs_id]
             if layer in of_set:
                 of_set[layer].append(row)
@@ -294,6 +316,7 @@ class ScoringData:
                 "criteria": _tree(self.criteria[cs.pk], self.methods),
             },
             "rules": cs.rules,
+            "answers": self.answers[cs.pk],
             "robustness": cs.rules.get("robustness", {"perturbation": "0.10", "draws": 1000, "seed": year}),
         }
         return head, units, scores

@@ -6,6 +6,7 @@ answers to discrepancy flags, and publishing a ranking. Every function is atomic
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import json
@@ -16,14 +17,17 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
+from django.utils import timezone
 
-from tdkt.clusters.models import ClusterMember, ClusterYear
+from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterRoleKind, ClusterYear
 from tdkt.clusters.scopes import viewer_for
 from tdkt.core.audit import Actor, actor_user, audit_record, audit_record_many, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.core.models import AuditEvent
+from tdkt.core.versions import changes_between, check_version
 from tdkt.core.vn import format_number
 from tdkt.movements.models import ClusterIndicator
-from tdkt.org.models import Unit
+from tdkt.org.models import Account, Role, Unit
 from tdkt.scoring import assignment, engine, jsonio
 from tdkt.scoring.models import (
     CriteriaSet,
@@ -199,6 +203,112 @@ def _require_open(criteria_set: CriteriaSet) -> None:
         )
 
 
+SCORE_LABELS = {"points": "điểm", "explanation": "giải trình"}
+APPRAISAL_LABELS = {"points": "điểm", "explanation": "lý do", "confirmed_as": "xác nhận"}
+BOARD_LABEL = "Ban Thi đua – Khen thưởng"
+
+
+def _person(user: Any) -> str:
+    """A person's name in Vietnamese order (family name first), else their login."""
+    return f"{user.last_name} {user.first_name}".strip() or str(user.get_username())
+
+
+def _actor_label(actor: Actor, *, system: str = "") -> str:
+    """Who did something, as the published run names them: the person and the unit they acted for."""
+    user = actor_user(actor)
+    if user is None:
+        return system.strip() or "Hệ thống"
+    account = Account.objects.filter(user_id=user.pk).select_related("unit").first()
+    if account is None or account.role == Role.BOARD or account.unit is None:
+        return f"{_person(user)} ({BOARD_LABEL})"
+    return f"{_person(user)} ({account.unit.name})"
+
+
+def _role_unit(cluster_year: ClusterYear, role: str) -> int | None:
+    return (
+        ClusterRole.objects.filter(cluster_year=cluster_year, role=role)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+
+
+def _check_appraiser(actor: Actor, criteria_set: CriteriaSet, unit: Unit) -> bool:
+    """Whether the actor may appraise `unit`, or NotPermitted saying why; True when the board (or the
+    system) appraises. No unit's staff appraises their own unit: the head's own unit is appraised by the
+    board, or by the deputy's staff when the criteria set says so (rules.head_appraiser)."""
+    if actor is None:
+        return True
+    viewer = viewer_for(actor)
+    if viewer.is_board:
+        return True
+    cluster_year = criteria_set.cluster_year
+    if viewer.is_staff_of(unit.pk):
+        who = jsonio.HEAD_APPRAISERS.get(criteria_set.rules.get("head_appraiser", "board"), BOARD_LABEL)
+        raise NotPermitted(
+            f"Không đơn vị nào tự thẩm định điểm của chính mình: điểm của “{unit}” do {who} thẩm định"
+        )
+    head = _role_unit(cluster_year, ClusterRoleKind.HEAD)
+    if unit.pk == head:
+        if criteria_set.rules.get("head_appraiser") == "deputy" and viewer.is_staff_of(
+            _role_unit(cluster_year, ClusterRoleKind.DEPUTY) or 0
+        ):
+            return False
+        who = jsonio.HEAD_APPRAISERS.get(criteria_set.rules.get("head_appraiser", "board"), BOARD_LABEL)
+        raise NotPermitted(f"Điểm của đơn vị Trưởng cụm “{unit}” do {who} thẩm định")
+    if viewer.manages(cluster_year.pk):
+        return False
+    raise NotPermitted("Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được thẩm định điểm")
+
+
+def _shown_state(state: dict[str, Any] | None) -> dict[str, Any]:
+    """A score's audited state as a person reads it: points the Vietnamese way."""
+    out = dict(state or {})
+    if out.get("points") not in (None, ""):
+        out["points"] = format_number(Decimal(str(out["points"])))
+    return out
+
+
+def _state_at(score: Score, version: int | None) -> dict[str, Any]:
+    """A score as it stood at `version`, read back from the audit trail (empty before it existed)."""
+    if not version:
+        return {}
+    events = AuditEvent.objects.filter(object_type=Score._meta.label_lower, object_id=str(score.pk)).order_by(
+        "id"
+    )
+    for event in events:
+        after = event.after or {}
+        if after.get("version") == version:
+            return dict(after)
+    return {}
+
+
+def _score_what(crit: Criterion, unit: Unit, layer: str, scorer_unit: Unit | None) -> str:
+    whose = f"“{unit}”" + (f" do “{scorer_unit}” chấm" if scorer_unit is not None else "")
+    return f"điểm {Layer(layer).label.lower()} tiêu chí {crit.code} của {whose}"
+
+
+def _check_score_version(
+    crit: Criterion,
+    unit: Unit,
+    layer: str,
+    scorer_unit: Unit | None,
+    existing: Score | None,
+    given: int | None,
+) -> None:
+    current = existing.version if existing is not None else 0
+    changes: list[str] = []
+    if existing is not None and given != current:
+        labels = APPRAISAL_LABELS if layer == Layer.APPRAISAL else SCORE_LABELS
+        now = _shown_state(snapshot(existing, list(labels)))
+        changes = changes_between(_shown_state(_state_at(existing, given)), now, labels)
+    check_version(
+        what=_score_what(crit, unit, layer, scorer_unit), given=given, current=current, changes=changes
+    )
+
+
+_AUDITED = ["points", "explanation", "version", "entered_as", "confirmed_as"]
+
+
 @transaction.atomic
 def score_set(
     *,
@@ -210,9 +320,17 @@ def score_set(
     points: Decimal,
     scorer_unit: Unit | None = None,
     explanation: str = "",
+    version: int | None = None,
+    appraiser: str = "",
 ) -> Score:
     """Enter (or change) a self, cross or appraisal score. Self: the unit's staff. Cross: the staff of an
-    assigned scoring unit, never the unit itself. Appraisal: the head's staff or the board."""
+    assigned scoring unit, never the unit itself. Appraisal: the head's staff or the board, never a unit's
+    own staff (see `_check_appraiser`), always with a reason (`explanation`).
+
+    `version` is the score's version when the person read it (0 for a score not yet entered): a write over
+    a newer version is refused, saying what changed meanwhile. People must send it; the system
+    (`actor=None`) may leave it out. `appraiser` names who appraised when the system enters an appraisal.
+    A changed appraisal loses its confirmation."""
     criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
     _require_open(criteria_set)
     cluster_year = criteria_set.cluster_year
@@ -222,12 +340,14 @@ def score_set(
     if unit.pk not in members:
         raise ValidationFailed(Problem(f"“{unit}” không phải thành viên của {cluster_year}", field="unit"))
     crit = _leaf(criteria_set, criterion_code)
-    if actor is not None:
+    by_board = False
+    if layer == Layer.APPRAISAL:
+        by_board = _check_appraiser(actor, criteria_set, unit)
+    elif actor is not None:
         viewer = viewer_for(actor)
         allowed = {
             Layer.SELF: viewer.is_board or viewer.is_staff_of(unit.pk),
             Layer.CROSS: viewer.is_board or (scorer_unit is not None and viewer.is_staff_of(scorer_unit.pk)),
-            Layer.APPRAISAL: viewer.manages(cluster_year.pk),
         }[Layer(layer)]
         if not allowed:
             raise NotPermitted(f"Bạn không được nhập điểm {Layer(layer).label.lower()} này")
@@ -246,6 +366,13 @@ def score_set(
             )
     elif scorer_unit is not None:
         raise ValidationFailed(Problem("chỉ điểm chấm chéo mới ghi đơn vị chấm", field="scorer_unit"))
+    if layer == Layer.APPRAISAL and not explanation.strip():
+        raise ValidationFailed(
+            Problem(
+                f"điểm thẩm định tiêu chí {crit.code} của “{unit}” phải ghi lý do thẩm định",
+                field="explanation",
+            )
+        )
     if points < 0 or points > crit.max_points:
         raise ValidationFailed(
             Problem(
@@ -254,21 +381,171 @@ def score_set(
             )
         )
     lookup = {"criterion": crit, "unit": unit, "layer": layer, "scorer_unit": scorer_unit}
-    existing = Score.objects.filter(**lookup).first()
-    before = snapshot(existing, ["points", "explanation"]) if existing else None
+    existing = Score.objects.select_for_update().filter(**lookup).first()
+    if actor is not None or version is not None:
+        _check_score_version(crit, unit, layer, scorer_unit, existing, version)
+    before = snapshot(existing, _AUDITED) if existing else None
     score = existing or Score(**lookup)
+    changed = existing is None or existing.points != points or existing.explanation != explanation.strip()
     score.points = points
     score.explanation = explanation.strip()
     score.entered_by = actor_user(actor)
+    if layer == Layer.APPRAISAL:
+        score.entered_as = _actor_label(actor, system=appraiser)
+        score.by_board = by_board
+        if changed:  # a confirmation holds for the appraisal the board saw, not for a new one
+            score.confirmed_by, score.confirmed_as, score.confirmed_at = None, "", None
+    if existing is not None and changed:
+        score.version = existing.version + 1
     score.save()
     audit_record(
         actor=actor,
         action=f"score.{layer}",
         instance=score,
         before=before,
-        after=snapshot(score, ["points", "explanation"]),
+        after=snapshot(score, _AUDITED),
     )
     return score
+
+
+@transaction.atomic
+def appraisal_confirm(*, actor: Actor, score: Score, version: int | None = None) -> Score:
+    """The board confirms an appraisal entered by the head's or the deputy's staff, so that it may be
+    published although it moves a total by more than the criteria set allows or changes who leads.
+    `version` is the appraisal's version the board looked at: a changed appraisal is refused."""
+    score = (
+        Score.objects.select_for_update().select_related("criterion__criteria_set", "unit").get(pk=score.pk)
+    )
+    criteria_set = score.criterion.criteria_set
+    if actor is not None and not viewer_for(actor).is_board:
+        raise NotPermitted("Chỉ Ban Thi đua – Khen thưởng mới xác nhận được điểm thẩm định")
+    if score.layer != Layer.APPRAISAL:
+        raise ValidationFailed(Problem("chỉ xác nhận được điểm thẩm định", field="score"))
+    _require_open(criteria_set)
+    if actor is not None or version is not None:
+        _check_score_version(score.criterion, score.unit, score.layer, None, score, version)
+    if score.by_board:
+        raise ValidationFailed(
+            Problem("điểm thẩm định do Ban Thi đua – Khen thưởng nhập, không cần xác nhận lại", field="score")
+        )
+    if score.confirmed_at is not None:
+        raise ValidationFailed(Problem("điểm thẩm định này đã được xác nhận", field="score"))
+    before = snapshot(score, _AUDITED)
+    score.confirmed_by = actor_user(actor)
+    score.confirmed_as = _actor_label(actor)
+    score.confirmed_at = timezone.now()
+    score.version += 1
+    score.save(update_fields=["confirmed_by", "confirmed_as", "confirmed_at", "version"])
+    audit_record(
+        actor=actor,
+        action="score.appraisal_confirm",
+        instance=score,
+        before=before,
+        after=snapshot(score, _AUDITED),
+    )
+    return score
+
+
+@dataclass(frozen=True)
+class PendingAppraisal:
+    """An appraisal the board must confirm before publication, and why."""
+
+    score_id: int
+    version: int
+    unit: str  # unit id (code)
+    unit_name: str
+    criterion: str
+    points_before: Decimal  # the criterion's final points without the appraisal
+    points_after: Decimal
+    total_before: Decimal
+    total_after: Decimal
+    by: str
+    changes_leader: bool
+
+    @property
+    def message(self) -> str:
+        why = []
+        if self.total_after != self.total_before:
+            why.append(f"tổng điểm {format_number(self.total_before)} → {format_number(self.total_after)}")
+        if self.changes_leader:
+            why.append("thay đổi đơn vị dẫn đầu")
+        return (
+            f"{self.unit_name} – tiêu chí {self.criterion}: {format_number(self.points_before)} → "
+            f"{format_number(self.points_after)} điểm ({'; '.join(why)}), do {self.by or 'không rõ'} thẩm định"
+        )
+
+
+# Appraisal rows awaiting the board: (criteria set id, unit code, criterion code, score id, version, entered as)
+_Candidate = tuple[int, str, str, int, int, str]
+
+
+def _candidates(sets: list[CriteriaSet]) -> dict[int, list[_Candidate]]:
+    out: dict[int, list[_Candidate]] = {}
+    rows = Score.objects.filter(
+        criterion__criteria_set__in=sets, layer=Layer.APPRAISAL, by_board=False, confirmed_at__isnull=True
+    ).values_list(
+        "criterion__criteria_set_id", "unit__code", "criterion__code", "pk", "version", "entered_as"
+    )
+    for row in rows:
+        out.setdefault(row[0], []).append(row)
+    return out
+
+
+def _pending(parsed: jsonio.Parsed, candidates: list[_Candidate]) -> list[PendingAppraisal]:
+    """The candidates that move their unit's total by more than the rule allows, or change who leads:
+    each is measured by scoring the problem again without it."""
+    problem = parsed.problem
+    full = engine.score(problem, explain=False)
+    by_id = {m.member_id: m for m in full.members}
+    codes = [code for code, _ in full.leaves]
+    limit = problem.rules.appraisal_confirm_above
+    out = []
+    for _cs, unit, code, pk, version, by in sorted(candidates, key=lambda c: (c[1], c[2])):
+        key = (unit, code)
+        if key not in problem.layers.appraisal or unit not in by_id or code not in codes:
+            continue
+        appraisal = {k: v for k, v in problem.layers.appraisal.items() if k != key}
+        without = engine.score(
+            dataclasses.replace(problem, layers=dataclasses.replace(problem.layers, appraisal=appraisal)),
+            explain=False,
+        )
+        before = next(m for m in without.members if m.member_id == unit)
+        after = by_id[unit]
+        leader_changed = (without.leaders, without.leaders_undecided) != (
+            full.leaders,
+            full.leaders_undecided,
+        )
+        if abs(after.total_exact - before.total_exact) > limit or leader_changed:
+            index = codes.index(code)
+            out.append(
+                PendingAppraisal(
+                    pk,
+                    version,
+                    unit,
+                    after.name,
+                    code,
+                    before.points[index],
+                    after.points[index],
+                    before.total,
+                    after.total,
+                    by,
+                    leader_changed,
+                )
+            )
+    return out
+
+
+def appraisals_to_confirm(criteria_set: CriteriaSet) -> list[PendingAppraisal]:
+    """The appraisals that need the board's confirmation before this criteria set's ranking is published
+    (empty when the stored data cannot be scored: publication is refused for that reason first)."""
+    candidates = _candidates([criteria_set]).get(criteria_set.pk, [])
+    if not candidates:
+        return []
+    try:
+        built = ScoringData([criteria_set]).build(criteria_set)
+    except engine.ScoringInputError:
+        return []
+    return _pending(built.parsed, candidates)
 
 
 @transaction.atomic
@@ -387,7 +664,9 @@ def scoring_publish(
     *, actor: Actor, criteria_set: CriteriaSet, reason: str = "", expected_inputs_hash: str | None = None
 ) -> ScoringRun:
     """Publish the ranking: store the exact inputs, their hash, the engine version and the result.
-    Refused while a discrepancy flag is unanswered; a republication needs a reason. With
+    Refused while a discrepancy flag is unanswered, or while an appraisal that moves a total by more than
+    `rules.appraisal_confirm_above` or changes who leads awaits the board's confirmation (each named:
+    unit, criterion, old → new, by whom); a republication needs a reason. With
     `expected_inputs_hash` (the hash of the preview a person looked at), refused if the data changed since."""
     expected = {criteria_set.pk: expected_inputs_hash} if expected_inputs_hash is not None else {}
     return _publish(actor, [criteria_set], reason, expected, named=False)[0]
@@ -424,14 +703,20 @@ class _Scored(NamedTuple):
     hash: str = ""
     summary: dict[str, Any] | None = None
     problems: tuple[str, ...] = ()
+    pending: tuple[PendingAppraisal, ...] = ()  # appraisals awaiting the board's confirmation
 
 
-def _score_sets(data: ScoringData, sets: list[CriteriaSet]) -> dict[int, _Scored]:
+def _score_sets(
+    data: ScoringData, sets: list[CriteriaSet], candidates: dict[int, list[_Candidate]]
+) -> dict[int, _Scored]:
     out = {}
     for cs in sets:
         try:
             built = data.build(cs)
-            out[cs.pk] = _Scored(built.text, built.hash, jsonio.summarized(built.parsed, built.hash))
+            pending = tuple(_pending(built.parsed, candidates[cs.pk])) if cs.pk in candidates else ()
+            out[cs.pk] = _Scored(
+                built.text, built.hash, jsonio.summarized(built.parsed, built.hash), pending=pending
+            )
         except engine.ScoringInputError as exc:
             out[cs.pk] = _Scored(problems=tuple(exc.problems))
     return out
@@ -474,7 +759,7 @@ def _publish(
     runs = []
     with _without_gc():
         data = ScoringData(sets)
-        scored = _score_sets(data, sets)
+        scored = _score_sets(data, sets, _candidates(sets))
         for cs in sets:
             inputs = scored[cs.pk]
             if inputs.summary is None:
@@ -491,6 +776,15 @@ def _publish(
             if open_flags:
                 text = ", ".join(f"{u} – tiêu chí {c}" for u, c in open_flags)
                 raise refuse(cs, [f"còn chênh lệch điểm chưa được giải trình: {text}"], "discrepancies")
+            if inputs.pending:
+                raise refuse(
+                    cs,
+                    [
+                        "còn điểm thẩm định chưa được Ban Thi đua – Khen thưởng xác nhận: "
+                        + "; ".join(p.message for p in inputs.pending)
+                    ],
+                    "appraisals",
+                )
             last = previous.get(cs.pk)
             if last is not None and not reason.strip():
                 raise refuse(cs, ["công bố lại phải ghi lý do"], "reason")

@@ -123,7 +123,9 @@ def test_a_single_dot_is_a_decimal_point_in_documents() -> None:
 def test_points_with_three_decimals_survive_a_stored_document_round_trip() -> None:
     # regression: "2.125" written by the document builder was once read back as 2125
     doc = _example()
-    doc["scores"]["appraisal"].append({"unit": "QNA-HD", "criterion": "III.1", "points": "2.125"})
+    doc["scores"]["appraisal"].append(
+        {"unit": "QNA-HD", "criterion": "III.1", "points": "2.125", "reason": "Theo minh chứng"}
+    )
     out = run(doc)
     hd = next(r for r in out["ranking"] if r["id"] == "QNA-HD")
     assert next(c for c in hd["criteria"] if c["code"] == "III.1")["points"] == "2.125"
@@ -144,6 +146,11 @@ def _rows(doc: dict) -> tuple:  # type: ignore[type-arg]
     scores = {
         layer: [
             (e["unit"], position.get(e["criterion"], 0), e.get("scorer", ""), e["criterion"], e["points"])
+            + (
+                (e.get("reason", ""), e.get("by", ""), e.get("confirmed_by", ""))
+                if layer == "appraisal"
+                else ()
+            )
             for e in doc["scores"].get(layer, [])
         ]
         for layer in LAYERS

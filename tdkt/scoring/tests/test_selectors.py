@@ -14,7 +14,7 @@ from tdkt.movements.models import ClusterIndicator, Period, ReportValue, Target
 from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
 from tdkt.scoring import jsonio
 from tdkt.scoring.engine import canonical_json
-from tdkt.scoring.models import CriteriaSet, Criterion, Score
+from tdkt.scoring.models import CriteriaSet, Criterion, DiscrepancyAnswer, Score
 from tdkt.scoring.selectors import (
     BASIS_PRIORITY,
     SCORED_STATUSES,
@@ -23,7 +23,7 @@ from tdkt.scoring.selectors import (
     scoring_inputs,
     scoring_queries,
 )
-from tdkt.scoring.services import criteria_set_adopt, criteria_set_create, score_set
+from tdkt.scoring.services import criteria_set_adopt, criteria_set_create, discrepancy_answer, score_set
 
 
 def _num(value: Decimal) -> str:
@@ -91,6 +91,10 @@ def _reference(cs: CriteriaSet) -> dict[str, Any]:
         scorer = s.scorer_unit.code if s.scorer_unit else None
         key = (s.unit.code, s.criterion.position, scorer or "")
         entry = {"unit": s.unit.code, "criterion": s.criterion.code, "points": _num(s.points)}
+        if s.layer == "appraisal":
+            entry["reason"] = s.explanation
+            entry.update({"by": s.entered_as} if s.entered_as else {})
+            entry.update({"confirmed_by": s.confirmed_as} if s.confirmed_as else {})
         scores[s.layer].append((key, entry | ({"scorer": scorer} if scorer else {})))
     return {
         "cluster": cy.cluster.name,
@@ -103,6 +107,15 @@ def _reference(cs: CriteriaSet) -> dict[str, Any]:
             layer: [e for _, e in sorted(entries, key=lambda x: x[0])] for layer, entries in scores.items()
         },
         "rules": cs.rules,
+        "answers": [
+            {"answer": a.answer, "criterion": a.criterion.code, "unit": a.unit.code}
+            for a in sorted(
+                DiscrepancyAnswer.objects.filter(criterion__criteria_set=cs).select_related(
+                    "unit", "criterion"
+                ),
+                key=lambda a: (a.unit.code, a.criterion.code),
+            )
+        ],
         "robustness": cs.rules.get("robustness", {"perturbation": "0.10", "draws": 1000, "seed": cy.year}),
     }
 
@@ -135,6 +148,19 @@ def _scored(world: World, values: dict[str, Decimal]) -> CriteriaSet:
         score_set(
             actor=None, criteria_set=cs, unit=unit, criterion_code="II.1", layer="self", points=Decimal(own)
         )
+    score_set(
+        actor=None,
+        criteria_set=cs,
+        unit=world.nam_giang,
+        criterion_code="II.1",
+        layer="appraisal",
+        points=Decimal("9.5"),
+        explanation="Minh chứng “đủ” – xem lại",
+        appraiser="Ban Thi đua – Khen thưởng tỉnh",
+    )
+    discrepancy_answer(
+        actor=None, criteria_set=cs, unit=world.tien_phuoc, criterion_code="II.1", answer="Đã bổ sung"
+    )
     return cs
 
 
@@ -185,4 +211,4 @@ def test_the_raw_fetch_statements_read_what_scoring_reads(world: World) -> None:
         for name, (sql, params) in scoring_queries([cs.cluster_year_id], [cs.pk]).items():
             cursor.execute(sql, params)
             counts[name] = len(cursor.fetchall())
-    assert counts["members"] == 3 and counts["criteria"] == 5 and counts["scores"] == 3
+    assert counts["members"] == 3 and counts["criteria"] == 5 and counts["scores"] == 4

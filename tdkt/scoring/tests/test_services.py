@@ -13,6 +13,7 @@ from tdkt.scoring.jsonio import summary_of
 from tdkt.scoring.models import CriteriaSet, Score, ScoringRun, SetStatus
 from tdkt.scoring.selectors import scoring_document, scoring_preview
 from tdkt.scoring.services import (
+    appraisal_confirm,
     assignments_propose,
     assignments_set,
     criteria_set_adopt,
@@ -226,6 +227,7 @@ def test_who_may_enter_which_layer(world: World) -> None:
         criterion_code="II.1",
         layer="self",
         points=Decimal(9),
+        version=0,
     )
     with pytest.raises(NotPermitted):
         score_set(
@@ -244,6 +246,8 @@ def test_who_may_enter_which_layer(world: World) -> None:
             criterion_code="II.1",
             layer="appraisal",
             points=Decimal(9),
+            explanation="Theo minh chứng",
+            version=0,
         )
     score_set(
         actor=world.head,
@@ -252,6 +256,8 @@ def test_who_may_enter_which_layer(world: World) -> None:
         criterion_code="II.1",
         layer="appraisal",
         points=Decimal(6),
+        explanation="Theo minh chứng",
+        version=0,
     )
     assert AuditEvent.objects.filter(action="score.appraisal").count() == 1
 
@@ -265,14 +271,17 @@ def test_publish_needs_every_discrepancy_answered_then_verifies(world: World) ->
         criterion_code="II.1",
         layer="self",
         points=Decimal(10),
+        version=0,
     )
-    score_set(
+    appraisal = score_set(
         actor=world.head,
         criteria_set=cs,
         unit=world.tien_phuoc,
         criterion_code="II.1",
         layer="appraisal",
         points=Decimal(6),
+        explanation="Minh chứng không đủ",
+        version=0,
     )
     with pytest.raises(ValidationFailed, match=r"chưa được giải trình: T-TP – tiêu chí II\.1"):
         scoring_publish(actor=world.head, criteria_set=cs)
@@ -283,6 +292,7 @@ def test_publish_needs_every_discrepancy_answered_then_verifies(world: World) ->
         criterion_code="II.1",
         answer="Chấp nhận điểm thẩm định",
     )
+    appraisal_confirm(actor=world.board, score=appraisal, version=appraisal.version)
     run = scoring_publish(actor=world.head, criteria_set=cs)
     assert run.number == 1 and len(run.inputs_hash) == 64
     assert scoring_verify(run).ok
