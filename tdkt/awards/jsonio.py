@@ -62,7 +62,9 @@ from tdkt.awards.subjects import (
     Subject,
 )
 from tdkt.awards.verdicts import ELIGIBLE, OUTCOMES, Check, Verdict
+from tdkt.core import strictjson
 
+SCHEMA = "eligibility-input.schema.json"
 MAX_SUBJECTS = 100_000
 BASES = (BASIS_HTXSNV, BASIS_INITIATIVE, BASIS_OTHER)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -332,7 +334,7 @@ def _subject(r: _Reader, raw_value: Any, path: str) -> Subject | None:
         id=r.text(raw, "id", path, required=True),
         kind=kind,
         name=r.text(raw, "name", path, required=True),
-        unit=r.text(raw, "unit", path),
+        unit=strictjson.nfc_name(r.text(raw, "unit", path)),
         female=r.boolean(raw, "female", path),
         recruited_on=r.day(raw, "recruited_on", path),
         ratings=tuple(ratings),
@@ -350,11 +352,13 @@ def _subject(r: _Reader, raw_value: Any, path: str) -> Subject | None:
 
 
 def parse(document: Any) -> dict[str, Any]:
-    """The document validated into plain values: cycle, on, titles, overrides, units, cluster_leaders,
-    subjects. Raises EligibilityInputError listing every problem."""
+    """The document checked against docs/schemas/eligibility-input.schema.json (an unknown key or a value
+    of the wrong type is refused, never ignored), then validated into plain values: cycle, on, titles,
+    overrides, units, cluster_leaders, subjects. Raises EligibilityInputError listing every problem."""
+    found = strictjson.problems(document, SCHEMA)
+    if found:
+        raise EligibilityInputError(strictjson.lines(found))
     r = _Reader()
-    if not isinstance(document, dict):
-        raise EligibilityInputError(["$: phải là một đối tượng JSON {…}"])
     cycle = r.cycle(document, "cycle", "$")
     on = r.day(document, "on", "$")
     titles = document.get("titles")
@@ -379,7 +383,10 @@ def parse(document: Any) -> dict[str, Any]:
     for j, item in enumerate(r.items(document.get("units"), "units")):
         rec = r.obj(item, f"units[{j}]")
         if rec:
-            units[r.text(rec, "name", f"units[{j}]", required=True)] = r.integer(rec, "ldtt", f"units[{j}]")
+            name = strictjson.nfc_name(r.text(rec, "name", f"units[{j}]", required=True))
+            if name in units:
+                r.fail(f"units[{j}].name", f"đơn vị “{name}” đã có ở dòng trước")
+            units[name] = r.integer(rec, "ldtt", f"units[{j}]")
     leaders = document.get("cluster_leaders")
     if leaders is not None and (isinstance(leaders, bool) or not isinstance(leaders, int) or leaders < 0):
         r.fail("cluster_leaders", "phải là số nguyên không âm")

@@ -181,7 +181,12 @@ def _translate(error: ValidationError) -> Iterator[tuple[list[str | int], str]]:
     elif keyword in ("enum", "const"):
         options = [value] if keyword == "const" else list(value)
         listed = ", ".join(_literal(o) for o in options)
-        yield path, f"phải là một trong: {listed}; không phải {_literal(instance)}"
+        message = f"{_literal(instance)} không hợp lệ, cần một trong: {listed}"
+        if isinstance(instance, str):
+            close = difflib.get_close_matches(instance, [o for o in options if isinstance(o, str)], n=1)
+            if close:
+                message += f" — có phải “{close[0]}”?"
+        yield path, message
     elif keyword == "minimum":
         yield path, f"phải lớn hơn hoặc bằng {value}, không phải {_literal(instance)}"
     elif keyword == "maximum":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
 
 from tdkt.awards.jsonio import EligibilityInputError, parse, run
+from tdkt.core import strictjson
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "docs" / "examples" / "eligibility-2025.json"
@@ -113,14 +115,14 @@ def test_dates_in_either_format() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(cycle="2025"), r"\$.cycle: “2025” phải là số nguyên"),
+        (lambda d: d.update(cycle="2025"), r"cycle: phải là số nguyên, không phải chuỗi “2025”"),
         (
             lambda d: d["subjects"][0]["ratings"].append({"cycle": 2025, "rating": "HTNV"}),
             r"subjects\[0\].ratings\[5\].cycle: năm 2025 đã có kết quả",
         ),
         (
             lambda d: d["subjects"][1]["ratings"][0].update(rating="Tốt"),
-            r"subjects\[1\].ratings\[0\].rating: “Tốt” không hợp lệ",
+            r"subjects\[1\].ratings\[0\].rating: “Tốt” không hợp lệ, cần một trong: “KHTNV”",
         ),
         (
             lambda d: d["subjects"][2]["disciplines"][0].update(end="31/02/2025"),
@@ -128,7 +130,7 @@ def test_dates_in_either_format() -> None:
         ),
         (
             lambda d: d["subjects"][3]["awards"][0].update(title="CSTD"),
-            r"subjects\[3\].awards\[0\].title: “CSTD” không có trong danh mục",
+            r"subjects\[3\].awards\[0\].title: “CSTD” không hợp lệ, cần một trong: “LDTT”.* — có phải “CSTDTQ”\?",
         ),
         (
             lambda d: d["subjects"][7]["members"][0].update(ldtt=101),
@@ -136,14 +138,17 @@ def test_dates_in_either_format() -> None:
         ),
         (
             lambda d: d["subjects"][0].update(flags=["dep_trai"]),
-            r"subjects\[0\].flags\[0\]: “dep_trai” không phải sự việc",
+            r"subjects\[0\].flags\[0\]: “dep_trai” không hợp lệ, cần một trong: “doan_ket”",
         ),
         (lambda d: d["subjects"][1].update(id="cn-01"), r"subjects\[1\].id: mã “cn-01” bị trùng"),
         (
             lambda d: d.update(overrides={"TTLDTT_01": {"min_share": "170%"}}),
             r"overrides.TTLDTT_01.min_share: 17/10 lớn hơn",
         ),
-        (lambda d: d.update(titles=["LĐTT"]), r"titles: “LĐTT” không có trong danh mục"),
+        (
+            lambda d: d.update(titles=["LĐTT"]),
+            r"titles\[0\]: “LĐTT” không hợp lệ, cần một trong: .* — có phải “LDTT”\?",
+        ),
         (
             lambda d: d["subjects"][0].update(
                 members=[{"cycle": 2025, "members": 1, "completed": 1, "ldtt": 1}]
@@ -210,5 +215,63 @@ def test_cli_refuses_a_broken_file(tmp_path: Path) -> None:
         call_command("eligibility", "--input", str(bad))
     wrong = tmp_path / "sai.json"
     wrong.write_text('{"cycle": 2025, "subjects": []}', encoding="utf-8")
-    with pytest.raises(CommandError, match="subjects: cần ít nhất một đối tượng"):
+    with pytest.raises(CommandError, match="subjects: không được để trống"):
         call_command("eligibility", "--input", str(wrong))
+
+
+# Strict input (issue 11, point 12): what the schema forbids is refused, never ignored.
+
+
+def test_the_example_is_valid_under_the_shared_validator() -> None:
+    assert strictjson.problems(_example(), "eligibility-input.schema.json") == []
+
+
+def test_a_misspelled_recruitment_date_is_refused_not_read_as_unknown() -> None:
+    doc = _example()
+    assert _subject(run(doc), "cn-06")["verdicts"][0]["outcome"] == "not_yet"  # one day short of six months
+    doc["subjects"][5]["recruitment_dat"] = doc["subjects"][5].pop("recruited_on")
+    with pytest.raises(EligibilityInputError) as excinfo:
+        run(doc)
+    assert excinfo.value.problems == [
+        "subjects[5].recruitment_dat: khóa không được phép: “recruitment_dat” — có phải “recruited_on”?"
+    ]
+
+
+def test_the_string_false_is_not_taken_as_true() -> None:
+    doc = _example()
+    doc["subjects"][0]["armed_forces"] = "false"
+    with pytest.raises(EligibilityInputError) as excinfo:
+        run(doc)
+    assert excinfo.value.problems == [
+        "subjects[0].armed_forces: phải là true hoặc false, không phải chuỗi “false”"
+    ]
+
+
+def test_an_unknown_top_level_key_is_refused() -> None:
+    doc = _example()
+    doc["cluster_leader"] = doc.pop("cluster_leaders")
+    with pytest.raises(EligibilityInputError, match=r"^cluster_leader: .* có phải “cluster_leaders”\?$"):
+        run(doc)
+
+
+def test_a_unit_name_in_another_unicode_form_or_with_a_trailing_space_is_the_same_unit() -> None:
+    doc = _example()
+    doc["units"][0]["name"] = unicodedata.normalize("NFD", doc["units"][0]["name"]) + " "
+    quota = next(q for q in run(doc)["quotas"] if q["kind"] == "cstdcs_share_of_ldtt")
+    assert quota["ldtt_from"] == "units"
+    assert quota["unit"] == "UBND phường Đồng Hới"
+
+
+def test_cli_prints_a_refusal_in_vietnamese_without_the_english_prefix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = _example()
+    doc["subjects"][0]["female"] = "false"
+    path = tmp_path / "ho-so.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        execute_from_command_line(["tdkt", "eligibility", "--skip-checks", "--input", str(path)])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "Không xét được:\n- subjects[0].female: phải là true hoặc false, không phải chuỗi “false”\n"
+    )

@@ -91,12 +91,19 @@ def test_enum_minimum_maximum_pattern_and_date_are_explained():
         SCHEMA,
     )
     by_path = {p.field: p.message for p in found}
-    assert by_path["subjects[0].kind"] == "phải là một trong: “person”, “collective”; không phải “team”"
+    assert by_path["subjects[0].kind"] == "“team” không hợp lệ, cần một trong: “person”, “collective”"
     assert by_path["subjects[0].months"] == "phải lớn hơn hoặc bằng 0, không phải -1"
     assert by_path["subjects[1].months"] == "phải nhỏ hơn hoặc bằng 600, không phải 601"
     assert by_path["subjects[0].code"] == "“x1” không đúng dạng quy định (ví dụ “QN01”)"
     assert by_path["subjects[0].recruited_on"].startswith("“2024-02-30” không phải ngày hợp lệ")
     assert len(found) == 5
+
+
+def test_a_misspelled_enum_value_suggests_the_closest():
+    problem = _only({"subjects": [{"name": "A", "kind": "colective"}]})
+    assert problem.message == (
+        "“colective” không hợp lệ, cần một trong: “person”, “collective” — có phải “collective”?"
+    )
 
 
 def test_alternatives_explain_the_one_that_fits_the_type_or_list_the_types():
