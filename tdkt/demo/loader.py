@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -34,24 +35,21 @@ from tdkt.scoring.services import (
     score_set,
     scoring_publish,
 )
+from tdkt.voting.box import ballot_activate, ballot_cast, ballot_close, ballot_hand_out, ballot_open
+from tdkt.voting.counting import ballot_tally
+from tdkt.voting.models import Voter
+from tdkt.voting.paper import PaperBallotInput, paper_entry_confirm, paper_entry_submit
 from tdkt.voting.selectors import default_candidates
 from tdkt.voting.services import (
     CandidateInput,
     CandidateRemoval,
     DelegateInput,
-    PaperBallotInput,
     ballot_apply,
-    ballot_cast,
-    ballot_close,
     ballot_create,
-    ballot_open,
-    ballot_tally,
     conference_create,
     conference_delegates_set,
     conference_update,
     counting_board_set,
-    paper_entry_confirm,
-    paper_entry_submit,
 )
 
 MARKER_UNIT = "QNA-PS"
@@ -524,16 +522,21 @@ def _conferences(units: dict[str, Unit]) -> None:
                 continue
             codes = ballot_open(actor=chair, ballot=ballot)  # the roll: each member's voting delegate
             marks = [[units[c].name for c in choice] for count, choice in b.marks for _ in range(count)]
+            # as in the room: each voter present is ticked on the roll when handed a slip drawn at random
+            # (or a paper ballot), activates it at the table, and votes
+            secrets.SystemRandom().shuffle(codes)
+            roll = list(Voter.objects.filter(ballot=ballot).order_by("name"))
+            for voter, code, choice in zip(roll, codes or [None] * len(roll), marks, strict=False):
+                ballot_hand_out(actor=chair, ballot=ballot, voter=voter)
+                if code is not None:
+                    ballot_activate(ballot=ballot, code=code)
+                    ballot_cast(ballot=ballot, code=code, marks=choice)
+            ballot_close(actor=chair, ballot=ballot)
             if b.mode == "paper":
-                ballot_close(actor=chair, ballot=ballot)
                 entry = paper_entry_submit(
                     actor=chair, ballot=ballot, ballots=[PaperBallotInput(choice) for choice in marks]
                 )
                 paper_entry_confirm(actor=second, entry=entry)
-            else:
-                for issued, choice in zip(codes, marks, strict=False):
-                    ballot_cast(ballot=ballot, code=issued.code, marks=choice)
-                ballot_close(actor=chair, ballot=ballot)
             ballot = ballot_tally(actor=chair, ballot=ballot)
             ballot_apply(actor=None, ballot=ballot)
 

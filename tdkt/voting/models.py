@@ -1,9 +1,12 @@
 """Conferences and secret ballots.
 
-Secrecy by construction: a `Voter` row (the roll) holds the hash of a one-time code and whether it was
-used, with no time and no link to what was cast; a `CastBallot` row (the box) holds the choices, the hash
-of the voter's receipt and its place in a hash chain, with no voter, no user and no time. Casting is not
-written to the audit trail (a timed audit row would link the two); the box's hash chain is the record.
+Secrecy by construction (docs/decisions/0006-ballot-secrecy.md): the roll (`Voter`) says who received a
+slip, never which; the codes (`BallotCode`) are anonymous, keyed-hashed per ballot, with no link to the roll
+and no time; the box (`CastBallot`) holds choices only, and the receipts (`BoxReceipt`) are a separate list
+with no link to the ballots. Box, receipts and codes have random ids and are rewritten in a canonical order
+when the box closes, so neither ids nor storage order keep the order of casting. Casting is not written to
+the audit trail (a timed audit row would link voter and choice); the box's hashes, fixed at close and
+printed in the minutes, are the record.
 
 A ballot is electronic or paper as a whole (`Ballot.mode`), so no voter can be counted both ways. Paper
 ballots are entered by a member of the counting board (`PaperEntry`: each ballot, or the totals) and count
@@ -13,6 +16,8 @@ and carries no time.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +26,15 @@ from tdkt.clusters.models import ClusterYear
 from tdkt.movements.models import Covenant
 from tdkt.org.models import Unit
 from tdkt.scoring.models import CriteriaSet, ScoringRun
+
+
+def random_id() -> int:
+    """A primary key that says nothing about when its row was written."""
+    return secrets.randbelow(2**62) + 1
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
 
 
 class ConferenceKind(models.TextChoices):
@@ -175,20 +189,44 @@ class Ballot(models.Model):
     mode = models.CharField(
         "hình thức", max_length=10, choices=BallotMode.choices, default=BallotMode.ELECTRONIC
     )
+    # a council electorate: which council, and how many members it has (the roll may not exceed it)
+    council_name = models.CharField("hội đồng bỏ phiếu", max_length=300, blank=True)
+    council_size = models.PositiveSmallIntegerField("số thành viên hội đồng", null=True, blank=True)
     # where the default candidates came from: the published ranking (a run), or the member list
     scoring_run = models.ForeignKey(
         ScoringRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     candidates_source = models.CharField("nguồn danh sách ứng viên", max_length=300, blank=True)
+    # a newer ranking published after the candidates were taken: kept only with a reason (see
+    # `ballot_stale_confirm`), for the run named here
+    stale_confirmed_run = models.ForeignKey(
+        ScoringRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stale_reason = models.CharField("lý do giữ danh sách ứng viên", max_length=300, blank=True)
     status = models.CharField(
         "trạng thái", max_length=8, choices=BallotStatus.choices, default=BallotStatus.DRAFT
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     electorate = models.PositiveIntegerField("số cử tri", default=0)  # frozen when the ballot opens
-    box_hash = models.CharField(max_length=64, blank=True)  # the chain's head, fixed when the box closes
+    # the key of this ballot's code hashes, with the server's secret key (see voting.box.code_hash)
+    code_salt = models.CharField(max_length=32, default=new_salt, editable=False)
+    # while open: counts only (no order, no time)
+    pending_handouts = models.PositiveIntegerField("lượt phát phiếu chờ kích hoạt", default=0)
+    cast_count = models.PositiveIntegerField("số phiếu đã nhận", default=0)
+    # fixed when the box closes
+    checked_in = models.PositiveIntegerField("số cử tri đã nhận phiếu", default=0)
+    codes_issued = models.PositiveIntegerField("số mã đã in", default=0)
+    codes_used = models.PositiveIntegerField("số mã đã dùng", default=0)
+    codes_voided = models.PositiveIntegerField("số mã bị hủy khi đóng hòm", default=0)
+    box_hash = models.CharField(max_length=64, blank=True)  # the box in canonical order, fixed at close
+    receipts_hash = models.CharField(max_length=64, blank=True)
+    counted_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(null=True, blank=True)
     result_hash = models.CharField(max_length=64, blank=True)
+    minutes_number = models.PositiveSmallIntegerField("số biên bản", null=True, blank=True)
+    remarks = models.TextField("ghi chú của Ban kiểm phiếu", blank=True)
+    complaints = models.TextField("khiếu nại, kiến nghị", blank=True)
     applied = models.BooleanField("đã ghi kết quả vào năm sau", default=False)  # head / deputy ballots
 
     class Meta:
@@ -233,15 +271,13 @@ class RemovedCandidate(models.Model):
 
 
 class Voter(models.Model):
-    """One line of the roll, frozen when the ballot opens. `code_hash` is the SHA-256 of the one-time code
-    handed to the voter (electronic ballots; none for paper, nor before opening); the code itself is never
-    stored. `used` has no time and no link to the box."""
+    """One line of the roll, frozen when the ballot opens. `received` says the voter was present and
+    received a slip (or a paper ballot) from the counting board; never which slip, never when."""
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="voters")
     name = models.CharField("họ tên", max_length=200)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    used = models.BooleanField(default=False)
+    received = models.BooleanField("đã nhận phiếu", default=False)
 
     class Meta:
         ordering = ["ballot", "name"]
@@ -250,23 +286,73 @@ class Voter(models.Model):
         return self.name
 
 
-class CastBallot(models.Model):
-    """A ballot in the box: choices, the hash of the receipt, and the hash chain. Nothing about who or when."""
+class RollChange(models.Model):
+    """A change the counting board made to the roll of a ballot in draft, with its reason (the minutes list
+    them)."""
 
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="roll_changes")
+    number = models.PositiveSmallIntegerField()
+    added = models.JSONField(default=list)
+    removed = models.JSONField(default=list)
+    reason = models.CharField("lý do", max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["ballot", "number"]
+        constraints = [models.UniqueConstraint(fields=["ballot", "number"], name="roll_change_number_unique")]
+
+    def __str__(self) -> str:
+        return f"Thay đổi danh sách cử tri lần {self.number}"
+
+
+class CodeState(models.TextChoices):
+    ISSUED = "issued", "Đã in, chưa phát"
+    ACTIVE = "active", "Đã kích hoạt khi phát cho cử tri có mặt"
+    USED = "used", "Đã dùng"
+    VOID = "void", "Đã hủy khi đóng hòm"
+
+
+class BallotCode(models.Model):
+    """A one-time code printed on an anonymous slip. Stored only as a keyed hash; no link to the roll, no
+    time. Usable only once activated, which needs a hand-out to a voter present (`Ballot.pending_handouts`)."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=6, choices=CodeState.choices, default=CodeState.ISSUED)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ballot", "code_hash"], name="ballot_code_unique")]
+
+    def __str__(self) -> str:
+        return f"Mã {self.code_hash[:8]}…"
+
+
+class CastBallot(models.Model):
+    """A ballot in the box: the choices, nothing else — no voter, no code, no receipt, no time, and an id
+    that says nothing about when it was cast."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="box")
     marks = models.JSONField(default=list)  # sorted candidate names
     against = models.JSONField(default=list)
-    receipt_hash = models.CharField(max_length=64, unique=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["ballot", "previous_hash"], name="cast_ballot_chain_no_fork")
-        ]
 
     def __str__(self) -> str:
-        return f"Phiếu {self.entry_hash[:12]}…"
+        return "Phiếu trong hòm"
+
+
+class BoxReceipt(models.Model):
+    """The hash of a receipt handed to a voter who cast: a list beside the box, with no link to any
+    ballot, so a receipt proves that a ballot was received and counted without saying which."""
+
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="receipts")
+    receipt_hash = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Biên nhận {self.receipt_hash[:8]}…"
 
 
 class EntryKind(models.TextChoices):

@@ -32,6 +32,10 @@ urlpatterns = [
     path("cum/<int:cy_id>/phan-cong-cham-cheo/", scoring.assignments, name="assignments"),
     path("bo-phieu/<int:ballot_id>/", voting.vote, name="vote"),
     path("bo-phieu/<int:ballot_id>/bien-nhan/", voting.receipt_check, name="vote_receipt"),
+    path("bo-phieu/<int:ballot_id>/hom-phieu/", voting.box, name="ballot_box"),
+    path(
+        "bo-phieu/<int:ballot_id>/xac-nhan/<str:action>/", conferences.ballot_confirm, name="ballot_confirm"
+    ),
     path("hoi-nghi/<int:conference_id>/", conferences.conference, name="conference"),
     path("bo-phieu/<int:ballot_id>/dieu-hanh/<str:action>/", conferences.ballot_action, name="ballot_action"),
     path("cum/<int:cy_id>/hoi-nghi/tao/", conferences.conference_new, name="conference_new"),

@@ -14,10 +14,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
+from tdkt.voting.box import ballot_activate, ballot_cast, receipt_in_box
+from tdkt.voting.counting import ballot_verify, public_box
 from tdkt.voting.minutes import conference_minutes, tally_minutes
 from tdkt.voting.models import Ballot, BallotStatus, Conference
 from tdkt.voting.selectors import conference_record_hash, conference_roles, elected_roles, visible_ballots
-from tdkt.voting.services import ballot_cast, receipt_in_box
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -30,10 +31,21 @@ class CastIn(Schema):
     against: list[str] = []
 
 
+class ActivateIn(Schema):
+    code: str
+
+
+class MessageOut(Schema):
+    message: str
+
+
 class ReceiptOut(Schema):
     receipt: str
-    entry_hash: str
     message: str
+
+
+class ReceiptIn(Schema):
+    receipt: str
 
 
 class ReceiptCheckOut(Schema):
@@ -41,12 +53,10 @@ class ReceiptCheckOut(Schema):
     message: str
 
 
-class BoxEntryOut(Schema):
-    marks: list[str]
-    against: list[str]
-    receipt_hash: str
-    previous_hash: str
-    entry_hash: str
+class VerifyOut(Schema):
+    verified: bool
+    status: str
+    problems: list[str]
 
 
 class BallotOut(Schema):
@@ -114,9 +124,21 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> BallotOut:
 
 
 @router.post(
+    "/ballots/{ballot_id}/activate",
+    response={200: MessageOut},
+    summary="Kích hoạt phiếu mã tại bàn Ban kiểm phiếu",
+)
+def activate(request: HttpRequest, ballot_id: int, body: ActivateIn) -> MessageOut:
+    """Takes the hand-out the counting board just recorded. Without one waiting, every code gets the same
+    refusal; with one, any code of this ballot gets the same success (only a new one takes it)."""
+    ballot_activate(ballot=_ballot(ballot_id), code=body.code)
+    return MessageOut(message="Mã đã được kích hoạt. Mời bạn bỏ phiếu.")
+
+
+@router.post(
     "/ballots/{ballot_id}/cast",
     response={201: ReceiptOut},
-    summary="Bỏ phiếu bằng mã một lần",
+    summary="Bỏ phiếu bằng mã một lần (đã kích hoạt)",
 )
 def cast(request: HttpRequest, ballot_id: int, body: CastIn) -> Status[ReceiptOut]:
     ballot = _ballot(ballot_id)
@@ -125,38 +147,45 @@ def cast(request: HttpRequest, ballot_id: int, body: CastIn) -> Status[ReceiptOu
         201,
         ReceiptOut(
             receipt=receipt.code,
-            entry_hash=receipt.entry_hash,
-            message="Đã nhận phiếu. Giữ mã biên nhận để kiểm tra phiếu của bạn có trong hòm phiếu đã công bố.",
+            message=(
+                "Đã nhận phiếu. Giữ mã biên nhận để kiểm tra phiếu của bạn đã vào hòm và đã được kiểm; "
+                "biên nhận không cho biết bạn đã chọn ai."
+            ),
         ),
     )
 
 
-@router.get(
-    "/ballots/{ballot_id}/receipts/{receipt}",
+@router.post(
+    "/ballots/{ballot_id}/receipts",
     response=ReceiptCheckOut,
     summary="Kiểm tra biên nhận có trong hòm phiếu",
 )
-def check_receipt(request: HttpRequest, ballot_id: int, receipt: str) -> ReceiptCheckOut:
+def check_receipt(request: HttpRequest, ballot_id: int, body: ReceiptIn) -> ReceiptCheckOut:
+    """A form post, never a URL: a receipt in a URL would reach the access log."""
     ballot = _ballot(ballot_id)
-    found = receipt_in_box(ballot=ballot, receipt=receipt)
+    found = receipt_in_box(ballot=ballot, receipt=body.receipt)
     return ReceiptCheckOut(
         in_box=found,
-        message="Phiếu của bạn có trong hòm phiếu." if found else "Không tìm thấy phiếu với biên nhận này.",
+        message=(
+            "Có một phiếu đã vào hòm với biên nhận này; biên nhận không cho biết phiếu đã chọn ai."
+            if found
+            else "Không tìm thấy biên nhận này trong hòm phiếu."
+        ),
     )
 
 
-@router.get("/ballots/{ballot_id}/box", response=list[BoxEntryOut], summary="Hòm phiếu đã đóng (công khai)")
-def box(request: HttpRequest, ballot_id: int) -> list[BoxEntryOut]:
-    """The whole box with its hash chain, once closed: anyone can recompute the chain and the count."""
+@router.get("/ballots/{ballot_id}/box", response=dict[str, Any], summary="Hòm phiếu (công khai)")
+def box(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    """While open, counts only; once closed, every ballot in the canonical order (sorted by content, never
+    the order of casting), the receipt hashes sorted apart from them, the digests, and the result."""
+    return public_box(_ballot(ballot_id)).as_json()
+
+
+@router.get("/ballots/{ballot_id}/verify", response=VerifyOut, summary="Kiểm tra lại hòm phiếu và kết quả")
+def verify(request: HttpRequest, ballot_id: int) -> VerifyOut:
     ballot = _ballot(ballot_id)
-    if ballot.status not in (BallotStatus.CLOSED, BallotStatus.TALLIED):
-        raise Http404
-    return [
-        BoxEntryOut(marks=m, against=a, receipt_hash=r, previous_hash=p, entry_hash=e)
-        for m, a, r, p, e in ballot.box.order_by("id").values_list(
-            "marks", "against", "receipt_hash", "previous_hash", "entry_hash"
-        )
-    ]
+    problems = ballot_verify(ballot)
+    return VerifyOut(verified=not problems, status=ballot.status, problems=problems)
 
 
 def _minutes_of(ballot_id: int) -> tuple[Ballot, AdminDocument]:

@@ -19,6 +19,7 @@ from tdkt.clusters.models import ClusterMember
 from tdkt.movements.models import Covenant
 from tdkt.org.models import Account, Unit
 from tdkt.scoring.models import CriteriaSet
+from tdkt.voting.box import VoterInput
 from tdkt.voting.models import (
     BallotBase,
     BallotMethod,
@@ -29,15 +30,9 @@ from tdkt.voting.models import (
     Delegate,
     Electorate,
 )
+from tdkt.voting.paper import PaperBallotInput, PaperTotalsInput
 from tdkt.voting.selectors import DefaultCandidates
-from tdkt.voting.services import (
-    CandidateInput,
-    CandidateRemoval,
-    DelegateInput,
-    PaperBallotInput,
-    PaperTotalsInput,
-    VoterInput,
-)
+from tdkt.voting.services import CandidateInput, CandidateRemoval, DelegateInput
 
 MAX_LINES = 2000
 DATE_ATTRS = {"type": "date"}
@@ -289,7 +284,11 @@ class BallotForm(forms.Form):
 
 class RollForm(forms.Form):
     voters = forms.CharField(
-        label="Danh sách cử tri (mỗi dòng một người)", widget=forms.Textarea(attrs={"rows": 10})
+        label="Danh sách cử tri (mỗi dòng một người, kèm đơn vị trong ngoặc)",
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    reason = forms.CharField(
+        label="Lý do thay đổi (ghi vào biên bản kiểm phiếu)", max_length=300, required=False
     )
 
     def __init__(self, *args: Any, members: list[Unit], **kwargs: Any) -> None:

@@ -29,33 +29,39 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tdkt.clusters.models import ClusterYear
 from tdkt.clusters.scopes import viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
+from tdkt.voting.box import (
+    ballot_close,
+    ballot_hand_out,
+    ballot_hand_out_undo,
+    ballot_open,
+    ballot_roll_set,
+    current_roll,
+    roll_source_size,
+)
+from tdkt.voting.counting import ballot_tally, public_box
 from tdkt.voting.minutes import candidates_text, rules_text
 from tdkt.voting.models import Ballot, BallotStatus, Conference, EntryStatus, PaperEntry, Voter
+from tdkt.voting.paper import paper_entry_confirm, paper_entry_reject, paper_entry_submit
 from tdkt.voting.selectors import (
     ConferenceRoles,
     conference_record_hash,
     conference_roles,
     default_candidates,
-    default_roll,
     elected_roles,
     visible_ballots,
 )
 from tdkt.voting.services import (
     ballot_apply,
-    ballot_close,
+    ballot_candidates_refresh,
     ballot_create,
     ballot_next_round,
-    ballot_open,
-    ballot_roll_set,
-    ballot_tally,
+    ballot_stale_confirm,
+    ballot_stale_run,
     conference_create,
     conference_delegates_set,
     conference_update,
     counting_board_candidates,
     counting_board_set,
-    paper_entry_confirm,
-    paper_entry_reject,
-    paper_entry_submit,
 )
 from tdkt.web.voting.forms import (
     BallotForm,
@@ -70,7 +76,7 @@ from tdkt.web.voting.forms import (
 REFUSED = 400
 MANAGERS_ONLY = "Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được chuẩn bị hội nghị và bỏ phiếu."
 BOARD_ONLY = "Chỉ thành viên Ban kiểm phiếu của hội nghị mới được {what}."
-ACTIONS = ("open", "close", "tally", "apply", "next-round")
+ACTIONS = ("open", "close", "tally", "apply", "next-round", "refresh", "keep")
 
 
 def _sentence(message: str) -> str:
@@ -153,6 +159,8 @@ def conference(request: HttpRequest, conference_id: int) -> HttpResponse:
             and not b.applied
             and len((b.result or {}).get("elected", [])) == 1,
             "pending": b.paper_entries.filter(status=EntryStatus.PENDING).exists() if b.is_paper else False,
+            "stale": ballot_stale_run(b) if b.status == BallotStatus.DRAFT else None,
+            "box": public_box(b) if b.status != BallotStatus.DRAFT else None,
         }
         for b in ballots
     ]
@@ -359,47 +367,81 @@ def _qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
+def slip_url(vote_url: str, code: str) -> str:
+    """The QR of a slip: the voter's page with the code after "#", which browsers never send to the server
+    (so it reaches no log); the page's script moves it into the form."""
+    return f"{vote_url}#ma={code}"
+
+
+CONFIRM = {
+    "open": "mở hòm phiếu",
+    "close": "đóng hòm phiếu",
+}
+
+
+@require_http_methods(["GET"])
+def ballot_confirm(request: HttpRequest, ballot_id: int, action: str) -> HttpResponse:
+    """The counting board confirms opening or closing the box, seeing what it is about to do."""
+    if action not in CONFIRM:
+        raise Http404
+    ballot, roles = _get_ballot(request, ballot_id)
+    back = reverse("web:conference", args=[ballot.conference_id])
+    refused = _refuse(request, roles.counts, BOARD_ONLY.format(what=CONFIRM[action]), back)
+    if refused is not None:
+        return refused
+    context = {
+        "ballot": ballot,
+        "action": action,
+        "what": CONFIRM[action],
+        "roll": current_roll(ballot) if action == "open" else [],
+        "source_size": roll_source_size(ballot),
+        "stale": ballot_stale_run(ballot),
+        "candidates": list(ballot.candidates.values_list("name", flat=True)),
+        "box": public_box(ballot),
+    }
+    return render(request, "web/voting/confirm.html", context)
+
+
 @require_POST
 def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResponse:
-    """open, close, tally (the counting board); apply, next-round (the head's staff and the board)."""
+    """open, close, tally (the counting board); apply, next-round, refresh, keep (the head's staff and the
+    board). Opening and closing need the confirmation page's `confirm`."""
     if action not in ACTIONS:
         raise Http404
     ballot, roles = _get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
-    if action in ("apply", "next-round"):
+    if action in ("apply", "next-round", "refresh", "keep"):
         refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
     else:
         what = {"open": "mở hòm phiếu", "close": "đóng hòm phiếu", "tally": "kiểm phiếu"}[action]
         refused = _refuse(request, roles.counts, BOARD_ONLY.format(what=what), back)
     if refused is not None:
         return refused
+    if action in CONFIRM and request.POST.get("confirm") != "1":
+        return redirect("web:ballot_confirm", ballot.pk, action)
     try:
         if action == "open":
-            issued = ballot_open(actor=request.user, ballot=ballot)
+            codes = ballot_open(actor=request.user, ballot=ballot)
             if ballot.is_paper:
                 n = Voter.objects.filter(ballot=ballot).count()
                 messages.success(
-                    request, f"Đã mở hòm phiếu giấy: phát {n} phiếu in sẵn cho cử tri trong danh sách."
+                    request,
+                    f"Đã mở hòm phiếu giấy cho {n} cử tri. Khi phát phiếu giấy, đánh dấu người nhận trong "
+                    "danh sách cử tri.",
                 )
-                return redirect(f"{back}#ballot-{ballot.pk}")
+                return redirect("web:ballot_roll", ballot.pk)
             vote_url = request.build_absolute_uri(reverse("web:vote", args=[ballot.pk]))
-            slips = [
-                {"voter": i.voter, "code": i.code, "qr": mark_safe(_qr_svg(f"{vote_url}?ma={i.code}"))}
-                for i in issued
-            ]
+            slips = [{"code": code, "qr": mark_safe(_qr_svg(slip_url(vote_url, code)))} for code in codes]
             return render(
                 request, "web/voting/slips.html", {"ballot": ballot, "slips": slips, "vote_url": vote_url}
             )
         if action == "close":
-            ballot_close(actor=request.user, ballot=ballot)
+            ballot = ballot_close(actor=request.user, ballot=ballot)
             messages.success(
                 request,
-                "Đã đóng hòm phiếu."
-                + (
-                    " Ban kiểm phiếu nhập phiếu giấy, một thành viên khác xác nhận."
-                    if ballot.is_paper
-                    else ""
-                ),
+                f"Đã đóng hòm phiếu: {ballot.cast_count} phiếu điện tử, {ballot.codes_voided} mã chưa dùng đã bị hủy."
+                if not ballot.is_paper
+                else "Đã đóng hòm phiếu. Ban kiểm phiếu nhập phiếu giấy, một thành viên khác xác nhận.",
             )
         elif action == "tally":
             ballot = ballot_tally(actor=request.user, ballot=ballot)
@@ -412,6 +454,12 @@ def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResp
                     request,
                     f"Đã ghi {role.get_role_display()} năm {role.cluster_year.year}: {role.unit.name}.",
                 )
+        elif action == "refresh":
+            ballot_candidates_refresh(actor=request.user, ballot=ballot)
+            messages.success(request, "Đã cập nhật danh sách ứng viên theo bảng xếp hạng mới nhất.")
+        elif action == "keep":
+            ballot_stale_confirm(actor=request.user, ballot=ballot, reason=request.POST.get("reason", ""))
+            messages.success(request, "Đã xác nhận giữ danh sách ứng viên, kèm lý do.")
         else:
             created = ballot_next_round(actor=request.user, ballot=ballot)
             messages.success(request, f"Đã tạo vòng {created.round_number} (đang chuẩn bị).")
@@ -426,29 +474,79 @@ def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResp
 
 @require_http_methods(["GET", "POST"])
 def ballot_roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """The roll: the counting board edits it while the ballot is in draft; frozen once opened."""
+    """The roll: the counting board edits it, with a reason, while the ballot is in draft; once open, it
+    records who is present and received a slip (never which)."""
     ballot, roles = _get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
     refused = _refuse(request, roles.counts, BOARD_ONLY.format(what="xem và thay đổi danh sách cử tri"), back)
     if refused is not None:
         return refused
-    stored = list(Voter.objects.filter(ballot=ballot).order_by("id").values_list("name", flat=True))
+    stored = list(Voter.objects.filter(ballot=ballot).order_by("name", "id"))
     is_default = not stored
-    names = stored or [line.name for line in default_roll(ballot)]
+    names = [v.name for v in current_roll(ballot)]
     members = [m.unit for m in ballot.conference.cluster_year.members.select_related("unit")]
-    form = RollForm(_posted(request), members=members, initial={"voters": "\n".join(names)})
+    form = RollForm(
+        _posted(request) if ballot.status == BallotStatus.DRAFT else None,
+        members=members,
+        initial={"voters": "\n".join(names)},
+    )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and ballot.status == BallotStatus.DRAFT:
         status = REFUSED
         if form.is_valid():
             try:
-                n = ballot_roll_set(actor=request.user, ballot=ballot, voters=form.cleaned_data["voters"])
+                n = ballot_roll_set(
+                    actor=request.user,
+                    ballot=ballot,
+                    voters=form.cleaned_data["voters"],
+                    reason=form.cleaned_data["reason"],
+                )
             except ValidationFailed as exc:
-                form.add_error("voters" if ballot.status == BallotStatus.DRAFT else None, _problems(exc))
+                for p in exc.problems:
+                    target = p.field if p.field in ("voters", "reason") else None
+                    form.add_error(target, _problems(ValidationFailed([p])))
             else:
                 messages.success(request, f"Đã lưu danh sách {n} cử tri.")
                 return redirect(f"{back}#ballot-{ballot.pk}")
-    context = {"ballot": ballot, "form": form, "names": names, "is_default": is_default}
+    elif request.method == "POST":
+        status = REFUSED
+        voter = Voter.objects.filter(ballot=ballot, pk=request.POST.get("voter") or 0).first()
+        try:
+            if voter is None:
+                raise ValidationFailed("Cử tri này không có trong danh sách.")
+            if request.POST.get("undo") == "1":
+                ballot_hand_out_undo(
+                    actor=request.user, ballot=ballot, voter=voter, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, f"Đã thu hồi lượt phát phiếu cho {voter.name}.")
+            else:
+                ballot_hand_out(actor=request.user, ballot=ballot, voter=voter)
+                messages.success(
+                    request,
+                    f"Đã ghi {voter.name} nhận phiếu."
+                    + (
+                        ""
+                        if ballot.is_paper
+                        else " Mời đại biểu quét phiếu mã và bấm “Kích hoạt mã” ngay tại bàn."
+                    ),
+                )
+        except NotPermitted as exc:
+            return _forbidden(request, exc.message, back)
+        except ValidationFailed as exc:
+            for message in _problems(exc):
+                messages.error(request, message)
+        return redirect("web:ballot_roll", ballot.pk)
+    ballot.refresh_from_db()
+    context = {
+        "ballot": ballot,
+        "form": form,
+        "names": names,
+        "voters": stored,
+        "is_default": is_default,
+        "changes": list(ballot.roll_changes.all()),
+        "source_size": roll_source_size(ballot),
+        "box": public_box(ballot),
+    }
     return render(request, "web/voting/roll.html", context, status=status)
 
 
