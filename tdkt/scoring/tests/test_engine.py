@@ -324,3 +324,39 @@ def test_ties_are_broken_deterministically_whatever_the_input_order(
     assert [(r.member_id, r.rank) for r in score(problem).members] == [
         (r.member_id, r.rank) for r in score(again).members
     ]
+
+
+def _with_disqualified(values: list[tuple[int, int]], out: set[int]) -> Problem:
+    problem = _problem_from(values)
+    members = tuple(
+        Member(
+            m.id, m.name, m.figures, disqualified="Không đạt điều kiện tối thiểu" if i in out else ""
+        )
+        for i, m in enumerate(problem.members)
+    )
+    return Problem(members, problem.criteria, rules=problem.rules)
+
+
+def test_a_disqualified_first_is_not_the_robustness_leader() -> None:
+    # regression: the report tested a disqualified unit as the leader
+    problem = _with_disqualified([(10, 10), (9, 9), (5, 5)], {0})
+    ranking = score(problem)
+    assert ranking.members[0].member_id == "U0" and ranking.leaders == ("U1",)
+    report = robustness(problem, ranking, draws=200, seed=3)
+    assert (report.leader_id, report.runner_up_id) == ("U1", "U2")
+    assert report.margin == D(8) and "U0" not in dict(report.first_place_shares)
+
+
+@settings(max_examples=80)
+@given(scores_strategy, st.data())
+def test_robustness_never_names_a_disqualified_unit(
+    values: list[tuple[int, int]], data: st.DataObject
+) -> None:
+    out = set(data.draw(st.lists(st.integers(0, len(values) - 1), max_size=len(values))))
+    problem = _with_disqualified(values, out)
+    report = robustness(problem, score(problem), draws=50, seed=7)
+    banned = {f"U{i}" for i in out}
+    assert report.leader_id not in banned and report.runner_up_id not in banned
+    assert not banned & {mid for mid, _ in report.first_place_shares}
+    if len(out) == len(values):
+        assert report.leader_id is None and report.first_place_shares == ()

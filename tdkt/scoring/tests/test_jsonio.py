@@ -224,3 +224,24 @@ def test_a_summary_is_explained_only_when_the_inputs_give_it_again() -> None:
     assert first["points"] == "0" and first["explanation"] == UNEXPLAINED
     assert shown["ranking"][0]["name"] == full["ranking"][0]["name"]
     assert first["name"] == full["ranking"][0]["criteria"][0]["name"]
+
+
+def test_the_engines_json_shows_each_appraisals_reason_and_appraiser_beside_its_points() -> None:
+    result = run(_example())
+    line = next(
+        c for r in result["ranking"] if r["id"] == "QNA-TP" for c in r["criteria"] if c["code"] == "III.1"
+    )
+    assert line["source"] == "appraisal" and line["points"] == "9.5"
+    assert line["appraisal_reason"].startswith("Đối chiếu biên bản kiểm tra thực địa")
+    assert line["appraised_by"] == "Ban Thi đua – Khen thưởng tỉnh Quảng Nam"
+    other = next(
+        c for r in result["ranking"] if r["id"] == "QNA-TP" for c in r["criteria"] if c["code"] == "III.2"
+    )
+    assert other["appraisal_reason"] is None
+
+
+def test_an_appraisal_without_a_reason_is_refused_with_its_path() -> None:
+    doc = _example()
+    del doc["scores"]["appraisal"][1]["reason"]
+    with pytest.raises(ScoringInputError, match=r"scores\.appraisal\[1\]\.reason"):
+        parse(doc)
