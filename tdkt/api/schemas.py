@@ -614,7 +614,11 @@ class ScoreIn(Schema):
     layer: Layer
     points: DecimalInput
     scorer_unit_id: int | None = Field(None, description="Đơn vị chấm; chỉ với điểm chấm chéo")
-    explanation: str = ""
+    explanation: str = Field("", description="Giải trình; với điểm thẩm định là lý do thẩm định (bắt buộc)")
+    version: int = Field(
+        ge=0,
+        description="Phiên bản của điểm lúc bạn đọc (0 khi chưa có điểm): ghi đè lên phiên bản mới hơn bị từ chối",
+    )
 
 
 class ScoreOut(Schema):
@@ -627,6 +631,29 @@ class ScoreOut(Schema):
     points: str
     explanation: str
     entered_at: dt.datetime
+    version: int = Field(description="Phiên bản hiện tại: gửi lại khi sửa")
+    appraised_by: str | None = Field(None, description="Điểm thẩm định: người thẩm định và đơn vị")
+    confirmed_by: str | None = Field(None, description="Điểm thẩm định: người của Ban xác nhận")
+    confirmed_at: dt.datetime | None = None
+
+
+class AppraisalConfirmIn(Schema):
+    version: int = Field(ge=1, description="Phiên bản của điểm thẩm định lúc Ban xem")
+
+
+class PendingAppraisalOut(Schema):
+    score_id: int
+    version: int
+    unit: str = Field(description="Mã đơn vị")
+    unit_name: str
+    criterion: str
+    points_before: str = Field(description="Điểm tiêu chí khi không có điểm thẩm định")
+    points_after: str
+    total_before: str
+    total_after: str
+    appraised_by: str
+    changes_leader: bool
+    message: str
 
 
 class DiscrepancyAnswerIn(Schema):
@@ -653,6 +680,9 @@ class RankingPreviewOut(Schema):
     criteria_set: CriteriaSetSummaryOut
     unanswered_discrepancies: list[OpenDiscrepancyOut] = Field(
         description="Chênh lệch điểm chưa được giải trình: còn chúng thì chưa công bố được"
+    )
+    appraisals_to_confirm: list[PendingAppraisalOut] = Field(
+        description="Điểm thẩm định chờ Ban Thi đua – Khen thưởng xác nhận: còn chúng thì chưa công bố được"
     )
     result: dict[str, Any] = Field(description="Bảng xếp hạng có giải thích, chưa công bố")
 
@@ -716,6 +746,10 @@ def score_out(score: Score) -> ScoreOut:
         points=stored(score.points) or "",
         explanation=score.explanation,
         entered_at=score.entered_at,
+        version=score.version,
+        appraised_by=score.entered_as or None,
+        confirmed_by=score.confirmed_as or None,
+        confirmed_at=score.confirmed_at,
     )
 
 

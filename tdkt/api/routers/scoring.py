@@ -27,6 +27,7 @@ from tdkt.api.access import get_cluster_year, viewer_of
 from tdkt.api.schemas import (
     WRITE_ERRORS,
     AdoptIn,
+    AppraisalConfirmIn,
     AssignmentOut,
     AssignmentsIn,
     AssignmentsProposeIn,
@@ -37,6 +38,7 @@ from tdkt.api.schemas import (
     DiscrepancyAnswerOut,
     MessageOut,
     OpenDiscrepancyOut,
+    PendingAppraisalOut,
     ProblemsOut,
     PublishIn,
     RankingPreviewOut,
@@ -60,6 +62,9 @@ from tdkt.scoring.jsonio import run as score_document
 from tdkt.scoring.models import CriteriaSet, CrossAssignment, Score, ScoringRun
 from tdkt.scoring.selectors import criteria_tree, current_criteria_set, latest_run, scoring_preview
 from tdkt.scoring.services import (
+    PendingAppraisal,
+    appraisal_confirm,
+    appraisals_to_confirm,
     assignments_propose,
     assignments_set,
     criteria_set_adopt,
@@ -424,7 +429,10 @@ def score_list(request: HttpRequest, cs_id: int) -> list[ScoreOut]:
 )
 def scores_put(request: HttpRequest, cs_id: int, payload: list[ScoreIn]) -> list[ScoreOut]:
     """Self scores: the unit's staff. Cross scores: the staff of an assigned scoring unit, never the unit
-    itself. Appraisal: the head's staff or the board. All or nothing: every problem is reported, each with
+    itself. Appraisal: the head's staff or the board, never a unit's own staff (the head's own unit: the
+    board, or the deputy's staff as the criteria set says), always with a reason. Each row carries the
+    `version` it was read at (0 for a new score): a row over a newer version is refused, saying what changed
+    meanwhile. All or nothing: every problem is reported, each with
     its row (1-based), and nothing is written; a row the viewer may not write makes the whole list 403."""
     criteria_set = _get_criteria_set_for_participant(request, cs_id)
     ids = {i for item in payload for i in (item.unit_id, item.scorer_unit_id) if i is not None}
@@ -459,6 +467,7 @@ def scores_put(request: HttpRequest, cs_id: int, payload: list[ScoreIn]) -> list
                         points=item.points,
                         scorer_unit=scorer,
                         explanation=item.explanation,
+                        version=item.version,
                     )
                 )
             except ValidationFailed as exc:
@@ -468,6 +477,42 @@ def scores_put(request: HttpRequest, cs_id: int, payload: list[ScoreIn]) -> list
         if problems:
             raise ValidationFailed(problems)
     return [score_out(s) for s in saved]
+
+
+@router.post(
+    "/scores/{score_id}/confirm",
+    response={200: ScoreOut, **WRITE_ERRORS},
+    auth=django_auth,
+    summary="Ban Thi đua – Khen thưởng xác nhận một điểm thẩm định",
+)
+def appraisal_confirm_post(request: HttpRequest, score_id: int, payload: AppraisalConfirmIn) -> ScoreOut:
+    """The board confirms an appraisal that moves a total too far or changes who leads, at the version it
+    looked at. Whoever takes no part in the cluster-year gets 404; the head's and members' staff 403."""
+    score = get_object_or_404(
+        Score.objects.select_related("criterion__criteria_set__cluster_year", "unit", "scorer_unit"),
+        pk=score_id,
+    )
+    if not _takes_part(viewer_of(request), score.criterion.criteria_set.cluster_year):
+        raise Http404
+    confirmed = appraisal_confirm(actor=request.user, score=score, version=payload.version)
+    return score_out(confirmed)
+
+
+def pending_out(item: PendingAppraisal) -> PendingAppraisalOut:
+    return PendingAppraisalOut(
+        score_id=item.score_id,
+        version=item.version,
+        unit=item.unit,
+        unit_name=item.unit_name,
+        criterion=item.criterion,
+        points_before=str(item.points_before),
+        points_after=str(item.points_after),
+        total_before=str(item.total_before),
+        total_after=str(item.total_after),
+        appraised_by=item.by,
+        changes_leader=item.changes_leader,
+        message=item.message,
+    )
 
 
 @router.post(
@@ -538,6 +583,7 @@ def ranking_preview(request: HttpRequest, cy_id: int) -> RankingPreviewOut | Sta
             OpenDiscrepancyOut(unit=unit, criterion=code)
             for unit, code in unanswered_discrepancies(criteria_set, result)
         ],
+        appraisals_to_confirm=[pending_out(p) for p in appraisals_to_confirm(criteria_set)],
         result=result,
     )
 

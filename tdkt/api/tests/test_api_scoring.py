@@ -84,6 +84,7 @@ def _scored(world: World) -> CriteriaSet:
             layer=layer,
             points=Decimal(points),
             scorer_unit=scorer,
+            explanation="Theo minh chứng" if layer == "appraisal" else "",
         )
     return criteria_set
 
@@ -99,6 +100,7 @@ def _with_discrepancy(world: World) -> CriteriaSet:
             criterion_code="II.1",
             layer=layer,
             points=Decimal(points),
+            explanation="Theo minh chứng" if layer == "appraisal" else "",
         )
     return criteria_set
 
@@ -117,7 +119,16 @@ def _scores_url(criteria_set: CriteriaSet) -> str:
 
 
 def _score(world: World, points: object, **extra: object) -> dict[str, object]:
-    return {"unit_id": world.tien_phuoc.pk, "criterion": "II.1", "layer": "self", "points": points, **extra}
+    reason = {"explanation": "Theo minh chứng"} if extra.get("layer") == "appraisal" else {}
+    return {
+        "unit_id": world.tien_phuoc.pk,
+        "criterion": "II.1",
+        "layer": "self",
+        "points": points,
+        "version": 0,
+        **reason,
+        **extra,
+    }
 
 
 def _example() -> str:
@@ -598,8 +609,60 @@ def test_member_enters_its_self_scores(world: World, as_persona: Callable[[str],
 def test_changing_a_score_replaces_it(world: World, as_persona: Callable[[str], Client]) -> None:
     criteria_set = _adopted(world)
     send(as_persona("member"), "PUT", _scores_url(criteria_set), [_score(world, "7")])
-    send(as_persona("member"), "PUT", _scores_url(criteria_set), [_score(world, "6,5")])
+    send(as_persona("member"), "PUT", _scores_url(criteria_set), [_score(world, "6,5", version=1)])
     assert list(Score.objects.values_list("points", flat=True)) == [Decimal("6.5")]
+
+
+def test_two_clients_writing_over_the_same_version_the_second_is_422_and_the_first_stays(
+    world: World, as_persona: Callable[[str], Client]
+) -> None:
+    criteria_set = _adopted(world)
+    send(as_persona("member"), "PUT", _scores_url(criteria_set), [_score(world, "7")])
+    first, second = as_persona("member"), as_persona("board")
+    assert send(first, "PUT", _scores_url(criteria_set), [_score(world, "8", version=1)]).status_code == 200
+    response = send(second, "PUT", _scores_url(criteria_set), [_score(world, "9", version=1)])
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["field"] == "version" and detail["row"] == 1
+    assert "phiên bản 1 → 2" in detail["message"] and "điểm: 7 → 8" in detail["message"]
+    assert Score.objects.get().points == Decimal(8)
+
+
+def test_a_score_without_its_version_is_422(world: World, as_persona: Callable[[str], Client]) -> None:
+    criteria_set = _adopted(world)
+    row = {k: v for k, v in _score(world, "7").items() if k != "version"}
+    response = send(as_persona("member"), "PUT", _scores_url(criteria_set), [row])
+    assert response.status_code == 422 and not Score.objects.exists()
+
+
+def test_the_board_confirms_an_appraisal_the_preview_lists(
+    world: World, as_persona: Callable[[str], Client]
+) -> None:
+    criteria_set = _adopted(world)
+    body = [_score(world, "6", layer="appraisal", explanation="Minh chứng chưa đủ")]
+    assert send(as_persona("head"), "PUT", _scores_url(criteria_set), body).status_code == 200
+    preview = as_persona("head").get(f"/api/cluster-years/{world.cluster_year.pk}/ranking/preview").json()
+    [pending] = preview["appraisals_to_confirm"]
+    assert (pending["unit"], pending["criterion"], pending["points_after"]) == ("T-TP", "II.1", "6")
+    assert "Trần Thị Hạnh (Huyện Phước Sơn)" in pending["appraised_by"]
+    url = f"/api/scores/{pending['score_id']}/confirm"
+    assert send(as_persona("head"), "POST", url, {"version": pending["version"]}).status_code == 403
+    assert send(as_persona("outsider"), "POST", url, {"version": pending["version"]}).status_code == 404
+    response = send(as_persona("board"), "POST", url, {"version": pending["version"]})
+    assert response.status_code == 200, response.json()
+    assert response.json()["confirmed_by"].endswith("(Ban Thi đua – Khen thưởng)")
+    preview = as_persona("head").get(f"/api/cluster-years/{world.cluster_year.pk}/ranking/preview").json()
+    assert preview["appraisals_to_confirm"] == []
+
+
+def test_the_heads_staff_appraising_their_own_unit_is_403(
+    world: World, as_persona: Callable[[str], Client]
+) -> None:
+    criteria_set = _adopted(world)
+    body = [_score(world, "6", layer="appraisal", unit_id=world.phuoc_son.pk)]
+    response = send(as_persona("head"), "PUT", _scores_url(criteria_set), body)
+    assert response.status_code == 403 and "chính mình" in response.json()["detail"]
+    assert not Score.objects.exists()
 
 
 def test_scores_outside_the_range_are_422_each_with_its_row_and_nothing_is_stored(
