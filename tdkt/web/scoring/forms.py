@@ -86,6 +86,13 @@ class ScoreRowForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Giải trình, minh chứng (không bắt buộc)"}),
     )
+    # the score's version when the form was shown (0: not entered yet); a save over a newer one is refused
+    version = forms.IntegerField(
+        required=False,
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Phiên bản của điểm không hợp lệ: tải lại trang."},
+    )
 
     def __init__(
         self,
@@ -97,13 +104,23 @@ class ScoreRowForm(forms.Form):
         method: str = "",
         with_explanation: bool = True,
         context: Any = None,
+        reason_required: bool = False,
     ) -> None:
-        initial = {}
+        initial: dict[str, Any] = {"version": 0}
         if current is not None:
-            initial = {"points": format_number(current.points), "explanation": current.explanation}
+            initial = {
+                "points": format_number(current.points),
+                "explanation": current.explanation,
+                "version": current.version,
+            }
         super().__init__(data, prefix=prefix, initial=initial)
         if not with_explanation:
             del self.fields["explanation"]
+        elif reason_required:
+            field = self.fields["explanation"]
+            field.label = "Lý do thẩm định (bắt buộc)"
+            field.widget.attrs["placeholder"] = "Vì sao điểm thẩm định khác: minh chứng, biên bản kiểm tra"
+        self.reason_required = reason_required
         self.criterion = criterion
         self.current = current
         self.method = method
@@ -125,7 +142,14 @@ class ScoreRowForm(forms.Form):
                 )
             elif (data.get("explanation") or "").strip():
                 self.add_error("points", f"Tiêu chí {self.criterion.code}: chưa nhập điểm")
+        elif self.reason_required and not (data.get("explanation") or "").strip():
+            self.add_error("explanation", f"Tiêu chí {self.criterion.code}: phải ghi lý do thẩm định")
         return data
+
+    def read_version(self) -> int | None:
+        """The version the form was shown at (None when the posted form carried none)."""
+        value = self.cleaned_data.get("version")
+        return value if isinstance(value, int) else None
 
     def change(self) -> tuple[Decimal, str] | None:
         """(points, explanation) to write; None when blank or unchanged. Call after `is_valid()`."""
@@ -156,6 +180,7 @@ class ScoreBlockForm:
         methods: dict[str, str],
         with_explanation: bool = True,
         context: dict[str, Any] | None = None,
+        reason_required: bool = False,
     ) -> None:
         self.block = block
         self.rows = [
@@ -167,6 +192,7 @@ class ScoreBlockForm:
                 method=methods.get(c.code, ""),
                 with_explanation=with_explanation,
                 context=(context or {}).get(c.code),
+                reason_required=reason_required,
             )
             for c in criteria
         ]
@@ -176,12 +202,13 @@ class ScoreBlockForm:
         results = [row.is_valid() for row in self.rows]  # every row, so every error is shown
         return all(results)
 
-    def changes(self) -> list[tuple[Criterion, Decimal, str]]:
+    def changes(self) -> list[tuple[Criterion, Decimal, str, int | None]]:
+        """(criterion, points, explanation, version read) of every changed row."""
         out = []
         for row in self.rows:
             change = row.change()
             if change is not None:
-                out.append((row.criterion, change[0], change[1]))
+                out.append((row.criterion, change[0], change[1], row.read_version()))
         return out
 
     def add_problem(self, code: str, message: str) -> None:

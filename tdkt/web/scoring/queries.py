@@ -271,6 +271,10 @@ class CriterionView:
     cross: list[tuple[str, Decimal | None]]  # (scorer's name, points)
     appraisal: Decimal | None
     discrepancy: bool
+    appraisal_reason: str = ""  # why the appraisal changed the points
+    appraised_by: str = ""  # who appraised (name and unit)
+    confirmed_by: str = ""  # who on the board confirmed it
+    answer: str = ""  # the unit's answer to the discrepancy flag
 
 
 @dataclass(frozen=True)
@@ -341,6 +345,10 @@ def _criterion_view(c: Mapping[str, Any], unit_names: Mapping[str, str]) -> Crit
         ],
         appraisal=_dec(c.get("appraisal")),
         discrepancy=bool(c.get("discrepancy")),
+        appraisal_reason=str(c.get("appraisal_reason") or ""),
+        appraised_by=str(c.get("appraised_by") or ""),
+        confirmed_by=str(c.get("confirmed_by") or ""),
+        answer=str(c.get("answer") or ""),
     )
 
 

@@ -36,7 +36,8 @@ from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.org.models import Unit
 from tdkt.scoring.engine import ScoringInputError
-from tdkt.scoring.models import CriteriaSet, Layer, ScoringRun, SetStatus
+from tdkt.scoring.jsonio import HEAD_APPRAISERS, read_number
+from tdkt.scoring.models import CriteriaSet, Layer, Score, ScoringRun, SetStatus
 from tdkt.scoring.selectors import (
     criteria_tree,
     current_criteria_set,
@@ -45,6 +46,8 @@ from tdkt.scoring.selectors import (
 )
 from tdkt.scoring.services import (
     Verification,
+    appraisal_confirm,
+    appraisals_to_confirm,
     assignments_propose,
     assignments_set,
     criteria_set_adopt,
@@ -189,6 +192,8 @@ def _render_ranking(
         if preview is not None:
             context["result"] = q.present_result(preview, criteria_tree(criteria_set))
             context["blockers"] = _blockers(criteria_set, preview)
+            context["pending"] = appraisals_to_confirm(criteria_set)
+            context["confirm_above"] = read_number(criteria_set.rules.get("appraisal_confirm_above", "1"))
             context["preview_hash"] = preview["inputs_hash"]
             context["republish"] = criteria_set.runs.exists()
             context["is_draft"] = criteria_set.status == SetStatus.DRAFT
@@ -566,9 +571,12 @@ def _scores_page(
                         current=q.scores_of(criteria_set, unit=appraised, layer=Layer.APPRAISAL),
                         methods=methods,
                         context={c.code: c for c in row.criteria} if row else {},
+                        reason_required=True,
                     ),
                     anchor="tham-dinh",
-                    note="Điểm thẩm định thay cho điểm hệ thống tính và điểm chấm chéo. Để trống tiêu chí không thẩm định.",
+                    note="Điểm thẩm định thay cho điểm hệ thống tính và điểm chấm chéo; mỗi điểm phải ghi lý do. "
+                    "Để trống tiêu chí không thẩm định. Không đơn vị nào tự thẩm định điểm của mình: điểm của "
+                    f"đơn vị Trưởng cụm do {head_appraiser_label(criteria_set)} thẩm định.",
                 )
             )
     return page
@@ -611,7 +619,7 @@ def _write_block(request: HttpRequest, page: ScoresPage, block: ScoreBlock) -> i
     else:
         layer = {"self": Layer.SELF, "cross": Layer.CROSS, "appraisal": Layer.APPRAISAL}[block.action]
         scorer = page.own_unit if layer == Layer.CROSS else None
-        for crit, points, explanation in form.changes():
+        for crit, points, explanation, version in form.changes():
             write: Callable[[], object] = partial(
                 score_set,
                 actor=request.user,
@@ -622,6 +630,7 @@ def _write_block(request: HttpRequest, page: ScoresPage, block: ScoreBlock) -> i
                 points=points,
                 scorer_unit=scorer,
                 explanation=explanation,
+                version=version,
             )
             calls.append((crit.code, write))
     try:
@@ -658,6 +667,8 @@ def scores(request: HttpRequest, cy_id: int) -> HttpResponse:
     cluster_year, viewer = _get_cluster_year_for_worker(request, cy_id)
     posted = request.method == "POST"
     action = request.POST.get("action", "") if posted else ""
+    if posted and action.startswith("confirm-"):
+        return _confirm(request, cluster_year, viewer, action.removeprefix("confirm-"))
     if posted and action.startswith("appraisal-") and not viewer.manages(cluster_year.pk):
         return _forbidden(
             request, NotPermitted("Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được thẩm định điểm.")
@@ -695,6 +706,44 @@ def scores(request: HttpRequest, cy_id: int) -> HttpResponse:
                 return redirect(f"{url}{query}#{block.anchor}")
     context = {"cy": cluster_year, "viewer": viewer, "page": page, "errors": errors}
     return render(request, "web/scoring/scores.html", context, status=status)
+
+
+def head_appraiser_label(criteria_set: CriteriaSet) -> str:
+    """Who appraises the head's own unit under this criteria set, in words."""
+    return HEAD_APPRAISERS.get(
+        str(criteria_set.rules.get("head_appraiser", "board")), HEAD_APPRAISERS["board"]
+    )
+
+
+def _confirm(request: HttpRequest, cluster_year: ClusterYear, viewer: Viewer, raw_id: str) -> HttpResponse:
+    """The board confirms an appraisal listed on the ranking preview, at the version it was shown."""
+    score = (
+        Score.objects.select_related("criterion__criteria_set", "unit")
+        .filter(pk=raw_id if raw_id.isdigit() else 0, criterion__criteria_set__cluster_year=cluster_year)
+        .first()
+    )
+    if score is None:
+        raise Http404("Không tìm thấy điểm thẩm định.")
+    raw_version = request.POST.get("version", "")
+    try:
+        appraisal_confirm(
+            actor=request.user, score=score, version=int(raw_version) if raw_version.isdigit() else None
+        )
+    except NotPermitted as exc:
+        return _forbidden(request, exc)
+    except ValidationFailed as exc:
+        return _render_ranking(
+            request,
+            cluster_year,
+            viewer,
+            mode=PREVIEW,
+            publish_errors=[_sentence(p.message) for p in exc.problems],
+            status=REFUSED,
+        )
+    messages.success(
+        request, f"Đã xác nhận điểm thẩm định {score.unit.name} – tiêu chí {score.criterion.code}."
+    )
+    return redirect(f"{reverse('web:ranking', args=[cluster_year.pk])}?ban={PREVIEW}")
 
 
 # --- cross-scoring assignment ------------------------------------------------------------------------------
