@@ -1,5 +1,10 @@
 """Conferences and ballots for tests, built on the personas' world: a counting board of two accounts
-(Tiên Phước's and Nam Giang's staff, the chair first), distinct from the head's staff (Phước Sơn)."""
+(Tiên Phước's and Nam Giang's staff, the chair first), distinct from the head's staff (Phước Sơn).
+
+The box is run as in the room: the counting board opens the ballot and gets anonymous slips; for each
+voter, a board member ticks the next voter on the roll (`hand_out`), the voter activates the slip drawn
+(`ballot_activate`) and casts. `vote` does the three steps; the slips printed by `open_ballot` are kept
+here, per ballot, so `vote` can draw the next unused one."""
 
 from __future__ import annotations
 
@@ -22,16 +27,17 @@ from tdkt.movements.services import (
 from tdkt.org.models import Account, Role, Unit
 from tdkt.scoring.models import ScoringRun
 from tdkt.scoring.services import criteria_set_adopt, criteria_set_create, scoring_publish
-from tdkt.voting.models import Ballot, Conference
-from tdkt.voting.services import (
-    CandidateInput,
-    IssuedCode,
+from tdkt.voting.box import (
+    Receipt,
     VoterInput,
-    ballot_create,
+    ballot_activate,
+    ballot_cast,
+    ballot_hand_out,
     ballot_open,
-    conference_create,
-    counting_board_set,
+    ballot_roll_set,
 )
+from tdkt.voting.models import Ballot, Conference, Voter
+from tdkt.voting.services import CandidateInput, ballot_create, conference_create, counting_board_set
 
 CANDIDATES = ["Huyện Phước Sơn", "Huyện Tiên Phước", "Huyện Nam Giang"]
 
@@ -91,15 +97,77 @@ def make_ballot(world: World, conference: Conference | None = None, **rules: obj
     )
 
 
-def open_ballot(world: World, n: int = 3, **rules: object) -> tuple[Ballot, list[IssuedCode]]:
-    """An electronic ballot opened by the counting board's chair, with `n` voters and their codes."""
-    ballot = make_ballot(world, **rules)
-    codes = ballot_open(
+def council_ballot(world: World, n: int, **rules: object) -> Ballot:
+    """A ballot whose electorate is a council of `n` members, with its roll "Đại biểu 1" … "Đại biểu n"
+    set by the counting board's chair (with a reason)."""
+    ballot = make_ballot(
+        world,
+        electorate_kind="council",
+        council_name="Hội đồng Thi đua – Khen thưởng",
+        council_size=n,
+        **rules,
+    )
+    ballot_roll_set(
         actor=board_of(world).chair,
         ballot=ballot,
         voters=[VoterInput(f"Đại biểu {i}") for i in range(1, n + 1)],
+        reason="Danh sách thành viên hội đồng theo quyết định thành lập",
     )
+    return ballot
+
+
+# the slips printed when a test opened a ballot, not yet drawn (codes are shown once: tests keep them here)
+_SLIPS: dict[int, list[str]] = {}
+
+
+def open_ballot(world: World, n: int = 3, **rules: object) -> tuple[Ballot, list[str]]:
+    """An electronic ballot opened by the counting board's chair, with `n` voters and their anonymous
+    slips. Three voters are the cluster's three member units (the default roll, one delegate each); any
+    other number is a council of that size."""
+    if n == 3 and "electorate_kind" not in rules:
+        ballot = make_ballot(world, **rules)
+    else:
+        ballot = council_ballot(world, n, **rules)
+    codes = ballot_open(actor=board_of(world).chair, ballot=ballot)
+    _SLIPS[ballot.pk] = list(codes)
+    ballot.refresh_from_db()
     return ballot, codes
+
+
+def hand_out(ballot: Ballot, board_member: User) -> Voter:
+    """The board member ticks the next voter on the roll who has not received a slip (or paper ballot)."""
+    voter = Voter.objects.filter(ballot=ballot, received=False).order_by("name", "id").first()
+    assert voter is not None, "every voter on the roll has received a slip"
+    ballot_hand_out(actor=board_member, ballot=ballot, voter=voter)
+    return voter
+
+
+def activate(ballot: Ballot, board_member: User, code: str) -> None:
+    """At the table: the voter is ticked on the roll and activates the slip drawn."""
+    hand_out(ballot, board_member)
+    ballot_activate(ballot=ballot, code=code)
+
+
+def draw_slip(ballot: Ballot) -> str:
+    return _SLIPS[ballot.pk].pop(0)
+
+
+def vote(
+    ballot: Ballot,
+    board_member: User,
+    marks: list[str],
+    *,
+    against: list[str] | None = None,
+    code: str | None = None,
+) -> Receipt:
+    """One voter votes as in the room: handed a slip (the next unused one, unless `code` is given),
+    activates it at the table and casts."""
+    if code is None:
+        code = draw_slip(ballot)
+    elif code in _SLIPS.get(ballot.pk, []):
+        _SLIPS[ballot.pk].remove(code)
+    activate(ballot, board_member, code)
+    return ballot_cast(ballot=ballot, code=code, marks=marks, against=against)
 
 
 def publish_ranking(world: World) -> ScoringRun:

@@ -8,24 +8,33 @@ import pytest
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.models import AuditEvent
 from tdkt.core.personas import World
-from tdkt.voting.models import Ballot, BallotStatus, CountingBoardMember, RemovedCandidate
+from tdkt.scoring.models import ScoringRun
+from tdkt.scoring.services import scoring_publish
+from tdkt.voting.box import ballot_close, ballot_open
+from tdkt.voting.counting import ballot_tally
+from tdkt.voting.models import Ballot, BallotCode, BallotStatus, CountingBoardMember, RemovedCandidate
 from tdkt.voting.selectors import default_candidates
 from tdkt.voting.services import (
     CandidateInput,
     CandidateRemoval,
     DelegateInput,
-    VoterInput,
-    ballot_cast,
-    ballot_close,
+    ballot_candidates_refresh,
     ballot_create,
     ballot_next_round,
-    ballot_open,
-    ballot_tally,
+    ballot_stale_confirm,
+    ballot_stale_run,
     conference_delegates_set,
     conference_update,
     counting_board_set,
 )
-from tdkt.voting.tests.helpers import board_of, make_conference, open_ballot, publish_ranking
+from tdkt.voting.tests.helpers import (
+    board_of,
+    make_ballot,
+    make_conference,
+    open_ballot,
+    publish_ranking,
+    vote,
+)
 
 
 def test_the_default_candidates_are_the_published_ranking_in_rank_order(world: World) -> None:
@@ -106,21 +115,17 @@ def test_a_removal_of_someone_not_on_the_list_or_also_kept_is_refused(world: Wor
 
 def _tie(world: World) -> Ballot:
     """Two seats, more than a third of valid ballots to pass; Nam Giang first, Tiên Phước and Phước Sơn tied for the second seat."""
-    ballot, codes = open_ballot(world, n=6, seats=2, max_choices=2, threshold="1/3")
-    for code, marks in zip(
-        codes,
-        [
-            ["Huyện Nam Giang", "Huyện Tiên Phước"],
-            ["Huyện Nam Giang", "Huyện Tiên Phước"],
-            ["Huyện Nam Giang", "Huyện Phước Sơn"],
-            ["Huyện Nam Giang", "Huyện Phước Sơn"],
-            ["Huyện Tiên Phước", "Huyện Phước Sơn"],
-            ["Huyện Nam Giang"],
-        ],
-        strict=True,
-    ):
-        ballot_cast(ballot=ballot, code=code.code, marks=marks)
+    ballot, _codes = open_ballot(world, n=6, seats=2, max_choices=2, threshold="1/3")
     chair = board_of(world).chair
+    for marks in [
+        ["Huyện Nam Giang", "Huyện Tiên Phước"],
+        ["Huyện Nam Giang", "Huyện Tiên Phước"],
+        ["Huyện Nam Giang", "Huyện Phước Sơn"],
+        ["Huyện Nam Giang", "Huyện Phước Sơn"],
+        ["Huyện Tiên Phước", "Huyện Phước Sơn"],
+        ["Huyện Nam Giang"],
+    ]:
+        vote(ballot, chair, marks)
     ballot_close(actor=chair, ballot=ballot)
     return ballot_tally(actor=chair, ballot=ballot)
 
@@ -141,9 +146,9 @@ def test_a_tie_calls_another_round_among_the_tied_for_the_seats_left(world: Worl
 
 
 def test_no_next_round_without_a_tie(world: World) -> None:
-    ballot, codes = open_ballot(world)
-    ballot_cast(ballot=ballot, code=codes[0].code, marks=["Huyện Nam Giang"])
+    ballot, _codes = open_ballot(world)
     chair = board_of(world).chair
+    vote(ballot, chair, ["Huyện Nam Giang"])
     ballot_close(actor=chair, ballot=ballot)
     ballot = ballot_tally(actor=chair, ballot=ballot)
     with pytest.raises(ValidationFailed, match="không yêu cầu bỏ phiếu vòng sau"):
@@ -265,13 +270,84 @@ def test_a_conference_records_the_covenant_and_the_criteria_it_adopted(world: Wo
         )
 
 
-def test_open_issues_codes_only_for_electronic_ballots(world: World) -> None:
+def test_open_issues_anonymous_codes_only_for_electronic_ballots(world: World) -> None:
     conference = make_conference(world)
-    from tdkt.voting.tests.helpers import make_ballot
-
+    chair = board_of(world).chair
     paper = make_ballot(world, conference=conference, mode="paper")
-    assert (
-        ballot_open(actor=board_of(world).chair, ballot=paper, voters=[VoterInput("A"), VoterInput("B")])
-        == []
+    assert ballot_open(actor=chair, ballot=paper) == []
+    assert paper.voters.count() == 3 and not BallotCode.objects.filter(ballot=paper).exists()
+    electronic = make_ballot(world, conference=conference, title="Điện tử")
+    codes = ballot_open(actor=chair, ballot=electronic)
+    assert len(codes) == len(set(codes)) == 3 and all(len(c) == 10 for c in codes)
+    # the slips carry no name: no code names a voter, and the stored hashes are not the codes
+    names = list(electronic.voters.values_list("name", flat=True))
+    assert not any(name in code or code in name for code in codes for name in names)
+    stored = set(BallotCode.objects.filter(ballot=electronic).values_list("code_hash", flat=True))
+    assert len(stored) == 3 and not stored & set(codes)
+
+
+# --- a ballot whose ranking was republished after its candidates were taken -------------------------------
+
+
+def _republish(run: ScoringRun) -> ScoringRun:
+    return scoring_publish(actor=None, criteria_set=run.criteria_set, reason="Sửa số liệu giải ngân")
+
+
+def test_a_ballot_whose_ranking_was_republished_cannot_open_until_kept_with_a_reason(world: World) -> None:
+    first = publish_ranking(world)
+    ballot = make_ballot(world)
+    assert ballot.scoring_run == first and ballot_stale_run(ballot) is None
+    second = _republish(first)
+    assert second.number == 2 and ballot_stale_run(ballot) == second
+    chair = board_of(world).chair
+    with pytest.raises(ValidationFailed, match="bảng xếp hạng đã được công bố lại \\(lần 2\\)"):
+        ballot_open(actor=chair, ballot=ballot)
+    assert Ballot.objects.get(pk=ballot.pk).status == BallotStatus.DRAFT and not ballot.voters.exists()
+    with pytest.raises(NotPermitted):
+        ballot_stale_confirm(actor=chair, ballot=ballot, reason="Hội nghị giữ danh sách")
+    for blank in ("", "   "):
+        with pytest.raises(ValidationFailed, match="cần ghi lý do giữ danh sách ứng viên cũ"):
+            ballot_stale_confirm(actor=world.head, ballot=ballot, reason=blank)
+    kept = ballot_stale_confirm(
+        actor=world.head, ballot=ballot, reason="  Lần công bố lại không đổi thứ hạng dẫn đầu "
     )
-    assert not paper.voters.exclude(code_hash=None).exists()
+    assert kept.stale_reason == "Lần công bố lại không đổi thứ hạng dẫn đầu"
+    assert kept.stale_confirmed_run == second and kept.scoring_run == first
+    assert AuditEvent.objects.get(action="ballot.stale_confirm").summary == kept.stale_reason
+    with pytest.raises(ValidationFailed, match="không cần xác nhận"):
+        ballot_stale_confirm(actor=world.head, ballot=ballot, reason="lần nữa")
+    _republish(first)  # a third publication: the reason was given for the second, not for this one
+    with pytest.raises(ValidationFailed, match="lần 3"):
+        ballot_open(actor=chair, ballot=ballot)
+
+
+def test_a_refreshed_ballot_takes_the_latest_ranking_and_opens(world: World) -> None:
+    first = publish_ranking(world)
+    ballot = ballot_create(
+        actor=world.head,
+        conference=make_conference(world),
+        purpose="merit",
+        title="Đề nghị tặng Bằng khen",
+        candidates=[CandidateInput("Huyện Nam Giang"), CandidateInput("Huyện Tiên Phước")],
+        removed=[CandidateRemoval("Huyện Phước Sơn", "Đã đề nghị Cờ thi đua")],
+    )
+    second = _republish(first)
+    with pytest.raises(NotPermitted):
+        ballot_candidates_refresh(actor=board_of(world).chair, ballot=ballot)
+    refreshed = ballot_candidates_refresh(actor=world.head, ballot=ballot)
+    assert refreshed.scoring_run == second and ballot_stale_run(refreshed) is None
+    assert "công bố lần 2" in refreshed.candidates_source
+    ranked = [r["name"] for r in sorted(second.result["ranking"], key=lambda r: r["rank"])]
+    assert list(refreshed.candidates.values_list("name", flat=True)) == ranked
+    assert not refreshed.removed_candidates.exists()  # changes made to the old list are dropped
+    assert len(ballot_open(actor=board_of(world).chair, ballot=refreshed)) == 3
+    with pytest.raises(ValidationFailed, match="đã mở"):
+        ballot_candidates_refresh(actor=world.head, ballot=refreshed)
+
+
+def test_a_later_round_is_never_stale(world: World) -> None:
+    first = publish_ranking(world)
+    tied = _tie(world)
+    second_round = ballot_next_round(actor=world.head, ballot=tied)
+    _republish(first)
+    assert ballot_stale_run(second_round) is None

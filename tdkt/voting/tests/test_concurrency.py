@@ -1,5 +1,5 @@
-"""Requests at the same moment on PostgreSQL, with real threads: the same code cast twice counts once; two
-members confirming the same paper entry confirm it once."""
+"""Requests at the same moment on PostgreSQL, with real threads: the same code cast twice counts once; one
+hand-out is taken by one activation; two members confirming the same paper entry confirm it once."""
 
 import threading
 from collections.abc import Callable
@@ -9,17 +9,10 @@ from django.db import connection, connections
 
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.personas import build_world
-from tdkt.voting.models import CastBallot, EntryStatus, PaperEntry, Voter
-from tdkt.voting.services import (
-    PaperTotalsInput,
-    VoterInput,
-    ballot_cast,
-    ballot_close,
-    ballot_open,
-    paper_entry_confirm,
-    paper_entry_submit,
-)
-from tdkt.voting.tests.helpers import board_of, make_ballot, open_ballot
+from tdkt.voting.box import UNUSABLE_CODE, ballot_activate, ballot_cast, ballot_close, ballot_open
+from tdkt.voting.models import BallotCode, BoxReceipt, CastBallot, CodeState, EntryStatus, PaperEntry
+from tdkt.voting.paper import PaperTotalsInput, paper_entry_confirm, paper_entry_submit
+from tdkt.voting.tests.helpers import activate, board_of, hand_out, make_ballot, open_ballot
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -60,25 +53,41 @@ def _race(calls: list[Callable[[], object]]) -> list[str]:
 def test_the_same_code_cast_twice_at_once_counts_once() -> None:
     world = build_world()
     ballot, codes = open_ballot(world, n=8)
+    for code in codes[:5]:
+        activate(ballot, board_of(world).chair, code)
 
     def cast(code: str) -> Callable[[], object]:
         return lambda: ballot_cast(ballot=ballot, code=code, marks=["Huyện Tiên Phước"])
 
     # four threads with the same code, four with their own codes
-    outcomes = _race([cast(codes[0].code) for _ in range(4)] + [cast(c.code) for c in codes[1:5]])
-    assert outcomes.count("ok") == 5
-    assert outcomes.count("Trường “code”: mã bỏ phiếu này đã được dùng") == 3
+    outcomes = _race([cast(codes[0]) for _ in range(4)] + [cast(c) for c in codes[1:5]])
+    assert outcomes.count("ok") == 5, outcomes
+    assert outcomes.count(f"Trường “code”: {UNUSABLE_CODE}") == 3
     assert CastBallot.objects.filter(ballot=ballot).count() == 5
-    assert Voter.objects.filter(ballot=ballot, used=True).count() == 5
-    heads = list(CastBallot.objects.filter(ballot=ballot).values_list("previous_hash", flat=True))
-    assert len(set(heads)) == 5  # one chain, no fork
+    assert BoxReceipt.objects.filter(ballot=ballot).count() == 5
+    assert BallotCode.objects.filter(ballot=ballot, state=CodeState.USED).count() == 5
+    ballot.refresh_from_db()
+    assert ballot.cast_count == 5
+
+
+def test_one_hand_out_is_taken_by_one_activation_at_once() -> None:
+    world = build_world()
+    ballot, codes = open_ballot(world, n=6)
+    hand_out(ballot, board_of(world).chair)
+    outcomes = _race([lambda c=c: ballot_activate(ballot=ballot, code=c) for c in codes[:4]])  # type: ignore[misc]
+    assert outcomes.count("ok") == 1, outcomes
+    assert BallotCode.objects.filter(ballot=ballot, state=CodeState.ACTIVE).count() == 1
+    ballot.refresh_from_db()
+    assert ballot.pending_handouts == 0
 
 
 def test_a_paper_entry_confirmed_twice_at_once_counts_once() -> None:
     world = build_world()
     board = board_of(world)
     ballot = make_ballot(world, mode="paper")
-    ballot_open(actor=board.chair, ballot=ballot, voters=[VoterInput(f"Đại biểu {i}") for i in range(3)])
+    ballot_open(actor=board.chair, ballot=ballot)
+    for _ in range(3):
+        hand_out(ballot, board.chair)
     ballot_close(actor=board.chair, ballot=ballot)
     entry = paper_entry_submit(
         actor=board.chair, ballot=ballot, totals=PaperTotalsInput(3, 0, {"Huyện Tiên Phước": 3})

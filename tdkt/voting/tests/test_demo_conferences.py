@@ -9,9 +9,11 @@ from django.contrib.auth.models import User
 from tdkt.clusters.models import ClusterRole
 from tdkt.demo import loader
 from tdkt.reports.documents import to_docx
+from tdkt.voting.box import ballot_close, ballot_open
+from tdkt.voting.counting import ballot_tally, ballot_verify
 from tdkt.voting.minutes import conference_minutes
 from tdkt.voting.models import Ballot, BallotStatus, Conference, EntryStatus
-from tdkt.voting.services import ballot_cast, ballot_close, ballot_open, ballot_tally
+from tdkt.voting.tests.helpers import vote
 
 
 @pytest.fixture
@@ -66,11 +68,12 @@ def test_quang_nam_2024_honours_the_first_of_the_published_ranking_and_runs_a_ba
     chair, counter = User.objects.get(username="tienphuoc"), User.objects.get(username="namgiang")
     codes = ballot_open(actor=chair, ballot=merit)
     assert len(codes) == 9
-    for issued in codes[:7]:
-        ballot_cast(ballot=merit, code=issued.code, marks=["Huyện Phước Sơn", "Huyện Nam Giang"])
-    ballot_close(actor=counter, ballot=merit)
+    for code in codes[:7]:  # seven delegates present: each handed a slip, activated at the table, cast
+        vote(merit, counter, ["Huyện Phước Sơn", "Huyện Nam Giang"], code=code)
+    merit = ballot_close(actor=counter, ballot=merit)
+    assert (merit.checked_in, merit.codes_used, merit.codes_voided) == (7, 7, 2)
     merit = ballot_tally(actor=chair, ballot=merit)
-    assert merit.result["elected"] == ["Huyện Phước Sơn", "Huyện Nam Giang"]
+    assert merit.result["elected"] == ["Huyện Phước Sơn", "Huyện Nam Giang"] and ballot_verify(merit) == []
     from docx import Document
 
     document = Document(io.BytesIO(to_docx(conference_minutes(conference))))
@@ -83,3 +86,4 @@ def test_the_demo_accounts_list_the_counting_board(demo: None) -> None:
     text = loader.accounts_text()
     assert "namgiang" in text and "Trưởng ban kiểm phiếu" in text
     assert Ballot.objects.filter(status=BallotStatus.TALLIED).count() == 4
+    assert all(ballot_verify(b) == [] for b in Ballot.objects.filter(status=BallotStatus.TALLIED))

@@ -1,5 +1,6 @@
-"""Paper ballots: entered by one member of the counting board, confirmed by another, impossible counts
-refused with their row and field, never counted twice, never both paper and electronic."""
+"""Paper ballots: handed to the voters present (ticked on the roll while the box is open), entered by one
+member of the counting board, confirmed by another, impossible counts refused with their row and field,
+never more than the voters who received one, never counted twice, never both paper and electronic."""
 
 import re
 
@@ -7,29 +8,34 @@ import pytest
 
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.personas import World
-from tdkt.voting.models import Ballot, EntryStatus, PaperEntry
-from tdkt.voting.services import (
+from tdkt.voting.box import ballot_cast, ballot_close, ballot_hand_out_undo, ballot_open
+from tdkt.voting.counting import ballot_tally, ballot_verify
+from tdkt.voting.models import Ballot, EntryStatus, PaperEntry, Voter
+from tdkt.voting.paper import (
     PaperBallotInput,
     PaperTotalsInput,
-    VoterInput,
-    ballot_cast,
-    ballot_close,
-    ballot_open,
-    ballot_tally,
     paper_entry_confirm,
     paper_entry_reject,
     paper_entry_submit,
     paper_problems,
 )
-from tdkt.voting.tests.helpers import board_of, make_ballot, open_ballot
+from tdkt.voting.tests.helpers import board_of, council_ballot, hand_out, make_ballot, open_ballot
 
 PS, TP, NG = "Huyện Phước Sơn", "Huyện Tiên Phước", "Huyện Nam Giang"
 
 
-def _closed_paper(world: World, n: int = 5, **rules: object) -> Ballot:
+def _closed_paper(world: World, n: int = 5, handed: int | None = None, **rules: object) -> Ballot:
+    """A paper ballot of `n` voters (a council; three are the member units), `handed` of them (all by
+    default) handed a paper ballot while the box was open, then closed."""
     chair = board_of(world).chair
-    ballot = make_ballot(world, mode="paper", **rules)
-    ballot_open(actor=chair, ballot=ballot, voters=[VoterInput(f"Đại biểu {i}") for i in range(1, n + 1)])
+    ballot = (
+        make_ballot(world, mode="paper", **rules)
+        if n == 3
+        else council_ballot(world, n, mode="paper", **rules)
+    )
+    assert ballot_open(actor=chair, ballot=ballot) == []
+    for _ in range(n if handed is None else handed):
+        hand_out(ballot, chair)
     return ballot_close(actor=chair, ballot=ballot)
 
 
@@ -60,6 +66,7 @@ def test_paper_ballots_entered_one_by_one_count_once_a_second_member_confirms(wo
     assert result["mode"] == "paper" and result["cast"] == 5 and result["valid"] == 4
     assert [c["yes"] for c in result["counts"]] == [0, 2, 1] and result["elected"] == []  # 2/4 is not > 1/2
     assert ballot.box_hash == PaperEntry.objects.get().entry_hash and paper_problems(ballot) == []
+    assert ballot.result["blank"] == 1 and ballot.result["checked_in"] == 5 and ballot_verify(ballot) == []
 
 
 def test_paper_totals_are_entered_and_confirmed(world: World) -> None:
@@ -139,11 +146,46 @@ def test_more_paper_ballots_than_voters_across_entries_are_refused(world: World)
     ballot = _closed_paper(world, n=3)
     first = paper_entry_submit(actor=board.chair, ballot=ballot, ballots=[PaperBallotInput([TP])] * 2)
     paper_entry_confirm(actor=board.member, entry=first)
-    with pytest.raises(ValidationFailed, match="nhiều hơn số cử tri chưa được tính \\(1 trên 3\\)"):
+    with pytest.raises(
+        ValidationFailed, match=re.escape("nhiều hơn số cử tri đã nhận phiếu mà chưa được tính (1 trên 3")
+    ):
         paper_entry_submit(actor=board.chair, ballot=ballot, ballots=[PaperBallotInput([NG])] * 2)
     second = paper_entry_submit(actor=board.chair, ballot=ballot, ballots=[PaperBallotInput([NG])])
     paper_entry_confirm(actor=board.member, entry=second)
     assert ballot_tally(actor=board.chair, ballot=ballot).result["cast"] == 3
+
+
+def test_paper_ballots_cannot_exceed_the_voters_handed_one(world: World) -> None:
+    board = board_of(world)
+    ballot = _closed_paper(world, n=5, handed=3)  # two voters on the roll never came for a paper ballot
+    assert ballot.checked_in == 3 and ballot.electorate == 5
+    with pytest.raises(
+        ValidationFailed,
+        match=re.escape("4 phiếu, nhiều hơn số cử tri đã nhận phiếu mà chưa được tính (3 trên 3"),
+    ):
+        paper_entry_submit(actor=board.chair, ballot=ballot, ballots=[PaperBallotInput([TP])] * 4)
+    with pytest.raises(
+        ValidationFailed, match=re.escape("số phiếu thu về (4) nhiều hơn số cử tri chưa được tính (3)")
+    ):
+        paper_entry_submit(actor=board.chair, ballot=ballot, totals=PaperTotalsInput(4, 0, {TP: 4}))
+    assert not PaperEntry.objects.exists()
+    entry = paper_entry_submit(actor=board.chair, ballot=ballot, totals=PaperTotalsInput(3, 0, {TP: 3}))
+    paper_entry_confirm(actor=board.member, entry=entry)
+    result = ballot_tally(actor=board.chair, ballot=ballot).result
+    assert result["cast"] == 3 and result["checked_in"] == 3 and result["electorate"] == 5
+
+
+def test_a_paper_ballot_hand_out_is_taken_back_with_a_reason(world: World) -> None:
+    chair = board_of(world).chair
+    ballot = make_ballot(world, mode="paper")
+    ballot_open(actor=chair, ballot=ballot)
+    voter = hand_out(ballot, chair)
+    ballot_hand_out_undo(actor=chair, ballot=ballot, voter=voter, reason="Phát nhầm người")
+    assert not Voter.objects.get(pk=voter.pk).received
+    ballot = ballot_close(actor=chair, ballot=ballot)
+    assert ballot.checked_in == 0
+    with pytest.raises(ValidationFailed, match="nhiều hơn số cử tri"):
+        paper_entry_submit(actor=chair, ballot=ballot, ballots=[PaperBallotInput([TP])])
 
 
 def test_a_ballot_is_counted_one_way_only(world: World) -> None:
@@ -193,13 +235,15 @@ def test_only_the_counting_board_enters_and_confirms_paper_ballots(world: World,
 def test_paper_and_electronic_never_mix(world: World) -> None:
     board = board_of(world)
     electronic, codes = open_ballot(world)
-    ballot_close(actor=board.chair, ballot=electronic)
+    electronic = ballot_close(actor=board.chair, ballot=electronic)
     with pytest.raises(ValidationFailed, match="bỏ phiếu điện tử: không nhập phiếu giấy"):
         paper_entry_submit(actor=board.chair, ballot=electronic, ballots=[PaperBallotInput([TP])])
     paper = make_ballot(world, conference=electronic.conference, mode="paper", title="Phiếu giấy")
-    ballot_open(actor=board.chair, ballot=paper, voters=[VoterInput("A")])
+    assert ballot_open(actor=board.chair, ballot=paper) == []
+    hand_out(paper, board.chair)
+    assert paper.codes.count() == 0 and Ballot.objects.get(pk=paper.pk).pending_handouts == 0
     with pytest.raises(ValidationFailed, match="dùng phiếu giấy: không nhận phiếu điện tử"):
-        ballot_cast(ballot=paper, code=codes[0].code, marks=[TP])
+        ballot_cast(ballot=paper, code=codes[0], marks=[TP])
     with pytest.raises(ValidationFailed, match="sau khi đóng hòm phiếu"):
         paper_entry_submit(actor=board.chair, ballot=paper, ballots=[PaperBallotInput([TP])])
     assert not PaperEntry.objects.exists()
