@@ -128,6 +128,17 @@ def format_date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
 
 
+def format_date_decree30(value: dt.date, *, year: bool = True) -> str:
+    """A date in the words of Decree 30/2020/NĐ-CP: `ngày 05 tháng 01 năm 2025`, `ngày 27 tháng 3 năm 2025`.
+
+    The decree puts a leading zero only before days 1–9 and months 1 and 2 (so "tháng 3", "tháng 12");
+    `year=False` leaves the year out (`ngày 15 tháng 12`), for a second date in the same year."""
+    day = f"{value.day:02d}"
+    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+    text = f"ngày {day} tháng {month}"
+    return f"{text} năm {value.year}" if year else text
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics (including đ) so that `Phuoc Son` finds `Phước Sơn`."""
     text = text.replace("đ", "d").replace("Đ", "D")

@@ -5,6 +5,12 @@ Word and the PDF always say the same thing. Layout per Decree 30 (Appendix I): A
 20 mm, left 30 mm, right 15 mm; Times New Roman 13–14 pt; the issuing body top left with the number below
 it, the national heading top right with the motto underlined, the place and date in italics, the title in
 bold capitals, signatures at the end with the title in bold capitals and the name in bold.
+
+Dates follow the decree (`tdkt.core.vn.format_date_decree30`: a leading zero only before days 1–9 and
+months 1–2). A signature block never stands alone on a page: the closing lines, the signatures and the
+footer note are kept together (Word: "keep with next" on every paragraph and rows that cannot split;
+PDF: one block with `break-inside: avoid`), so the page that is signed also carries the end of the text.
+Tables repeat their heading row on every page they run over.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from tdkt.core.vn import format_date_decree30
+
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
@@ -35,13 +43,15 @@ class Signature:
 @dataclass(frozen=True)
 class Section:
     """A numbered part of the body (e.g. "I. ĐẠI BIỂU THAM DỰ"): a heading, paragraphs, an optional table
-    and paragraphs after it."""
+    and paragraphs after it. `table_center` names the columns (from 0) whose cells are centred, such as
+    numbers."""
 
     heading: str
     paragraphs: list[str] = field(default_factory=list)
     table_header: list[str] = field(default_factory=list)
     table_rows: list[list[str]] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
+    table_center: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,10 +70,19 @@ class AdminDocument:
     signatures: list[Signature] = field(default_factory=list)
     footer_note: str = ""  # e.g. the hash of the record
     sections: list[Section] = field(default_factory=list)  # rendered after the paragraphs and the table
+    table_center: tuple[int, ...] = ()
+    signature_columns: int = 0  # signatures per row; 0: all on one row up to 3, then rows of 3 (2 for 4)
 
     @property
     def place_date(self) -> str:
-        return f"{self.place}, ngày {self.date.day:02d} tháng {self.date.month:02d} năm {self.date.year}"
+        return f"{self.place}, {format_date_decree30(self.date)}"
+
+    @property
+    def signature_rows(self) -> list[list[Signature]]:
+        """The signatures in rows, as they are laid out on the page."""
+        n = len(self.signatures)
+        columns = self.signature_columns or (n if n <= 3 else 2 if n == 4 else 3)
+        return [self.signatures[i : i + columns] for i in range(0, n, max(1, columns))]
 
 
 # ------------------------------------------------------------------------------------------------ docx
@@ -114,18 +133,58 @@ def _underline_motto(paragraph: object) -> None:
     p_pr.append(indent)
 
 
-def _docx_table(document: object, header: list[str], rows: list[list[str]]) -> None:
+def _row_flag(row: object, name: str) -> None:
+    """A row property without a value (`w:cantSplit`, `w:tblHeader`)."""
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    tr_pr.append(OxmlElement(name))
+
+
+def _docx_table(
+    document: object, header: list[str], rows: list[list[str]], center: tuple[int, ...] = ()
+) -> None:
     if not header:
         return
     table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
     table.style = "Table Grid"
+    _row_flag(table.rows[0], "w:tblHeader")  # the heading row again on every page the table runs over
+    _row_flag(table.rows[0], "w:cantSplit")
     for cell, text in zip(table.rows[0].cells, header, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(cell.paragraphs[0], text, bold=True, size=13)
     for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
+        added = table.add_row()
+        _row_flag(added, "w:cantSplit")
+        for i, (cell, text) in enumerate(zip(added.cells, row, strict=True)):
+            if i in center:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _run(cell.paragraphs[0], text, size=13)
+
+
+def _docx_signatures(document: object, doc: AdminDocument) -> None:
+    """The signature block: rows that cannot split, every paragraph kept with the next, so the block
+    stays whole and on the page of the lines before it (which are kept with it too)."""
+    rows = doc.signature_rows
+    columns = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=columns)  # type: ignore[attr-defined]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    last_row = len(rows) - 1
+    for r, signatures in enumerate(rows):
+        _row_flag(table.rows[r], "w:cantSplit")
+        for cell, sig in zip(table.rows[r].cells, signatures, strict=False):
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(cell.paragraphs[0], sig.title, bold=True, size=14)
+            _para(
+                cell,
+                "(Ký, ghi rõ họ tên)",
+                align=WD_ALIGN_PARAGRAPH.CENTER,
+                italic=True,
+                size=13,
+                space_after=48,
+            )
+            _para(cell, sig.name, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14, space_after=12)
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = r < last_row or bool(doc.footer_note)
+                p.paragraph_format.keep_together = True
 
 
 def to_docx(doc: AdminDocument) -> bytes:
@@ -160,31 +219,22 @@ def to_docx(doc: AdminDocument) -> bytes:
         _para(document, doc.subtitle, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14)
     for text in doc.paragraphs:
         _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-    _docx_table(document, doc.table_header, doc.table_rows)
+    _docx_table(document, doc.table_header, doc.table_rows, doc.table_center)
     for part in doc.sections:
-        _para(document, part.heading, bold=True, space_after=4)
+        heading = _para(document, part.heading, bold=True, space_after=4)
+        heading.paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
         for text in part.paragraphs:
             _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-        _docx_table(document, part.table_header, part.table_rows)
+        _docx_table(document, part.table_header, part.table_rows, part.table_center)
         for text in part.after:
             _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
     for text in doc.closing:
-        _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+        closing = _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
+        if doc.signatures:  # the last lines go with the signatures onto their page
+            closing.paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+            closing.paragraph_format.keep_together = True  # type: ignore[attr-defined]
     if doc.signatures:
-        signs = document.add_table(rows=1, cols=len(doc.signatures))
-        for cell, sig in zip(signs.rows[0].cells, doc.signatures, strict=True):
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(cell.paragraphs[0], sig.title, bold=True, size=14)
-            _para(
-                cell,
-                "(Ký, ghi rõ họ tên)",
-                align=WD_ALIGN_PARAGRAPH.CENTER,
-                italic=True,
-                size=13,
-                space_after=48,
-            )
-            if sig.name:
-                _para(cell, sig.name, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14)
+        _docx_signatures(document, doc)
     if doc.footer_note:
         _para(document, doc.footer_note, italic=True, size=11)
     buffer = io.BytesIO()
@@ -209,23 +259,56 @@ h2 { text-align: center; font-size: 14pt; margin: 0 0 12pt; }
 h3 { font-size: 14pt; margin: 10pt 0 4pt; }
 p.body { text-align: justify; text-indent: 10mm; margin: 0 0 6pt; }
 table.data { border-collapse: collapse; width: 100%; font-size: 13pt; margin: 6pt 0; }
-table.data th, table.data td { border: 1px solid #000; padding: 2pt 4pt; }
-.signs { display: flex; justify-content: space-around; text-align: center; margin-top: 18pt; }
+table.data th, table.data td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: top; }
+table.data thead { display: table-header-group; }
+table.data tr { break-inside: avoid; }
+table.data td.c { text-align: center; white-space: nowrap; }
+h3 { break-after: avoid; }
+.end { break-inside: avoid; }
+table.signs { width: 100%; border-collapse: collapse; margin-top: 12pt; table-layout: fixed; }
+table.signs tr { break-inside: avoid; }
+table.signs td { text-align: center; vertical-align: top; padding: 0 4pt 12pt; }
 .signs .t { font-weight: bold; } .signs .h { font-style: italic; font-size: 13pt; margin-bottom: 48pt; }
 .signs .nm { font-weight: bold; }
-.note { font-style: italic; font-size: 11pt; margin-top: 18pt; }
+.signs div { line-height: 18pt; }
+.note { font-style: italic; font-size: 11pt; margin-top: 12pt; }
 """
 
 
-def _html_table(header: list[str], rows: list[list[str]]) -> list[str]:
+def _html_table(header: list[str], rows: list[list[str]], center: tuple[int, ...] = ()) -> list[str]:
     if not header:
         return []
     e = html.escape
     return [
-        "<table class='data'><tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>",
-        *("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows),
-        "</table>",
+        "<table class='data'><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr></thead>",
+        "<tbody>",
+        *(
+            "<tr>"
+            + "".join(
+                f"<td class='c'>{e(c)}</td>" if i in center else f"<td>{e(c)}</td>" for i, c in enumerate(row)
+            )
+            + "</tr>"
+            for row in rows
+        ),
+        "</tbody></table>",
     ]
+
+
+def _html_signatures(doc: AdminDocument) -> list[str]:
+    e = html.escape
+    rows = doc.signature_rows
+    columns = max(len(r) for r in rows)
+    out = ["<table class='signs'>"]
+    for signatures in rows:
+        cells = [
+            f"<td><div class='t'>{e(s.title)}</div><div class='h'>(Ký, ghi rõ họ tên)</div>"
+            f"<div class='nm'>{e(s.name)}</div></td>"
+            for s in signatures
+        ]
+        cells += ["<td></td>"] * (columns - len(signatures))
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</table>")
+    return out
 
 
 def to_html(doc: AdminDocument) -> str:
@@ -245,24 +328,20 @@ def to_html(doc: AdminDocument) -> str:
         f"<h2>{e(doc.subtitle)}</h2>" if doc.subtitle else "",
         *(f"<p class='body'>{e(t)}</p>" for t in doc.paragraphs),
     ]
-    parts += _html_table(doc.table_header, doc.table_rows)
+    parts += _html_table(doc.table_header, doc.table_rows, doc.table_center)
     for part in doc.sections:
         parts.append(f"<h3>{e(part.heading)}</h3>")
         parts += [f"<p class='body'>{e(t)}</p>" for t in part.paragraphs]
-        parts += _html_table(part.table_header, part.table_rows)
+        parts += _html_table(part.table_header, part.table_rows, part.table_center)
         parts += [f"<p class='body'>{e(t)}</p>" for t in part.after]
+    # the closing lines, the signatures and the note as one block that does not break across pages
+    parts.append("<div class='end'>")
     parts += [f"<p class='body'>{e(t)}</p>" for t in doc.closing]
     if doc.signatures:
-        parts.append("<div class='signs'>")
-        parts += [
-            f"<div><div class='t'>{e(s.title)}</div><div class='h'>(Ký, ghi rõ họ tên)</div>"
-            f"<div class='nm'>{e(s.name)}</div></div>"
-            for s in doc.signatures
-        ]
-        parts.append("</div>")
+        parts += _html_signatures(doc)
     if doc.footer_note:
         parts.append(f"<p class='note'>{e(doc.footer_note)}</p>")
-    parts.append("</body></html>")
+    parts.append("</div></body></html>")
     return "".join(parts)
 
 

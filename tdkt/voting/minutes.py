@@ -1,21 +1,69 @@
 """The minutes of a conference (biên bản hội nghị) and of each vote count (biên bản kiểm phiếu), as
-administrative documents in the layout of Decree 30/2020/NĐ-CP (`tdkt.reports.documents`)."""
+administrative documents in the layout of Decree 30/2020/NĐ-CP (`tdkt.reports.documents`).
+
+The vote-counting minutes read like the paper a counting board signs: the number in the conference's
+register (`Ballot.minutes_number`, given at the count: "Số: 02/BB-KP"), when the count started (the box
+closed) and ended, the board, the rules and the roll with every change and its reason, the candidates with
+every change from the default list, the figures — voters on the roll, voters who received a slip, codes
+printed, used and voided, ballots cast against the quorum, blank and invalid ballots by reason —, for each
+candidate the votes, the threshold on its base as a number of votes (exact, with `Fraction`) and the
+outcome, the board's remarks and the complaints received, and a signature for every board member. Dates are
+written the Decree 30 way (`tdkt.core.vn.format_date_decree30`).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from fractions import Fraction
+from typing import Any
 
+from django.utils import timezone
+
+from tdkt.core.vn import format_date_decree30
 from tdkt.reports.documents import AdminDocument, Section, Signature
-from tdkt.voting.models import Ballot, BallotMode, BallotStatus, Conference, Delegate
+from tdkt.voting.models import (
+    Ballot,
+    BallotMode,
+    BallotStatus,
+    Conference,
+    CountingBoardMember,
+    Delegate,
+    Electorate,
+)
 from tdkt.voting.selectors import conference_record_hash, elected_roles
 from tdkt.voting.tally import percent
 
 _BASES = {"valid": "số phiếu hợp lệ", "cast": "số phiếu thu về", "electorate": "tổng số cử tri"}
+# the base counted in ballots or voters, after a number: "9 phiếu hợp lệ"
+_BASE_UNITS = {"valid": "phiếu hợp lệ", "cast": "phiếu thu về", "electorate": "cử tri trong danh sách"}
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
 
 
-def _pct(text_fraction: str) -> str:
+def _pct(text_fraction: str | Fraction) -> str:
     value = percent(Fraction(text_fraction))
     return format(value, "f").rstrip("0").rstrip(".").replace(".", ",") + "%"
+
+
+def _fraction_text(value: Fraction) -> str:
+    """A rule's fraction as people write it: "1/2", "2/3", "1" for the whole."""
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def votes_needed(threshold: Fraction, strict: bool, base: int) -> int | None:
+    """The fewest votes that pass `threshold` of `base` (more than it when `strict`, else at least it),
+    computed exactly; None when no number of votes can (a base of 0, or a threshold that asks for more
+    than the whole base)."""
+    if base <= 0:
+        return None
+    product = threshold * base
+    need = math.floor(product) + 1 if strict else math.ceil(product)
+    return need if need <= base else None
+
+
+def quorum_needed(quorum: Fraction, electorate: int) -> int:
+    """The fewest ballots cast that meet the quorum (cast ÷ electorate ≥ quorum), exactly."""
+    return math.ceil(quorum * electorate)
 
 
 def rules_text(ballot: Ballot) -> str:
@@ -40,7 +88,8 @@ def rules_text(ballot: Ballot) -> str:
 
 
 def candidates_text(ballot: Ballot) -> list[str]:
-    """Where the candidates came from, and every change from that list with its reason."""
+    """Where the candidates came from, every change from that list with its reason, and why an earlier
+    ranking was kept when a newer one had been published."""
     lines = [f"Danh sách ứng viên lấy theo: {ballot.candidates_source or 'danh sách do hội nghị lập'}."]
     added = [c for c in ballot.candidates.all() if c.added_reason]
     removed = list(ballot.removed_candidates.all())
@@ -53,6 +102,16 @@ def candidates_text(ballot: Ballot) -> list[str]:
         by_reason.setdefault(r.reason, []).append(r.name)
     for reason, names in by_reason.items():
         lines.append(f"Không đưa vào danh sách: {', '.join(names)} — lý do: {reason}.")
+    if ballot.stale_reason:
+        newer = ballot.stale_confirmed_run
+        kept = ballot.scoring_run
+        lines.append(
+            "Bảng xếp hạng đã được công bố lại"
+            + (f" (lần {newer.number})" if newer is not None else "")
+            + " sau khi lập danh sách ứng viên; hội nghị giữ danh sách"
+            + (f" theo lần công bố {kept.number}" if kept is not None else " đã lập")
+            + f" — lý do: {ballot.stale_reason.rstrip('.')}."
+        )
     return lines
 
 
@@ -64,21 +123,49 @@ def _totals_text(ballot: Ballot) -> str:
     )
 
 
+def _verdict(count: dict[str, Any], result: dict[str, Any]) -> str:
+    name = count["candidate"]
+    if name in result.get("elected", []):
+        return "Đạt, được chọn"
+    if name in result.get("another_round", []):
+        return "Đạt, bằng phiếu ở vị trí cuối: bỏ phiếu vòng sau"
+    if count["passes"]:
+        return "Đạt, ngoài số người được chọn"
+    return "Không đạt"
+
+
+def _needed_cell(ballot: Ballot, base: int) -> str:
+    threshold = Fraction(ballot.threshold)
+    need = votes_needed(threshold, ballot.strict, base)
+    relation = "trên" if ballot.strict else "từ"
+    return f"{relation} {_fraction_text(threshold)} của {base}: " + (
+        f"ít nhất {need}" if need is not None else "không thể đạt"
+    )
+
+
 def _count_rows(ballot: Ballot) -> tuple[list[str], list[list[str]]]:
+    """The table of the count, headed for the ballot's method: "Số phiếu bầu" when each ballot chooses up
+    to k, "Đồng ý" / "Không đồng ý" when each candidate is approved or not; for each candidate its share,
+    what the threshold needed on its base, and the outcome."""
     result = ballot.result or {}
     yes_no = ballot.method == "yes_no"
-    header = ["STT", "Ứng viên", "Số phiếu đồng ý"]
-    if yes_no:
-        header.append("Không đồng ý")
-    header += ["Tỷ lệ", "Kết quả"]
+    base = int(result.get("base", 0))
+    header = ["STT", "Ứng viên"]
+    header += ["Đồng ý", "Không đồng ý"] if yes_no else ["Số phiếu bầu"]
+    header += ["Tỷ lệ", "Số phiếu cần đạt", "Kết quả"]
     rows = []
+    needed = _needed_cell(ballot, base)
     for i, c in enumerate(result.get("counts", []), start=1):
         row = [str(i), c["candidate"], str(c["yes"])]
         if yes_no:
             row.append(str(c["no"]))
-        row += [c["percent"].replace(".", ",") + "%", "Đạt" if c["passes"] else "Không đạt"]
+        row += [c["percent"].replace(".", ",") + "%", needed, _verdict(c, result)]
         rows.append(row)
     return header, rows
+
+
+def _count_center(ballot: Ballot) -> tuple[int, ...]:
+    return (0, 2, 3, 4) if ballot.method == "yes_no" else (0, 2, 3)
 
 
 def _outcome(ballot: Ballot) -> list[str]:
@@ -96,54 +183,230 @@ def _issuer(conference: Conference) -> tuple[str, str]:
     return cluster.organiser.name.upper(), cluster.name.upper()
 
 
-def _chair_of_counting(conference: Conference) -> str:
-    chair = conference.counting_board.filter(is_chair=True).first()
-    return chair.name if chair else ""
+# --------------------------------------------------------------------------- the vote-counting minutes
+
+
+def _clock(moment: dt.datetime) -> str:
+    return f"{moment.hour:02d} giờ {moment.minute:02d} phút"
+
+
+def count_times(ballot: Ballot) -> str:
+    """When the count started (the box closed) and ended, in local time, the Decree 30 way."""
+    if ballot.closed_at is None or ballot.counted_at is None:
+        return ""
+    start, end = timezone.localtime(ballot.closed_at), timezone.localtime(ballot.counted_at)
+    ended = (
+        f"{_clock(end)} cùng ngày"
+        if end.date() == start.date()
+        else f"{_clock(end)}, {format_date_decree30(end.date())}"
+    )
+    return (
+        f"Thời gian kiểm phiếu: bắt đầu lúc {_clock(start)}, {format_date_decree30(start.date())} (khi đóng "
+        f"hòm phiếu), kết thúc lúc {ended}."
+    )
+
+
+def _board_section(ballot: Ballot, board: list[CountingBoardMember]) -> Section:
+    lines = [
+        f"{i}. {m.name} – {'Trưởng ban' if m.is_chair else 'Thành viên'}."
+        for i, m in enumerate(board, start=1)
+    ] or ["(Hội nghị chưa ghi thành viên Ban kiểm phiếu.)"]
+    times = count_times(ballot)
+    return Section(
+        heading="I. BAN KIỂM PHIẾU VÀ THỜI GIAN KIỂM PHIẾU",
+        paragraphs=[f"Ban kiểm phiếu gồm {len(board)} thành viên:", *lines, *([times] if times else [])],
+    )
+
+
+def _roll_text(ballot: Ballot) -> list[str]:
+    if ballot.electorate_kind == Electorate.COUNCIL:
+        source = f"thành viên {ballot.council_name}" + (
+            f" ({ballot.council_size} thành viên)" if ballot.council_size else ""
+        )
+    else:
+        source = "đại biểu bỏ phiếu thay mặt các đơn vị thành viên (mỗi đơn vị một đại biểu)"
+    lines = [f"Cử tri: {source}; danh sách cử tri chốt khi mở hòm phiếu gồm {ballot.electorate} người."]
+    changes = list(ballot.roll_changes.all())
+    if changes:
+        lines.append("Ban kiểm phiếu đã thay đổi danh sách cử tri trước khi mở hòm phiếu:")
+    for change in changes:
+        parts = []
+        if change.added:
+            parts.append("thêm " + ", ".join(change.added))
+        if change.removed:
+            parts.append("bớt " + ", ".join(change.removed))
+        lines.append(
+            f"Lần {change.number}: {'; '.join(parts) or 'sửa thông tin cử tri'} — lý do: "
+            f"{change.reason.rstrip('.')}."
+        )
+    return lines
+
+
+def _rules_section(ballot: Ballot) -> Section:
+    return Section(
+        heading="II. NỘI DUNG, QUY TẮC BỎ PHIẾU VÀ DANH SÁCH",
+        paragraphs=[
+            rules_text(ballot),
+            *_roll_text(ballot),
+            *candidates_text(ballot),
+        ],
+    )
+
+
+def _figures(ballot: Ballot) -> list[str]:
+    """The figures of the count, each on its line, from the stored result (older results without the
+    box's counts fall back on the ballot's own fields)."""
+    result = ballot.result or {}
+    electorate, cast, valid = result["electorate"], result["cast"], result["valid"]
+    invalid = result.get("invalid", [])
+    checked_in = result.get("checked_in", ballot.checked_in)
+    codes = result.get(
+        "codes", {"issued": ballot.codes_issued, "used": ballot.codes_used, "voided": ballot.codes_voided}
+    )
+    blank = result.get("blank", 0)
+    quorum = Fraction(ballot.quorum)
+    lines = [
+        f"Tổng số cử tri trong danh sách: {electorate}; số cử tri đã nhận phiếu: {checked_in}; "
+        f"số phiếu thu về: {cast}; số phiếu hợp lệ: {valid}; số phiếu không hợp lệ: {len(invalid)}.",
+    ]
+    if ballot.mode == BallotMode.PAPER:
+        lines.append(f"Số phiếu giấy đã phát: {checked_in}; số phiếu thu về: {cast}.")
+    else:
+        lines.append(
+            f"Mã bỏ phiếu: đã in {codes['issued']} mã; đã dùng {codes['used']} mã; bị hủy khi đóng hòm phiếu "
+            f"{codes['voided']} mã (mã chưa dùng)."
+        )
+    turnout = Fraction(cast, electorate) if electorate else Fraction(0)
+    lines.append(
+        f"Tỷ lệ tham gia: {cast}/{electorate} cử tri bỏ phiếu, đạt {_pct(turnout)}; tỷ lệ tối thiểu "
+        f"{_fraction_text(quorum)} ({_pct(quorum)}) số cử tri, tức ít nhất {quorum_needed(quorum, electorate)} "
+        "phiếu thu về: " + ("đủ." if result["quorum_met"] else "không đủ, cuộc bỏ phiếu không có kết quả.")
+    )
+    lines.append(f"Số phiếu hợp lệ: {valid}, trong đó phiếu trắng (không chọn ai): {blank}.")
+    if invalid:
+        by_reason: dict[str, int] = {}
+        for item in invalid:
+            by_reason[item["reason"]] = by_reason.get(item["reason"], 0) + 1
+        lines.append(
+            f"Số phiếu không hợp lệ: {len(invalid)}, gồm: "
+            + "; ".join(f"{reason}: {n} phiếu" for reason, n in by_reason.items())
+            + "."
+        )
+    else:
+        lines.append("Số phiếu không hợp lệ: 0.")
+    return lines
+
+
+def _threshold_text(ballot: Ballot) -> str:
+    result = ballot.result or {}
+    base = int(result.get("base", 0))
+    threshold = Fraction(ballot.threshold)
+    need = votes_needed(threshold, ballot.strict, base)
+    relation = "trên" if ballot.strict else "từ"
+    return (
+        f"Người được chọn phải đạt {relation} {_fraction_text(threshold)} ({_pct(threshold)}) "
+        f"{_BASES[ballot.base]}: cần {relation} {_fraction_text(threshold)} của {base} {_BASE_UNITS[ballot.base]}, "
+        + (f"tức ít nhất {need} phiếu" if need is not None else "không ứng viên nào có thể đạt")
+        + (f"; chọn tối đa {ballot.seats} người có số phiếu cao nhất." if ballot.seats else ".")
+    )
+
+
+def _results_section(ballot: Ballot) -> Section:
+    result = ballot.result or {}
+    header, rows = _count_rows(ballot)
+    warnings = [f"Lưu ý: {w}" for w in result.get("warnings", [])]
+    return Section(
+        heading="III. KẾT QUẢ KIỂM PHIẾU",
+        paragraphs=[*_figures(ballot), _threshold_text(ballot), "Kết quả kiểm phiếu từng ứng viên như sau:"],
+        table_header=header,
+        table_rows=rows,
+        table_center=_count_center(ballot),
+        after=[*_outcome(ballot), *warnings],
+    )
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _notes_section(ballot: Ballot) -> Section:
+    remarks, complaints = _lines(ballot.remarks), _lines(ballot.complaints)
+    paragraphs = (
+        ["Nhận xét của Ban kiểm phiếu:", *remarks]
+        if remarks
+        else ["Nhận xét của Ban kiểm phiếu: không có nhận xét khác."]
+    )
+    paragraphs += (
+        ["Khiếu nại, kiến nghị về việc bỏ phiếu và kiểm phiếu:", *complaints]
+        if complaints
+        else ["Khiếu nại, kiến nghị về việc bỏ phiếu và kiểm phiếu: không có."]
+    )
+    return Section(heading="IV. NHẬN XÉT, KHIẾU NẠI VÀ KIẾN NGHỊ", paragraphs=paragraphs)
+
+
+def minutes_number(ballot: Ballot) -> str:
+    """ "Số: 02/BB-KP" from the conference's register; blank to fill by hand when the count gave none."""
+    n = ballot.minutes_number
+    return f"Số: {n:02d}/BB-KP" if n else "Số:      /BB-KP"
+
+
+def _signatures(board: list[CountingBoardMember]) -> list[Signature]:
+    chair = [m for m in board if m.is_chair]
+    others = [m for m in board if not m.is_chair]
+    return [Signature("TRƯỞNG BAN KIỂM PHIẾU", m.name) for m in chair] + [
+        Signature("THÀNH VIÊN BAN KIỂM PHIẾU", m.name) for m in others
+    ]
 
 
 def tally_minutes(ballot: Ballot) -> AdminDocument:
-    """The minutes of a tallied ballot: the rules applied, the totals, the result and the hashes."""
+    """The vote-counting minutes of a tallied ballot (biên bản kiểm phiếu): the board and the time of the
+    count, the rules, roll and candidates with every change and its reason, the figures and each
+    candidate's votes against what its threshold needed, the outcome, remarks and complaints, a signature
+    for every board member, and the hashes of the box and the result."""
     if ballot.status != BallotStatus.TALLIED or ballot.result is None:
         raise ValueError("chỉ lập biên bản kiểm phiếu cho phiếu đã kiểm")
     conference = ballot.conference
-    parent, issuer = _issuer(conference)
-    board = list(conference.counting_board.all())
-    paragraphs = [
-        f"Hôm nay, ngày {conference.held_on:%d/%m/%Y}, tại {conference.place}, {conference} tiến hành kiểm "
-        f"phiếu {ballot.title[:1].lower() + ballot.title[1:]}.",
+    cluster = conference.cluster_year.cluster
+    board = list(conference.counting_board.order_by("-is_chair", "name"))
+    counted_on = timezone.localtime(ballot.counted_at).date() if ballot.counted_at else conference.held_on
+    meeting = f"{conference.get_kind_display()} {cluster.name} năm {conference.cluster_year.year}"
+    title = ballot.title[:1].lower() + ballot.title[1:]
+    opening = [
+        f"Hôm nay, {format_date_decree30(counted_on)}, tại {conference.place}, {meeting}, Ban kiểm phiếu "
+        f"tiến hành kiểm phiếu {title} (vòng {ballot.round_number}).",
     ]
-    if board:
-        paragraphs.append(
-            "Ban kiểm phiếu gồm: "
-            + ", ".join(f"{m.name}{' (Trưởng ban)' if m.is_chair else ''}" for m in board)
-            + "."
-        )
-    paragraphs += [
-        rules_text(ballot),
-        *candidates_text(ballot),
-        _totals_text(ballot),
-        "Kết quả kiểm phiếu như sau:",
+    end = timezone.localtime(ballot.counted_at) if ballot.counted_at else None
+    closing = [
+        (f"Việc kiểm phiếu kết thúc lúc {_clock(end)}, {format_date_decree30(end.date())}. " if end else "")
+        + "Biên bản được lập xong, đọc lại trước hội nghị và được các thành viên Ban kiểm phiếu thống nhất ký "
+        "tên dưới đây."
     ]
-    header, rows = _count_rows(ballot)
+    hashes = [f"Mã băm hòm phiếu: {ballot.box_hash}."]
+    if ballot.receipts_hash:
+        hashes.append(f"Mã băm danh sách biên nhận: {ballot.receipts_hash}.")
+    hashes.append(f"Mã băm kết quả: {ballot.result_hash}.")
     return AdminDocument(
-        issuer_parent=parent,
-        issuer=issuer,
-        number=f"Số: {ballot.pk:02d}/BB-KP",
+        issuer_parent=cluster.name.upper(),
+        issuer="BAN KIỂM PHIẾU",
+        number=minutes_number(ballot),
         place=conference.place.split(",")[0],
-        date=conference.held_on,
+        date=counted_on,
         title="BIÊN BẢN KIỂM PHIẾU",
         subtitle=f"{ballot.title} (vòng {ballot.round_number})",
-        paragraphs=paragraphs,
-        table_header=header,
-        table_rows=rows,
-        closing=[*_outcome(ballot), "Biên bản được lập xong và thông qua tại hội nghị."],
-        signatures=[
-            Signature("THƯ KÝ", conference.secretary_name),
-            Signature("TRƯỞNG BAN KIỂM PHIẾU", _chair_of_counting(conference)),
-            Signature("CHỦ TRÌ HỘI NGHỊ", conference.chair_name),
+        paragraphs=opening,
+        sections=[
+            _board_section(ballot, board),
+            _rules_section(ballot),
+            _results_section(ballot),
+            _notes_section(ballot),
         ],
-        footer_note=f"Mã băm hòm phiếu: {ballot.box_hash}. Mã băm kết quả: {ballot.result_hash}.",
+        closing=closing,
+        signatures=_signatures(board),
+        footer_note=" ".join(hashes),
     )
+
+
+# -------------------------------------------------------------------------------- the conference minutes
 
 
 def _delegates_section(conference: Conference) -> Section:
@@ -182,7 +445,7 @@ def _decisions_section(conference: Conference, ballots: list[Ballot]) -> Section
         lines.append(
             f"Ký kết giao ước thi đua: {covenant}"
             + (f", số {covenant.document_number}" if covenant.document_number else "")
-            + f", ký ngày {covenant.signed_on:%d/%m/%Y}"
+            + f", ký {format_date_decree30(covenant.signed_on)}"
             + f", {covenant.signatories.count()} đơn vị ký."
         )
     criteria = conference.criteria_set
@@ -247,11 +510,12 @@ def conference_minutes(conference: Conference) -> AdminDocument:
                     paragraphs=[rules_text(b), *candidates_text(b), _totals_text(b)],
                     table_header=header,
                     table_rows=rows,
+                    table_center=_count_center(b),
                     after=_outcome(b),
                 )
             )
     opening = [
-        f"Thời gian: ngày {conference.held_on:%d/%m/%Y}.",
+        f"Thời gian: {format_date_decree30(conference.held_on)}.",
         f"Địa điểm: {conference.place}. Đơn vị đăng cai: {conference.host.name}.",
     ]
     if conference.chair_name:
