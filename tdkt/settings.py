@@ -8,11 +8,13 @@ TDKT_DATA_DIR  where the SQLite database and uploaded evidence live (default: ./
 TASKS_BACKEND  "immediate" (default) or "database" (default when TDKT_PRODUCTION=1; run `tdkt db_worker`)
 TDKT_HTTPS     "1" when served over HTTPS only: secure cookies, redirect from HTTP, HSTS (HSTS_SECONDS)
 TDKT_BEHIND_PROXY  "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto
+SQLITE_TIMEOUT seconds a write waits for the SQLite lock before giving up (default 20)
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -101,9 +103,30 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers work while an import writes; a busy timeout avoids "database is locked".
+    # SQLite as a real default: writers queue for the lock instead of failing with "database is locked".
+    # - IMMEDIATE: every transaction takes the write lock when it begins, waiting for it up to `timeout`
+    #   seconds. A DEFERRED one (SQLite's default) reads first and then fails at once, without waiting,
+    #   when it tries to upgrade to writing after another writer committed. So writes are serialised, and
+    #   `select_for_update`, which SQLite ignores, is not needed there: the row cannot change under a
+    #   transaction. Reads outside a transaction (autocommit) do not take the lock.
+    # - WAL: readers never wait for the writer, nor the writer for readers; synchronous=NORMAL is safe
+    #   with WAL (a power cut may lose the last commits, never corrupt the file).
+    # - secure_delete: deleted rows (drafts, ballots' data) are overwritten with zeros, not left in the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+            ),
+        }
+    )
+    # Tests run on a file, not Django's shared in-memory database, which has table locks of its own and
+    # cannot show how the file is locked: concurrency tests run on SQLite as users meet it. One file per
+    # process (pytest-xdist adds its worker's suffix), so parallel runs never share it; Django deletes it
+    # at the end of the run.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(Path(tempfile.gettempdir()) / f"tdkt-test-{os.getpid()}.sqlite3")
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -167,4 +190,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # SQL is never logged, whatever LOG_LEVEL says: its parameters would put a ballot's choices beside the
+    # hash of the code that cast them, with the time (docs/decisions/0006-ballot-secrecy.md)
+    "loggers": {"django.db.backends": {"level": "INFO", "propagate": True}},
 }

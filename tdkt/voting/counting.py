@@ -270,6 +270,7 @@ class PublicBox:
 
 
 def public_box(ballot: Ballot) -> PublicBox:
+    ballot = Ballot.objects.select_related("conference").get(pk=ballot.pk)
     closed = ballot.status in (BallotStatus.CLOSED, BallotStatus.TALLIED)
     electronic = ballot.mode == BallotMode.ELECTRONIC
     return PublicBox(
