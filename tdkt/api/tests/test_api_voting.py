@@ -2,63 +2,98 @@ import pytest
 from django.test import Client
 
 from tdkt.core.personas import World
-from tdkt.voting.services import ballot_cast, ballot_close, ballot_open, ballot_tally, entry_hash
-from tdkt.voting.tests.helpers import board_of, make_ballot, make_conference, open_ballot
+from tdkt.voting import sealing
+from tdkt.voting.box import UNUSABLE_CODE, ballot_close, ballot_open
+from tdkt.voting.counting import ballot_tally
+from tdkt.voting.models import CastBallot
+from tdkt.voting.tests.helpers import board_of, hand_out, make_ballot, make_conference, open_ballot, vote
 
 
-def test_a_voter_casts_from_a_phone_without_logging_in_and_checks_the_receipt(world: World) -> None:
+def _post(client: Client, url: str, body: dict[str, object]):  # type: ignore[no-untyped-def]
+    return client.post(url, body, content_type="application/json")
+
+
+def test_a_voter_activates_at_the_table_casts_from_a_phone_and_checks_the_receipt(world: World) -> None:
     ballot, codes = open_ballot(world)
-    client = Client(enforce_csrf_checks=True)
+    client = Client(enforce_csrf_checks=True)  # no login, no CSRF token: the code is the credential
     info = client.get(f"/api/ballots/{ballot.pk}").json()
     assert info["status"] == "open" and info["candidates"][1] == "Huyện Tiên Phước" and info["result"] is None
-    response = client.post(
-        f"/api/ballots/{ballot.pk}/cast",
-        {"code": codes[0].code, "marks": ["Huyện Tiên Phước"]},
-        content_type="application/json",
+    hand_out(ballot, board_of(world).chair)
+    activated = _post(client, f"/api/ballots/{ballot.pk}/activate", {"code": codes[0]})
+    assert activated.status_code == 200 and "đã được kích hoạt" in activated.json()["message"]
+    response = _post(
+        client, f"/api/ballots/{ballot.pk}/cast", {"code": codes[0], "marks": ["Huyện Tiên Phước"]}
     )
     assert response.status_code == 201, response.json()
     receipt = response.json()["receipt"]
-    assert client.get(f"/api/ballots/{ballot.pk}/receipts/{receipt}").json()["in_box"] is True
-    assert client.get(f"/api/ballots/{ballot.pk}/receipts/KHONGCO").json()["in_box"] is False
-
-
-def test_a_reused_code_and_a_non_candidate_are_refused_with_422(world: World) -> None:
-    ballot, codes = open_ballot(world)
-    client = Client()
-    url = f"/api/ballots/{ballot.pk}/cast"
+    assert len(receipt) == 20 and "không cho biết bạn đã chọn ai" in response.json()["message"]
+    check = _post(client, f"/api/ballots/{ballot.pk}/receipts", {"receipt": receipt}).json()
+    assert check["in_box"] is True
     assert (
-        client.post(url, {"code": codes[0].code, "marks": []}, content_type="application/json").status_code
-        == 201
+        _post(client, f"/api/ballots/{ballot.pk}/receipts", {"receipt": "KHONGCO"}).json()["in_box"] is False
     )
-    again = client.post(url, {"code": codes[0].code, "marks": []}, content_type="application/json")
-    assert again.status_code == 422 and "đã được dùng" in again.json()["detail"][0]["message"]
-    stranger = client.post(
-        url, {"code": codes[1].code, "marks": ["Người lạ"]}, content_type="application/json"
-    )
-    assert stranger.status_code == 422 and "không phải ứng viên" in stranger.json()["detail"][0]["message"]
+    # a receipt never travels in a URL (it would reach the access log)
+    assert client.get(f"/api/ballots/{ballot.pk}/receipts/{receipt}").status_code in (404, 405)
 
 
-def test_the_box_is_published_only_once_closed_and_its_chain_can_be_recomputed(world: World) -> None:
+def test_unusable_codes_and_a_non_candidate_are_refused_with_422(world: World) -> None:
     ballot, codes = open_ballot(world)
     client = Client()
-    for c in codes:
-        client.post(
-            f"/api/ballots/{ballot.pk}/cast",
-            {"code": c.code, "marks": ["Huyện Nam Giang"]},
-            content_type="application/json",
-        )
-    assert client.get(f"/api/ballots/{ballot.pk}/box").status_code == 404
-    ballot_close(actor=board_of(world).chair, ballot=ballot)
-    ballot_tally(actor=board_of(world).chair, ballot=ballot)
-    entries = client.get(f"/api/ballots/{ballot.pk}/box").json()
-    previous = "0" * 64
-    for e in entries:
-        assert e["previous_hash"] == previous
-        assert entry_hash(previous, e["marks"], e["against"], e["receipt_hash"]) == e["entry_hash"]
-        previous = e["entry_hash"]
+    activate_url, cast_url = f"/api/ballots/{ballot.pk}/activate", f"/api/ballots/{ballot.pk}/cast"
+    early = _post(client, activate_url, {"code": codes[0]})
+    assert early.status_code == 422 and "chưa có lượt phát phiếu" in early.json()["detail"][0]["message"]
+    not_activated = _post(client, cast_url, {"code": codes[0], "marks": []})
+    assert not_activated.status_code == 422
+    hand_out(ballot, board_of(world).chair)
+    assert _post(client, activate_url, {"code": codes[0]}).status_code == 200
+    stranger = _post(client, cast_url, {"code": codes[0], "marks": ["Người lạ"]})
+    assert stranger.status_code == 422
+    assert "không có trong danh sách ứng viên" in stranger.json()["detail"][0]["message"]
+    assert _post(client, cast_url, {"code": codes[0], "marks": []}).status_code == 201
+    again = _post(client, cast_url, {"code": codes[0], "marks": []})
+    assert again.status_code == 422
+    # a used code and a code never activated get the same answer
+    assert again.json()["detail"] == not_activated.json()["detail"]
+    assert UNUSABLE_CODE in again.json()["detail"][0]["message"]
+    assert CastBallot.objects.count() == 1
+
+
+def test_the_box_shows_counts_while_open_and_its_ballots_in_canonical_order_once_closed(world: World) -> None:
+    ballot, _codes = open_ballot(world)
+    chair = board_of(world).chair
+    receipts = [
+        vote(ballot, chair, [choice]).code
+        for choice in ("Huyện Tiên Phước", "Huyện Nam Giang", "Huyện Nam Giang")
+    ]
+    client = Client()
+    while_open = client.get(f"/api/ballots/{ballot.pk}/box").json()
+    assert while_open["status"] == "open" and while_open["cast"] == 3 and while_open["checked_in"] == 3
+    assert "ballots" not in while_open and "receipts" not in while_open
+    assert client.get(f"/api/ballots/{ballot.pk}/verify").json() == {
+        "verified": True,
+        "status": "open",
+        "problems": [],
+    }
+    ballot_close(actor=chair, ballot=ballot)
+    ballot_tally(actor=chair, ballot=ballot)
+    box = client.get(f"/api/ballots/{ballot.pk}/box").json()
+    pairs = [(b["marks"], b["against"]) for b in box["ballots"]]
+    assert pairs == [(["Huyện Nam Giang"], []), (["Huyện Nam Giang"], []), (["Huyện Tiên Phước"], [])]
+    assert pairs == [tuple(p) for p in sealing.box_order(pairs)]  # sorted by content, not by casting
+    assert box["box_hash"] == sealing.box_digest(pairs)
+    assert box["receipts"] == sorted(sealing.receipt_hash(r) for r in receipts)
+    assert box["receipts_hash"] == sealing.receipts_digest(box["receipts"])
+    assert box["codes"] == {"issued": 3, "used": 3, "voided": 0} and box["result"]["elected"] == [
+        "Huyện Nam Giang"
+    ]
     info = client.get(f"/api/ballots/{ballot.pk}").json()
-    assert info["box_hash"] == previous and info["result"]["elected"] == ["Huyện Nam Giang"]
-    assert "voter" not in str(entries) and "name" not in entries[0]
+    assert info["box_hash"] == box["box_hash"] and info["result"]["elected"] == ["Huyện Nam Giang"]
+    assert "voter" not in str(box) and "name" not in box["ballots"][0]
+    assert client.get(f"/api/ballots/{ballot.pk}/verify").json()["verified"] is True
+    CastBallot.objects.filter(ballot=ballot).update(marks=["Huyện Tiên Phước"])
+    verdict = client.get(f"/api/ballots/{ballot.pk}/verify").json()
+    assert verdict["verified"] is False
+    assert "nội dung hòm phiếu khác với lúc đóng hòm (mã băm không khớp)" in verdict["problems"]
 
 
 def test_the_tally_minutes_download_as_docx_and_pdf_with_the_totals_and_hashes(world: World) -> None:
@@ -66,14 +101,10 @@ def test_the_tally_minutes_download_as_docx_and_pdf_with_the_totals_and_hashes(w
 
     from docx import Document
 
-    ballot, codes = open_ballot(world)
+    ballot, _codes = open_ballot(world)
     client = Client()
-    for c in codes:
-        client.post(
-            f"/api/ballots/{ballot.pk}/cast",
-            {"code": c.code, "marks": ["Huyện Tiên Phước"]},
-            content_type="application/json",
-        )
+    for _ in range(3):
+        vote(ballot, board_of(world).chair, ["Huyện Tiên Phước"])
     assert client.get(f"/api/ballots/{ballot.pk}/minutes.docx").status_code == 404  # not tallied yet
     ballot_close(actor=board_of(world).chair, ballot=ballot)
     ballot = ballot_tally(actor=board_of(world).chair, ballot=ballot)
@@ -123,15 +154,15 @@ def test_the_conference_minutes_carry_delegates_agenda_decisions_totals_and_the_
     from tdkt.voting.selectors import conference_record_hash
     from tdkt.voting.services import DelegateInput, conference_delegates_set
 
-    ballot, codes = open_ballot(world)
+    ballot, _codes = open_ballot(world)
     conference_delegates_set(
         actor=world.head,
         conference=ballot.conference,
         delegates=[DelegateInput(world.tien_phuoc, "Nguyễn Văn Tiên", "Chủ tịch UBND huyện", True)],
     )
-    for c in codes:
-        ballot_cast(ballot=ballot, code=c.code, marks=["Huyện Tiên Phước"])
     chair = board_of(world).chair
+    for _ in range(3):
+        vote(ballot, chair, ["Huyện Tiên Phước"])
     ballot_close(actor=chair, ballot=ballot)
     ballot = ballot_tally(actor=chair, ballot=ballot)
     client = Client()
@@ -177,7 +208,6 @@ def test_a_ballot_reports_its_form_and_the_changes_to_its_candidates(world: Worl
     )
     assert body["added"] == [{"name": "Đơn vị khác", "reason": "Giới thiệu thêm"}]
     assert {r["name"] for r in body["removed"]} == {"Huyện Phước Sơn", "Huyện Nam Giang"}
-    cast = Client().post(
-        f"/api/ballots/{ballot.pk}/cast", {"code": "ABCDEFGHJK", "marks": []}, content_type="application/json"
-    )
-    assert cast.status_code == 422 and "phiếu giấy" in cast.json()["detail"][0]["message"]
+    for action in ("activate", "cast"):
+        refused = _post(Client(), f"/api/ballots/{ballot.pk}/{action}", {"code": "ABCDEFGHJK", "marks": []})
+        assert refused.status_code == 422 and "phiếu giấy" in refused.json()["detail"][0]["message"]
