@@ -373,7 +373,8 @@ def _scoring(units: dict[str, Unit], cluster_year: ClusterYear) -> None:
             criterion_code=criterion,
             layer="appraisal",
             points=Decimal(points),
-            explanation="Trưởng cụm thẩm định lại theo minh chứng (minh họa)",
+            explanation="Thẩm định lại theo minh chứng và biên bản kiểm tra (minh họa)",
+            appraiser="Ban Thi đua – Khen thưởng tỉnh Quảng Nam (minh họa)",
         )
     for code, criterion, answer in data.QNA_2024_DISCREPANCY_ANSWERS:
         discrepancy_answer(

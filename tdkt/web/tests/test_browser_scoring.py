@@ -59,6 +59,7 @@ def _ready_to_publish(world: World) -> CriteriaSet:
             criterion_code="II.1",
             layer="appraisal",
             points=Decimal(judged.replace(",", ".")),
+            explanation="Theo minh chứng",
         )
     return cs
 
