@@ -7,6 +7,7 @@ from tdkt.web.awards import views as awards
 from tdkt.web.movements import views as work
 from tdkt.web.public import views as public
 from tdkt.web.scoring import views as scoring
+from tdkt.web.voting import notes as ballot_notes
 from tdkt.web.voting import views as conferences
 from tdkt.web.voting import voter as voting
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("hoi-nghi/<int:conference_id>/bo-phieu/tao/", conferences.ballot_new, name="ballot_new"),
     path("bo-phieu/<int:ballot_id>/cu-tri/", conferences.ballot_roll, name="ballot_roll"),
     path("bo-phieu/<int:ballot_id>/phieu-giay/", conferences.ballot_paper, name="ballot_paper"),
+    path("bo-phieu/<int:ballot_id>/nhan-xet/", ballot_notes.ballot_notes, name="ballot_notes"),
     # titles and commendations (views/awards.py)
     path("can-bo/", awards.people, name="people"),
     path("nguoi/<int:person_id>/", awards.person, name="person"),
