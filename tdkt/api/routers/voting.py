@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
 from tdkt.voting.box import ballot_activate, ballot_cast, receipt_in_box
 from tdkt.voting.counting import ballot_verify, public_box
@@ -79,7 +80,11 @@ class BallotOut(Schema):
     candidates_source: str
     added: list[dict[str, str]]
     removed: list[dict[str, str]]
+    checked_in: int
+    cast: int
+    codes: dict[str, int]
     box_hash: str
+    receipts_hash: str
     result: dict[str, Any] | None
     result_hash: str
 
@@ -112,7 +117,11 @@ def _ballot_out(ballot: Ballot) -> BallotOut:
         candidates_source=ballot.candidates_source,
         added=[{"name": c.name, "reason": c.added_reason} for c in ballot.candidates.all() if c.added_reason],
         removed=[{"name": r.name, "reason": r.reason} for r in ballot.removed_candidates.all()],
+        checked_in=ballot.checked_in,
+        cast=public_box(ballot).cast,
+        codes={"issued": ballot.codes_issued, "used": ballot.codes_used, "voided": ballot.codes_voided},
         box_hash=ballot.box_hash,
+        receipts_hash=ballot.receipts_hash,
         result=ballot.result if ballot.status == BallotStatus.TALLIED else None,
         result_hash=ballot.result_hash,
     )
@@ -196,7 +205,20 @@ def _minutes_of(ballot_id: int) -> tuple[Ballot, AdminDocument]:
     )
     if ballot is None or ballot.status != BallotStatus.TALLIED:
         raise Http404
+    _refuse_unverified([ballot])
     return ballot, tally_minutes(ballot)
+
+
+def _refuse_unverified(ballots: list[Ballot]) -> None:
+    """No minutes are printed from a box or a result that no longer verifies: 422 naming what changed."""
+    problems = [f"{b.title} (vòng {b.round_number}): {p}" for b in ballots for p in ballot_verify(b)]
+    if problems:
+        raise ValidationFailed(
+            [
+                Problem("hòm phiếu hoặc kết quả đã bị sửa sau khi kiểm phiếu: " + p, field="box")
+                for p in problems
+            ]
+        )
 
 
 @router.get("/ballots/{ballot_id}/minutes.docx", summary="Biên bản kiểm phiếu (.docx)", response={200: None})
@@ -313,6 +335,7 @@ def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut
 )
 def conference_minutes_docx(request: HttpRequest, conference_id: int) -> HttpResponse:
     conference = _conference(conference_id)
+    _refuse_unverified(list(conference.ballots.filter(status=BallotStatus.TALLIED)))
     response = HttpResponse(to_docx(conference_minutes(conference)), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="bien-ban-hoi-nghi-{conference.pk}.docx"'
     return response
@@ -323,6 +346,7 @@ def conference_minutes_docx(request: HttpRequest, conference_id: int) -> HttpRes
 )
 def conference_minutes_pdf(request: HttpRequest, conference_id: int) -> HttpResponse:
     conference = _conference(conference_id)
+    _refuse_unverified(list(conference.ballots.filter(status=BallotStatus.TALLIED)))
     response = HttpResponse(to_pdf(conference_minutes(conference)), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bien-ban-hoi-nghi-{conference.pk}.pdf"'
     return response

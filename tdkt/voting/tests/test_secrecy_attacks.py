@@ -385,6 +385,10 @@ def test_verify_names_every_later_edit_of_a_counted_ballot(world, client_as):
     assert ballot_verify(ballot) == ["danh sách biên nhận khác với lúc đóng hòm (mã băm không khớp)"]
     page = client_as(None).post(reverse("web:ballot_box", args=[ballot.pk])).content.decode()
     assert "Hòm phiếu không còn như lúc đóng" in page and "Danh sách biên nhận khác" in page
+    for url in (f"/api/ballots/{ballot.pk}/minutes.pdf", f"/api/conferences/{ballot.conference_id}/minutes.docx"):
+        refused = Client().get(url)  # no minutes are printed from a box that no longer verifies
+        assert refused.status_code == 422
+        assert "danh sách biên nhận khác với lúc đóng hòm" in refused.json()["detail"][0]["message"]
 
 
 def test_verify_catches_a_result_rewritten_with_its_hash(world):
