@@ -20,7 +20,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from tdkt.api.errors import problem_from_ninja
+from tdkt.api.errors import SaysWhatWasSent, problem_from_ninja
 from tdkt.api.routers import awards, clusters, reports, results, scoring, units, voting
 from tdkt.api.schemas import problem_out
 from tdkt.core.errors import NotPermitted, ValidationFailed
@@ -48,7 +48,7 @@ class OfflineSwagger(Swagger):
         return render(request, self.template, context)
 
 
-api = NinjaAPI(
+api = SaysWhatWasSent(
     title="TĐKT API",
     version="1",
     description=(

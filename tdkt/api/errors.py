@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ninja import NinjaAPI
+from ninja.errors import ValidationError, ValidationErrorContext
+
 from tdkt.core.errors import Problem
+from tdkt.core.strictjson import describe
 
 _MESSAGES: dict[str, str] = {
     "missing": "thiếu giá trị bắt buộc",
@@ -33,8 +37,21 @@ _MESSAGES: dict[str, str] = {
     "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
     "string_too_short": "phải có ít nhất {min_length} ký tự",
     "string_too_long": "dài quá {max_length} ký tự",
-    "extra_forbidden": "trường này không được nhận",
+    "extra_forbidden": "khóa không được phép: “{key}”",
+    "float_type": "phải là số",
+    "decimal_type": "phải là số",
+    "datetime_type": "phải là ngày giờ theo dạng YYYY-MM-DDTHH:MM:SS",
+    "is_instance_of": "giá trị không hợp lệ",
 }
+
+# Errors about a value's JSON type: the message also says what was sent ("không phải chuỗi “false”").
+_TYPE_ERRORS = frozenset(
+    {
+        "int_type", "int_parsing", "int_from_float", "bool_type", "bool_parsing", "string_type", "float_type",
+        "decimal_type", "date_type", "date_parsing", "datetime_type", "list_type", "dict_type", "model_type",
+        "model_attributes_type",
+    }
+)  # fmt: skip
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -44,15 +61,40 @@ def _message(error: dict[str, Any]) -> str:
     if template is None:
         return str(error.get("msg", "giá trị không hợp lệ"))
     context = {k: str(v).replace(" or ", " hoặc ") for k, v in (error.get("ctx") or {}).items()}
+    loc = error.get("loc") or ("",)
+    context.setdefault("key", str(loc[-1]))
     try:
-        return template.format(**context)
+        message = template.format(**context)
     except KeyError:
-        return template.split(":")[0]
+        message = template.split(":")[0]
+    if error.get("type") in _TYPE_ERRORS and "sent" in error:
+        message += f", không phải {error['sent']}"
+    return message
+
+
+class SaysWhatWasSent(NinjaAPI):
+    """ninja drops the value a request sent from its errors; for a value of the wrong JSON type the message
+    says what was sent ("không phải chuỗi “false”"), so the description is kept as `sent`."""
+
+    def validation_error_from_error_contexts(
+        self, error_contexts: list[ValidationErrorContext]
+    ) -> ValidationError:
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        sent = [
+            error.get("input")
+            for context in error_contexts
+            for error in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for error, value in zip(exc.errors, sent, strict=True):
+            if error.get("type") in _TYPE_ERRORS:
+                error["sent"] = describe(value)
+        return exc
 
 
 def problem_from_ninja(error: dict[str, Any]) -> Problem:
     """One ninja error: loc is (source, [param name,] [index,] field...), e.g. ("body", "payload", 0,
-    "value") for the first row of a list body, or ("query", "period")."""
+    "value") for the first row of a list body, or ("query", "period"). An unknown key is named by `field`
+    (request bodies are strict: `tdkt.api.schemas.InputSchema`)."""
     loc = list(error.get("loc", ()))
     source, rest = (loc[0], loc[1:]) if loc else ("", [])
     if source == "body":

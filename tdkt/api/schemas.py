@@ -8,12 +8,14 @@ client that sends back what it received never writes a string `DecimalInput` fin
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
+import types
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from tdkt.clusters.models import Cluster, ClusterRole, ClusterYear
@@ -85,6 +87,60 @@ DecimalInput = Annotated[
         examples=["199121.158", "199.121,158"],
     ),
 ]
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _from_json(annotation: Any, value: Any) -> Any:
+    """A JSON string read as the date, time or enum member a field declares (what strict mode would refuse
+    as a string); anything else is left for strict validation to judge."""
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            if arg is not type(None):
+                converted = _from_json(arg, value)
+                if converted is not value:
+                    return converted
+        return value
+    if origin in (list, tuple, set, frozenset) and isinstance(value, list) and get_args(annotation):
+        return [_from_json(get_args(annotation)[0], item) for item in value]
+    if not isinstance(value, str):
+        return value
+    try:
+        if annotation is dt.date and _ISO_DATE.match(value):
+            return dt.date.fromisoformat(value)
+        if annotation is dt.datetime:
+            return dt.datetime.fromisoformat(value)
+        if annotation is dt.time:
+            return dt.time.fromisoformat(value)
+    except ValueError:
+        return value
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        values = [member.value for member in annotation]
+        if value in values:
+            return annotation(value)
+        raise PydanticCustomError(
+            "enum_value",
+            "“{value}” không hợp lệ, cần một trong: {expected}",
+            {"value": value, "expected": ", ".join(f"“{v}”" for v in values)},
+        )
+    return value
+
+
+class InputSchema(Schema):
+    """The base of every request body. Strict, as every input format is: an unknown key is refused (not
+    ignored), and a value must have its JSON type — the string "false" is not a boolean, "12" is not an
+    integer, 12.0 is not an integer. A date is its ISO string ("2024-03-15"), an enum its value, a decimal
+    a `DecimalInput`. Errors become Vietnamese problems naming the field in `tdkt.api.errors`."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _read_json_strings(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        return value if field is None else _from_json(field.annotation, value)
 
 
 def stored(value: Decimal | None) -> str | None:
@@ -329,12 +385,16 @@ def indicator_out(indicator: Indicator) -> IndicatorOut:
 # ---- targets ----------------------------------------------------------------------------------------
 
 
-class TargetIn(Schema):
+class TargetIn(InputSchema):
     unit_id: int
     indicator_code: str = Field(min_length=1, max_length=40)
     basis: TargetBasis = TargetBasis.REGISTERED
     value: DecimalInput
     reference: str = Field("", max_length=300)
+    version: int = Field(
+        ge=0,
+        description="Phiên bản của chỉ tiêu lúc bạn đọc (0 khi chưa có): ghi đè lên phiên bản mới hơn bị từ chối",
+    )
 
 
 class TargetOut(Schema):
@@ -346,6 +406,7 @@ class TargetOut(Schema):
     reference: str
     illustrative: bool
     source: str
+    version: int = Field(description="Phiên bản hiện tại: gửi lại khi sửa")
 
 
 def target_out(target: Target) -> TargetOut:
@@ -358,6 +419,7 @@ def target_out(target: Target) -> TargetOut:
         reference=target.reference,
         illustrative=target.illustrative,
         source=target.source,
+        version=target.version,
     )
 
 
@@ -443,21 +505,25 @@ def report_ref(report: Report) -> ReportRef:
 # ---- reports ----------------------------------------------------------------------------------------
 
 
-class ReportOpenIn(Schema):
+class ReportOpenIn(InputSchema):
     unit_id: int
     period: Period
 
 
-class ValueIn(Schema):
+class ValueIn(InputSchema):
     indicator_code: str = Field(min_length=1, max_length=40)
     value: DecimalInput
     prior_value: DecimalInput | None = None
     note: str = ""
     illustrative: bool = False
     source: str = Field("", max_length=300)
+    version: int = Field(
+        ge=0,
+        description="Phiên bản của số liệu lúc bạn đọc (0 khi chưa có): ghi đè lên phiên bản mới hơn bị từ chối",
+    )
 
 
-class TransitionIn(Schema):
+class TransitionIn(InputSchema):
     action: Literal["submit", "return", "accept", "lock"]
     reason: str = ""
 
@@ -471,6 +537,7 @@ class ValueOut(Schema):
     note: str
     illustrative: bool
     source: str
+    version: int = Field(description="Phiên bản hiện tại: gửi lại khi sửa")
 
 
 class EvidenceOut(Schema):
@@ -525,6 +592,7 @@ def report_out(report: Report) -> ReportOut:
                 note=rv.note,
                 illustrative=rv.illustrative,
                 source=rv.source,
+                version=rv.version,
             )
             for rv in report.values.all()
         ],
@@ -573,7 +641,7 @@ class CriteriaSetOut(CriteriaSetSummaryOut):
     rules: dict[str, Any] = Field(description="Quy tắc chấm, cùng dạng với rules của tệp đầu vào chấm điểm")
 
 
-class CriteriaSetIn(Schema):
+class CriteriaSetIn(InputSchema):
     criteria: list[dict[str, Any]] = Field(
         description="Cây tiêu chí theo docs/schemas/score-input.schema.json (criteria_set.criteria)"
     )
@@ -583,21 +651,21 @@ class CriteriaSetIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
-class AdoptIn(Schema):
+class AdoptIn(InputSchema):
     adopted_on: dt.date
 
 
-class AssignmentPairIn(Schema):
+class AssignmentPairIn(InputSchema):
     scorer_id: int = Field(description="Mã số (id) của đơn vị chấm")
     scored_id: int = Field(description="Mã số (id) của đơn vị được chấm")
 
 
-class AssignmentsIn(Schema):
+class AssignmentsIn(InputSchema):
     pairs: list[AssignmentPairIn]
     no_reciprocal: bool = True
 
 
-class AssignmentsProposeIn(Schema):
+class AssignmentsProposeIn(InputSchema):
     per_unit: int = Field(ge=1, description="Số đơn vị chấm chéo mỗi đơn vị")
     no_reciprocal: bool = True
     seed: int = 0
@@ -608,7 +676,7 @@ class AssignmentOut(Schema):
     scored: UnitRef
 
 
-class ScoreIn(Schema):
+class ScoreIn(InputSchema):
     unit_id: int = Field(description="Mã số (id) của đơn vị được chấm")
     criterion: str = Field(min_length=1, max_length=20, description="Mã tiêu chí, ví dụ “I.1”")
     layer: Layer
@@ -637,7 +705,7 @@ class ScoreOut(Schema):
     confirmed_at: dt.datetime | None = None
 
 
-class AppraisalConfirmIn(Schema):
+class AppraisalConfirmIn(InputSchema):
     version: int = Field(ge=1, description="Phiên bản của điểm thẩm định lúc Ban xem")
 
 
@@ -656,7 +724,7 @@ class PendingAppraisalOut(Schema):
     message: str
 
 
-class DiscrepancyAnswerIn(Schema):
+class DiscrepancyAnswerIn(InputSchema):
     answer: str
 
 
@@ -667,7 +735,7 @@ class DiscrepancyAnswerOut(Schema):
     answered_at: dt.datetime
 
 
-class PublishIn(Schema):
+class PublishIn(InputSchema):
     reason: str = Field("", description="Bắt buộc khi công bố lại")
 
 

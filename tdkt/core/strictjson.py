@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def describe(value: Any) -> str:
         return "giá trị " + ("true" if value else "false")
     if value is None:
         return "null"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return f"số {value}"
     if isinstance(value, str):
         return f"chuỗi “{_short(value)}”"

@@ -18,7 +18,7 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from tdkt.api.access import viewer_of
-from tdkt.api.schemas import WRITE_ERRORS
+from tdkt.api.schemas import WRITE_ERRORS, InputSchema
 from tdkt.awards import catalogue, engine
 from tdkt.awards.models import Award, Discipline, Initiative, TaskRating
 from tdkt.awards.selectors import (
@@ -205,13 +205,13 @@ class UnitAwardsOut(Schema):
     leads: list[LeadOut]
 
 
-class RatingIn(Schema):
+class RatingIn(InputSchema):
     cycle: int
     rating: str  # HTXSNV, HTTNV, HTNV, KHTNV
     note: str = ""
 
 
-class AwardIn(Schema):
+class AwardIn(InputSchema):
     title: str  # a catalogue code: LDTT, CSTDCS, BK_TINH, TTLDXS…
     cycle: int  # the (last) cycle of the achievement; a school year by the year it starts in
     decision_no: str
@@ -224,7 +224,7 @@ class AwardIn(Schema):
     note: str = ""
 
 
-class InitiativeIn(Schema):
+class InitiativeIn(InputSchema):
     name: str
     scope: str  # co_so | bo_tinh | toan_quoc
     recognised_on: dt.date | None = None
@@ -234,7 +234,7 @@ class InitiativeIn(Schema):
     note: str = ""
 
 
-class DisciplineIn(Schema):
+class DisciplineIn(InputSchema):
     level: int  # 1 khiển trách, 2 cảnh cáo, 3 hạ bậc lương, 4 giáng chức, 5 cách chức, 6 buộc thôi việc
     start: dt.date
     end: dt.date

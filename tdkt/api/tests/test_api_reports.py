@@ -158,7 +158,7 @@ def test_an_unknown_indicator_code_is_422_with_its_row(
 def test_a_body_that_is_not_a_list_is_422(world: World, as_persona: Callable[[str], Client]) -> None:
     response = _put_values(as_persona("member"), world, {"indicator_code": "T-THU", "value": "1"})
     assert response.status_code == 422
-    assert response.json()["detail"][0]["message"] == "phải là một danh sách"
+    assert response.json()["detail"][0]["message"] == "phải là một danh sách, không phải một đối tượng"
 
 
 def test_a_body_that_is_not_json_is_400_in_vietnamese(
