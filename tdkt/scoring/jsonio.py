@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from tdkt.core import strictjson
 from tdkt.core.vn import NumberFormatError, parse_number
 from tdkt.scoring import formula as formula_lang
 from tdkt.scoring.engine import (
@@ -121,12 +122,14 @@ class _Reader:
         return value
 
     def text(self, value: Any, path: str, *, required: bool = True) -> str:
+        """A string as names are compared: Unicode NFC, trimmed (the same name typed in either of
+        Vietnamese's two Unicode forms, or with a trailing space, is the same name)."""
         if value is None and not required:
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
             self.fail(path, "phải là một chuỗi không rỗng")
             return ""
-        return value.strip()
+        return strictjson.nfc_name(value)
 
     def number(self, value: Any, path: str, *, required: bool = True) -> Decimal | None:
         if value is None:
@@ -197,6 +200,24 @@ def _parse_tail(r: _Reader, doc: Mapping[str, Any]) -> tuple[Rules, RobustnessSe
 
 def _meta(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {k: doc[k] for k in ("cluster", "year", "criteria_version") if k in doc}
+
+
+SCHEMA = "score-input.schema.json"
+
+
+def parse_strict(document: Any) -> Parsed:
+    """`parse` for a document from outside (`tdkt score --input`, the API's /score): first checked against
+    docs/schemas/score-input.schema.json, so an unknown key (a misspelling) or a value of the wrong type is
+    refused with its JSON path, never ignored. Documents built from stored data are parsed as they are."""
+    found = strictjson.problems(document, SCHEMA)
+    if found:
+        raise ScoringInputError(strictjson.lines(found))
+    return parse(document)
+
+
+def run_strict(document: Any) -> dict[str, Any]:
+    """`run` for a document from outside: checked against the schema first (see `parse_strict`)."""
+    return explained(parse_strict(document), inputs_hash(document))
 
 
 def parse(document: Any) -> Parsed:
@@ -298,10 +319,10 @@ class _Escaped(dict[str, str]):
 
 
 class _Codes(dict[str, str]):
-    """Ids and codes as `parse` reads them (stripped), each once; an empty one is irregular."""
+    """Ids and codes as `parse` reads them (NFC, trimmed), each once; an empty one is irregular."""
 
     def __missing__(self, text: str) -> str:
-        out = text.strip() if isinstance(text, str) else ""
+        out = strictjson.nfc_name(text) if isinstance(text, str) else ""
         if not out:
             raise _Irregular
         self[text] = out
@@ -404,7 +425,7 @@ class Builder:
         named: list[tuple[str, str]],
         head: _Head,
     ) -> Member:
-        uid, name = unit.id.strip(), unit.name.strip()
+        uid, name = strictjson.nfc_name(unit.id), strictjson.nfc_name(unit.name)
         if not uid or not name:
             raise _Irregular
         directions, catalogue, numbers = head.directions, head.catalogue, self.numbers
@@ -483,7 +504,8 @@ class Builder:
                             if not isinstance(reason, str) or not reason.strip():
                                 raise _Irregular
                             if notes is not None:
-                                notes[key] = AppraisalNote(reason.strip(), by.strip(), confirmed.strip())
+                                nfc = strictjson.nfc_name
+                                notes[key] = AppraisalNote(nfc(reason), nfc(by), nfc(confirmed))
             except _Irregular:
                 read = False
         text = "{" + ",".join(texts) + "}"

@@ -58,7 +58,7 @@ from tdkt.clusters.scopes import Viewer
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.org.models import Unit
 from tdkt.scoring.engine import ScoringInputError
-from tdkt.scoring.jsonio import run as score_document
+from tdkt.scoring.jsonio import run_strict as score_document
 from tdkt.scoring.models import CriteriaSet, CrossAssignment, Score, ScoringRun
 from tdkt.scoring.selectors import criteria_tree, current_criteria_set, latest_run, scoring_preview
 from tdkt.scoring.services import (

@@ -175,13 +175,19 @@ def test_a_json_number_in_a_document_scores_like_the_same_number_written_as_text
 @pytest.mark.parametrize(
     ("document", "field", "message"),
     [
-        ([], "$", "phải là một đối tượng JSON"),
-        ({"criteria_set": {"criteria": []}, "units": "ba huyện"}, "units", "phải là một danh sách"),
+        ([], "$", "phải là đối tượng {…}"),
+        ({"criteria_set": {"criteria": []}, "units": "ba huyện"}, "units", "phải là danh sách […]"),
         (
             {"criteria_set": {"criteria": []}, "units": [{"id": "A"}]},
             "units[0].name",
-            "phải là một chuỗi không rỗng",
+            "thiếu khóa bắt buộc “name”",
         ),
+        (
+            {"criteria_set": {"criteria": [], "totl": "30"}, "units": []},
+            "criteria_set.totl",
+            "khóa không được phép: “totl” — có phải “total”?",
+        ),
+        ({"criteria_set": {"criteria": []}, "units": [], "year": "2024"}, "year", "phải là số nguyên"),
         (
             {
                 "criteria_set": {

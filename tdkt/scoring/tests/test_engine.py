@@ -329,9 +329,7 @@ def test_ties_are_broken_deterministically_whatever_the_input_order(
 def _with_disqualified(values: list[tuple[int, int]], out: set[int]) -> Problem:
     problem = _problem_from(values)
     members = tuple(
-        Member(
-            m.id, m.name, m.figures, disqualified="Không đạt điều kiện tối thiểu" if i in out else ""
-        )
+        Member(m.id, m.name, m.figures, disqualified="Không đạt điều kiện tối thiểu" if i in out else "")
         for i, m in enumerate(problem.members)
     )
     return Problem(members, problem.criteria, rules=problem.rules)

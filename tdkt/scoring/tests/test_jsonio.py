@@ -2,6 +2,7 @@ import copy
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -17,6 +18,7 @@ from tdkt.scoring.jsonio import (
     explained,
     parse,
     parse_criteria,
+    parse_strict,
     run,
     summary_of,
 )
@@ -245,3 +247,62 @@ def test_an_appraisal_without_a_reason_is_refused_with_its_path() -> None:
     del doc["scores"]["appraisal"][1]["reason"]
     with pytest.raises(ScoringInputError, match=r"scores\.appraisal\[1\]\.reason"):
         parse(doc)
+
+
+# ---------------------------------------------------------------- strict input (tdkt score --input, /api/score)
+
+
+def test_a_misspelled_key_is_refused_by_the_command_naming_its_json_path(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    doc = _example()
+    method = doc["criteria_set"]["criteria"][0]["children"][0]["method"]
+    method["flor"] = method.pop("floor", 0)
+    bad = tmp_path / "sai-khoa.json"
+    bad.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "tdkt.cli", "score", "--input", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("Dữ liệu chấm điểm không hợp lệ:")
+    assert (
+        "criteria_set.criteria[0].children[0].method.flor: khóa không được phép: “flor” — có phải “floor”?"
+        in (done.stderr)
+    )
+    assert "CommandError" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["rules"].update(leader=1), "rules.leader"),
+        (lambda d: d.update(year="2024"), "year"),
+        (lambda d: d["units"][0].update(disqualified=False), "units[0].disqualified"),
+        (lambda d: d["scores"]["appraisal"][0].update(reason=" "), "scores.appraisal[0].reason"),
+        (lambda d: d["scores"]["self"][0].update(extra="x"), "scores.self[0].extra"),
+    ],
+)
+def test_the_schema_refuses_unknown_keys_and_wrong_types(change: Any, path: str) -> None:
+    doc = _example()
+    change(doc)
+    with pytest.raises(ScoringInputError) as exc:
+        parse_strict(doc)
+    assert any(p.startswith(f"{path}: ") for p in exc.value.problems), exc.value.problems
+
+
+def test_names_are_compared_after_nfc_and_trimming() -> None:
+    import unicodedata
+
+    doc = _example()
+    unit = doc["units"][0]
+    nfd = unicodedata.normalize("NFD", unit["id"]) + " "
+    entry = next(e for e in doc["scores"]["self"] if e["unit"] == unit["id"])
+    entry["unit"] = nfd
+    assert parse_strict(doc) is not None  # the same unit, not an unknown one
+    plain = run(_example())
+    assert run(doc)["ranking"] == plain["ranking"]

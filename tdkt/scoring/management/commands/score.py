@@ -18,7 +18,7 @@ from django.core.management.base import CommandError, CommandParser
 from tdkt.clusters.models import ClusterYear
 from tdkt.core.cli import InputRefused, VietnameseCommand
 from tdkt.scoring.engine import ScoringInputError
-from tdkt.scoring.jsonio import run
+from tdkt.scoring.jsonio import run, run_strict
 from tdkt.scoring.models import ScoringRun
 from tdkt.scoring.selectors import current_criteria_set, scoring_document
 from tdkt.scoring.services import scoring_verify
@@ -56,7 +56,8 @@ class Command(VietnameseCommand):
         else:
             raise CommandError("Cần --input TỆP.json, hoặc --cluster MÃ --year NĂM, hoặc verify SỐ")
         try:
-            result = run(document)
+            # a file from outside is held to the published schema; stored data is built by the system
+            result = run_strict(document) if options["input"] else run(document)
         except ScoringInputError as exc:
             raise InputRefused("Dữ liệu chấm điểm không hợp lệ:", exc.problems) from exc
         self.stdout.write(json.dumps(result, ensure_ascii=False, indent=options["indent"] or None))
