@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
+from tdkt.api.schemas import InputSchema
 from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
 from tdkt.voting.box import ballot_activate, ballot_cast, receipt_in_box
@@ -26,13 +27,13 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 router = Router(tags=["voting"])
 
 
-class CastIn(Schema):
+class CastIn(InputSchema):
     code: str
     marks: list[str] = []
     against: list[str] = []
 
 
-class ActivateIn(Schema):
+class ActivateIn(InputSchema):
     code: str
 
 
@@ -45,7 +46,7 @@ class ReceiptOut(Schema):
     message: str
 
 
-class ReceiptIn(Schema):
+class ReceiptIn(InputSchema):
     receipt: str
 
 

@@ -208,6 +208,6 @@ def test_a_ballot_reports_its_form_and_the_changes_to_its_candidates(world: Worl
     )
     assert body["added"] == [{"name": "Đơn vị khác", "reason": "Giới thiệu thêm"}]
     assert {r["name"] for r in body["removed"]} == {"Huyện Phước Sơn", "Huyện Nam Giang"}
-    for action in ("activate", "cast"):
-        refused = _post(Client(), f"/api/ballots/{ballot.pk}/{action}", {"code": "ABCDEFGHJK", "marks": []})
+    for action, sent in (("activate", {"code": "ABCDEFGHJK"}), ("cast", {"code": "ABCDEFGHJK", "marks": []})):
+        refused = _post(Client(), f"/api/ballots/{ballot.pk}/{action}", sent)
         assert refused.status_code == 422 and "phiếu giấy" in refused.json()["detail"][0]["message"]
