@@ -381,7 +381,11 @@ def tally_minutes(ballot: Ballot) -> AdminDocument:
         + "Biên bản được lập xong, đọc lại trước hội nghị và được các thành viên Ban kiểm phiếu thống nhất ký "
         "tên dưới đây."
     ]
-    hashes = [f"Mã băm hòm phiếu: {ballot.box_hash}."]
+    hashes = [
+        f"Mã băm chuỗi các lần nhập phiếu giấy: {ballot.box_hash}."
+        if ballot.mode == BallotMode.PAPER
+        else f"Mã băm hòm phiếu: {ballot.box_hash}."
+    ]
     if ballot.receipts_hash:
         hashes.append(f"Mã băm danh sách biên nhận: {ballot.receipts_hash}.")
     hashes.append(f"Mã băm kết quả: {ballot.result_hash}.")
@@ -507,7 +511,16 @@ def conference_minutes(conference: Conference) -> AdminDocument:
             sections.append(
                 Section(
                     heading=f"{i}. {b.title} (vòng {b.round_number})",
-                    paragraphs=[rules_text(b), *candidates_text(b), _totals_text(b)],
+                    paragraphs=[
+                        *(
+                            [f"Biên bản kiểm phiếu số {b.minutes_number:02d}/BB-KP."]
+                            if b.minutes_number
+                            else []
+                        ),
+                        rules_text(b),
+                        *candidates_text(b),
+                        _totals_text(b),
+                    ],
                     table_header=header,
                     table_rows=rows,
                     table_center=_count_center(b),

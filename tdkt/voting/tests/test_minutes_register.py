@@ -351,6 +351,7 @@ def test_a_yes_no_ballot_is_headed_agree_and_disagree(world: World) -> None:
     assert document.sections[2].table_rows[0][2:4] == ["7", "2"]
     text, _ = text_of(document)
     assert "Số phiếu giấy đã phát: 9; số phiếu thu về: 9." in text and "Mã bỏ phiếu" not in text
+    assert "Mã băm chuỗi các lần nhập phiếu giấy: " + "a" * 64 in text
     assert document.number == "Số: 03/BB-KP"
     assert document.place_date == "Thị trấn Khâm Đức, ngày 27 tháng 3 năm 2025"
 
@@ -501,3 +502,4 @@ def test_the_conference_minutes_still_list_each_counted_ballot_with_decree_30_da
     assert "Thị trấn Khâm Đức, ngày 05 tháng 01 năm 2025" in cells
     assert "Đề nghị tặng Bằng khen năm 2024 (vòng 1): Huyện Phước Sơn." in text
     assert "số phiếu thu về: 7" in text and "Số phiếu bầu" in cells and "CHỦ TRÌ HỘI NGHỊ" in cells
+    assert "Biên bản kiểm phiếu số 01/BB-KP." in text
