@@ -113,6 +113,14 @@ def test_invalid_choices_are_refused_and_the_code_stays_usable(
     assert list(CastBallot.objects.values_list("marks", flat=True)) == [["Huyện Phước Sơn"]]
 
 
+def test_a_name_typed_in_decomposed_unicode_is_the_same_candidate(world: World) -> None:
+    import unicodedata
+
+    ballot, _codes = open_ballot(world)
+    vote(ballot, board_of(world).chair, [unicodedata.normalize("NFD", "Huyện Tiên Phước")])
+    assert list(CastBallot.objects.values_list("marks", flat=True)) == [["Huyện Tiên Phước"]]
+
+
 def test_every_unusable_code_gets_the_same_answer_and_casting_after_close_is_refused(world: World) -> None:
     ballot, codes = open_ballot(world)
     chair = board_of(world).chair
