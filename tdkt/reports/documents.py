@@ -10,7 +10,8 @@ Dates follow the decree (`tdkt.core.vn.format_date_decree30`: a leading zero onl
 months 1–2). A signature block never stands alone on a page: the closing lines, the signatures and the
 footer note are kept together (Word: "keep with next" on every paragraph and rows that cannot split;
 PDF: one block with `break-inside: avoid`), so the page that is signed also carries the end of the text.
-Tables repeat their heading row on every page they run over.
+The note (the hashes of a record) sits just above the signatures, inside that block. Tables repeat their
+heading row on every page they run over; in Word their columns get widths from their content.
 """
 
 from __future__ import annotations
@@ -68,7 +69,9 @@ class AdminDocument:
     table_rows: list[list[str]] = field(default_factory=list)
     closing: list[str] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
-    footer_note: str = ""  # e.g. the hash of the record
+    # e.g. the hashes of the record: printed just above the signatures, so the signers attest it and it is
+    # never left alone on a page
+    footer_note: str = ""
     sections: list[Section] = field(default_factory=list)  # rendered after the paragraphs and the table
     table_center: tuple[int, ...] = ()
     signature_columns: int = 0  # signatures per row; 0: all on one row up to 3, then rows of 3 (2 for 4)
@@ -139,6 +142,32 @@ def _row_flag(row: object, name: str) -> None:
     tr_pr.append(OxmlElement(name))
 
 
+TEXT_WIDTH_MM = 165  # A4 less the left (30 mm) and right (15 mm) margins
+
+
+def _column_widths(header: list[str], rows: list[list[str]]) -> list[Mm]:
+    """Widths from the content, so a name column is not squeezed to the width of a number column (Word
+    otherwise splits the page evenly): every column gets at least its longest word, and the width left is
+    shared in proportion to how much more each column's usual cell would take."""
+    char_mm, padding_mm = 2.4, 4.0  # a character of 13 pt Times, and a cell's inner margins
+    least, wanted = [], []
+    for i, title in enumerate(header):
+        cells = [title] + [r[i] for r in rows if i < len(r)]
+        longest_word = max((len(w) for c in cells for w in c.split()), default=1)
+        usual = sorted(len(c) for c in cells)[len(cells) // 2]
+        least.append((longest_word + 1) * char_mm + padding_mm)  # one more: bold headings are wider
+        wanted.append(max(least[-1], min(usual, 40) * char_mm + padding_mm))
+    if sum(wanted) <= TEXT_WIDTH_MM:
+        widths = [w * TEXT_WIDTH_MM / sum(wanted) for w in wanted]
+    elif sum(least) >= TEXT_WIDTH_MM:
+        widths = [w * TEXT_WIDTH_MM / sum(least) for w in least]
+    else:
+        spare = TEXT_WIDTH_MM - sum(least)
+        more = [w - m for w, m in zip(wanted, least, strict=True)]
+        widths = [m + spare * x / sum(more) for m, x in zip(least, more, strict=True)]
+    return [Mm(w) for w in widths]
+
+
 def _docx_table(
     document: object, header: list[str], rows: list[list[str]], center: tuple[int, ...] = ()
 ) -> None:
@@ -146,15 +175,21 @@ def _docx_table(
         return
     table = document.add_table(rows=1, cols=len(header))  # type: ignore[attr-defined]
     table.style = "Table Grid"
+    table.autofit = False
+    widths = _column_widths(header, rows)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     _row_flag(table.rows[0], "w:tblHeader")  # the heading row again on every page the table runs over
     _row_flag(table.rows[0], "w:cantSplit")
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
+    for cell, text, width in zip(table.rows[0].cells, header, widths, strict=True):
+        cell.width = width
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(cell.paragraphs[0], text, bold=True, size=13)
     for row in rows:
         added = table.add_row()
         _row_flag(added, "w:cantSplit")
         for i, (cell, text) in enumerate(zip(added.cells, row, strict=True)):
+            cell.width = widths[i]
             if i in center:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _run(cell.paragraphs[0], text, size=13)
@@ -183,7 +218,7 @@ def _docx_signatures(document: object, doc: AdminDocument) -> None:
             )
             _para(cell, sig.name, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, size=14, space_after=12)
             for p in cell.paragraphs:
-                p.paragraph_format.keep_with_next = r < last_row or bool(doc.footer_note)
+                p.paragraph_format.keep_with_next = r < last_row
                 p.paragraph_format.keep_together = True
 
 
@@ -228,15 +263,16 @@ def to_docx(doc: AdminDocument) -> bytes:
         _docx_table(document, part.table_header, part.table_rows, part.table_center)
         for text in part.after:
             _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-    for text in doc.closing:
-        closing = _para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-        if doc.signatures:  # the last lines go with the signatures onto their page
-            closing.paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
-            closing.paragraph_format.keep_together = True  # type: ignore[attr-defined]
-    if doc.signatures:
-        _docx_signatures(document, doc)
+    ending = [_para(document, text, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True) for text in doc.closing]
     if doc.footer_note:
-        _para(document, doc.footer_note, italic=True, size=11)
+        ending.append(
+            _para(document, doc.footer_note, align=WD_ALIGN_PARAGRAPH.JUSTIFY, italic=True, size=11)
+        )
+    if doc.signatures:  # the last lines go with the signatures onto their page
+        for p in ending:
+            p.paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+            p.paragraph_format.keep_together = True  # type: ignore[attr-defined]
+        _docx_signatures(document, doc)
     buffer = io.BytesIO()
     document.core_properties.title = doc.title
     document.save(buffer)
@@ -271,7 +307,7 @@ table.signs td { text-align: center; vertical-align: top; padding: 0 4pt 12pt; }
 .signs .t { font-weight: bold; } .signs .h { font-style: italic; font-size: 13pt; margin-bottom: 48pt; }
 .signs .nm { font-weight: bold; }
 .signs div { line-height: 18pt; }
-.note { font-style: italic; font-size: 11pt; margin-top: 12pt; }
+.note { font-style: italic; font-size: 11pt; margin: 0 0 6pt; text-align: justify; overflow-wrap: anywhere; }
 """
 
 
@@ -334,13 +370,13 @@ def to_html(doc: AdminDocument) -> str:
         parts += [f"<p class='body'>{e(t)}</p>" for t in part.paragraphs]
         parts += _html_table(part.table_header, part.table_rows, part.table_center)
         parts += [f"<p class='body'>{e(t)}</p>" for t in part.after]
-    # the closing lines, the signatures and the note as one block that does not break across pages
+    # the closing lines, the note and the signatures as one block that does not break across pages
     parts.append("<div class='end'>")
     parts += [f"<p class='body'>{e(t)}</p>" for t in doc.closing]
-    if doc.signatures:
-        parts += _html_signatures(doc)
     if doc.footer_note:
         parts.append(f"<p class='note'>{e(doc.footer_note)}</p>")
+    if doc.signatures:
+        parts += _html_signatures(doc)
     parts.append("</div></body></html>")
     return "".join(parts)
 

@@ -91,15 +91,34 @@ def test_the_word_file_keeps_the_closing_lines_with_signature_rows_that_cannot_s
     assert closing.paragraph_format.keep_with_next is True
     heading = next(p for p in docx.paragraphs if p.text.startswith("III."))
     assert heading.paragraph_format.keep_with_next is True
+    note = next(p for p in docx.paragraphs if p.text.startswith("Mã băm hòm phiếu"))
+    assert note.paragraph_format.keep_with_next is True  # the note is never left alone either
     signs = docx.tables[-1]
     assert len(signs.rows) == 2
     for row in signs.rows:
         assert row._tr.trPr.find(f"{W}cantSplit") is not None
-        for cell in row.cells:
-            assert all(p.paragraph_format.keep_with_next for p in cell.paragraphs if p.text)
+    for cell in signs.rows[0].cells:  # the first row of signatures goes with the second
+        assert all(p.paragraph_format.keep_with_next for p in cell.paragraphs if p.text)
     data = docx.tables[1]
     assert data.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None  # heading repeated on each page
     assert data.rows[1].cells[0].paragraphs[0].alignment == 1  # numbers centred
+
+
+def test_the_note_is_printed_just_above_the_signatures_so_the_signers_attest_it() -> None:
+    docx = Document(io.BytesIO(to_docx(_doc())))
+    body = docx.element.body
+    order = [child.tag.rsplit("}", 1)[1] + ":" + "".join(child.itertext())[:20] for child in body]
+    note = next(i for i, t in enumerate(order) if t.startswith("p:Mã băm hòm phiếu"))
+    assert order[note + 1].startswith("tbl:TRƯỞNG BAN")
+    html_text = to_html(_doc())
+    assert html_text.index("class='note'") < html_text.index("class='signs'")
+
+
+def test_a_name_column_is_wider_than_a_number_column_in_word() -> None:
+    data = Document(io.BytesIO(to_docx(_doc(rows=5)))).tables[1]
+    stt, name, votes = (data.rows[1].cells[i].width for i in range(3))
+    assert name > 2 * stt and name > votes
+    assert abs(sum(c.width for c in data.rows[1].cells) - 165 * 36000) < 36000  # the text width, in EMU
 
 
 def test_a_document_without_signatures_or_new_fields_still_renders() -> None:
