@@ -221,7 +221,18 @@ def load(seed: int = 1) -> None:
                         for x in scorers
                     ]
                     if rng.random() < 0.1:
-                        scores.append(Score(criterion=crit, unit=unit, layer="appraisal", points=q))
+                        # the board's appraisal (needs no second confirmation), with its reason
+                        scores.append(
+                            Score(
+                                criterion=crit,
+                                unit=unit,
+                                layer="appraisal",
+                                points=q,
+                                explanation="Thẩm định theo minh chứng (tổng hợp)",
+                                entered_as="Ban Thi đua – Khen thưởng",
+                                by_board=True,
+                            )
+                        )
         CrossAssignment.objects.bulk_create(assignments, batch_size=batch)
         Score.objects.bulk_create(scores, batch_size=batch)
 
