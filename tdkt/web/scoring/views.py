@@ -31,7 +31,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tdkt.clusters.models import ClusterMember, ClusterYear
+from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterRoleKind, ClusterYear
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.org.models import Unit
@@ -550,6 +550,29 @@ def _scores_page(
                     "kết quả chỉ được công bố khi mọi chênh lệch đã được giải trình.",
                 )
             )
+    deputy_for = _head_for_deputy(cluster_year, criteria_set, viewer)
+    if deputy_for is not None and not page.manages:
+        # the deputy's staff appraise the head's own unit, and only it, when the criteria set says so
+        page.appraised = deputy_for
+        page.blocks.append(
+            ScoreBlock(
+                "appraisal",
+                deputy_for,
+                f"Thẩm định: {deputy_for.name} (đơn vị Trưởng cụm)",
+                ScoreBlockForm(
+                    bound(f"appraisal-{deputy_for.pk}"),
+                    block=f"td{deputy_for.pk}",
+                    criteria=leaves,
+                    current=q.scores_of(criteria_set, unit=deputy_for, layer=Layer.APPRAISAL),
+                    methods=methods,
+                    context={},
+                    reason_required=True,
+                ),
+                anchor="tham-dinh",
+                note="Theo bộ tiêu chí, điểm của đơn vị Trưởng cụm do đơn vị Phó Trưởng cụm thẩm định; mỗi điểm "
+                "phải ghi lý do. Để trống tiêu chí không thẩm định.",
+            )
+        )
     if page.manages:
         appraised = _action_unit(action, "appraisal", members)
         if appraised is None:
@@ -669,7 +692,13 @@ def scores(request: HttpRequest, cy_id: int) -> HttpResponse:
     action = request.POST.get("action", "") if posted else ""
     if posted and action.startswith("confirm-"):
         return _confirm(request, cluster_year, viewer, action.removeprefix("confirm-"))
-    if posted and action.startswith("appraisal-") and not viewer.manages(cluster_year.pk):
+    deputy_for = _head_for_deputy(cluster_year, current_criteria_set(cluster_year), viewer)
+    if (
+        posted
+        and action.startswith("appraisal-")
+        and not viewer.manages(cluster_year.pk)
+        and not (deputy_for is not None and action == f"appraisal-{deputy_for.pk}")
+    ):
         return _forbidden(
             request, NotPermitted("Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được thẩm định điểm.")
         )
@@ -706,6 +735,22 @@ def scores(request: HttpRequest, cy_id: int) -> HttpResponse:
                 return redirect(f"{url}{query}#{block.anchor}")
     context = {"cy": cluster_year, "viewer": viewer, "page": page, "errors": errors}
     return render(request, "web/scoring/scores.html", context, status=status)
+
+
+def _head_for_deputy(
+    cluster_year: ClusterYear, criteria_set: CriteriaSet | None, viewer: Viewer
+) -> Unit | None:
+    """The head's unit, when this viewer is the deputy's staff and the criteria set has the deputy
+    appraise it (`rules.head_appraiser`); else None."""
+    if criteria_set is None or criteria_set.rules.get("head_appraiser") != "deputy" or viewer.unit_id is None:
+        return None
+    roles = {
+        r.role: r.unit for r in ClusterRole.objects.filter(cluster_year=cluster_year).select_related("unit")
+    }
+    deputy, head = roles.get(ClusterRoleKind.DEPUTY), roles.get(ClusterRoleKind.HEAD)
+    if deputy is None or head is None or not viewer.is_staff_of(deputy.pk):
+        return None
+    return head
 
 
 def head_appraiser_label(criteria_set: CriteriaSet) -> str:

@@ -879,3 +879,37 @@ def test_the_units_answer_is_shown_to_the_head_and_in_the_published_run(
     html = client_as(None).get(reverse("web:run", args=[run.pk])).content.decode()
     assert "Giải trình của đơn vị:</strong> Đã nộp đủ minh chứng phong trào" in html
     assert "Minh chứng chưa đủ" in html  # the appraisal's reason, beside the point it changed
+
+
+def test_with_the_deputy_setting_the_deputys_staff_appraise_the_head_on_the_page(
+    world: World, client_as: ClientAs
+) -> None:
+    from tdkt.org.models import Account, Role
+    from tdkt.scoring.services import criteria_set_adopt, criteria_set_create
+
+    cs = criteria_set_create(
+        actor=None,
+        cluster_year=world.cluster_year,
+        criteria=SCORING_CRITERIA,
+        rules={**SCORING_RULES, "head_appraiser": "deputy"},
+        declared_total=Decimal(30),
+    )
+    cs = criteria_set_adopt(actor=None, criteria_set=cs, adopted_on=dt.date(2024, 3, 1))
+    deputy = User.objects.create_user(username="t-deputy-page", first_name="Bình", last_name="Trần Văn")
+    Account.objects.create(user=deputy, role=Role.UNIT, unit=world.nam_giang)
+    url = reverse("web:scores", args=[world.cluster_year.pk])
+    html = client_as(deputy).get(url).content.decode()
+    assert "Thẩm định: Huyện Phước Sơn (đơn vị Trưởng cụm)" in html
+    assert "Thẩm định: Huyện Tiên Phước" not in html
+    prefix = f"td{world.phuoc_son.pk}-{_crit(cs, 'II.1').pk}"
+    posted = {
+        f"{prefix}-points": "7",
+        f"{prefix}-explanation": "Theo biên bản kiểm tra",
+        f"{prefix}-version": "0",
+    }
+    response = client_as(deputy).post(url, {"action": f"appraisal-{world.phuoc_son.pk}", **posted})
+    assert response.status_code == 302
+    score = Score.objects.get(unit=world.phuoc_son, layer="appraisal")
+    assert score.points == Decimal(7) and score.entered_as == "Trần Văn Bình (Huyện Nam Giang)"
+    other = {"action": f"appraisal-{world.tien_phuoc.pk}"}
+    assert client_as(deputy).post(url, other).status_code == 403
