@@ -13,7 +13,8 @@ import pytest
 from django.test import Client
 
 from tdkt.api.errors import problem_from_ninja
-from tdkt.api.schemas import InputSchema
+from tdkt.api.routers.awards import DisciplineIn, RatingIn
+from tdkt.api.schemas import InputSchema, TargetIn, ValueIn
 from tdkt.api.tests.helpers import send
 from tdkt.awards.tests.helpers import People, make_people, records_state
 from tdkt.core.errors import Problem
@@ -26,12 +27,21 @@ def people(world: World) -> People:
     return make_people(world)
 
 
+def _current(schema: type[InputSchema], body: dict[str, object]) -> dict[str, object]:
+    """The body as a client reading the current state sends it: with `version` 0 (nothing stored yet) where
+    the schema asks for the version it was read at."""
+    return {"version": 0, **body} if "version" in schema.model_fields else body
+
+
 def _targets_url(world: World) -> str:
     return f"/api/cluster-years/{world.cluster_year.pk}/targets"
 
 
 def _target(world: World, **changes: object) -> dict[str, object]:
-    return {"unit_id": world.tien_phuoc.pk, "indicator_code": "T-THU", "value": "199121.158", **changes}
+    return _current(
+        TargetIn,
+        {"unit_id": world.tien_phuoc.pk, "indicator_code": "T-THU", "value": "199121.158", **changes},
+    )
 
 
 def _targets() -> list[tuple[Any, ...]]:
@@ -60,7 +70,7 @@ def test_the_string_false_is_not_a_boolean(world: World, as_persona: Callable[[s
         as_persona("member"),
         "PUT",
         f"/api/reports/{world.member_report.pk}/values",
-        [{"indicator_code": "T-NHA", "value": "754", "illustrative": "false"}],
+        [_current(ValueIn, {"indicator_code": "T-NHA", "value": "754", "illustrative": "false"})],
     )
     assert _problems(response) == [
         {
@@ -82,7 +92,7 @@ def test_a_string_or_a_boolean_is_not_an_integer(
         as_persona("board"),
         "POST",
         f"/api/people/{people.binh.pk}/ratings",
-        {"cycle": cycle, "rating": "HTXSNV"},
+        _current(RatingIn, {"cycle": cycle, "rating": "HTXSNV"}),
     )
     assert _problems(response) == [
         {"message": f"phải là số nguyên, không phải {sent}", "row": None, "column": None, "field": "cycle"}
@@ -116,7 +126,9 @@ def test_iso_dates_enum_values_and_decimal_strings_are_still_read(
         as_persona("board"),
         "POST",
         f"/api/people/{people.binh.pk}/disciplines",
-        {"level": 1, "start": "2025-02-01", "end": "2026-01-31", "decision_no": "4/QĐ-UBND"},
+        _current(
+            DisciplineIn, {"level": 1, "start": "2025-02-01", "end": "2026-01-31", "decision_no": "4/QĐ-UBND"}
+        ),
     )
     assert discipline.status_code == 201, discipline.json()
 
@@ -135,7 +147,7 @@ def test_a_wrong_enum_value_or_a_date_not_in_iso_form_is_422_naming_the_field(
         as_persona("board"),
         "POST",
         f"/api/people/{people.binh.pk}/disciplines",
-        {"level": 1, "start": "01/02/2025", "end": 1767139200},
+        _current(DisciplineIn, {"level": 1, "start": "01/02/2025", "end": 1767139200}),
     )
     assert {p["field"]: p["message"] for p in _problems(response)} == {
         "start": "phải là ngày theo dạng YYYY-MM-DD, không phải chuỗi “01/02/2025”",
