@@ -379,7 +379,7 @@ def _lookback(node: Any, title: str) -> int:
     """How many cycles up to the evaluated one a condition looks at densely."""
     a = node.args
     own = 1
-    if node.op in ("rating_streak", "titles_in_window", "initiatives"):
+    if node.op in ("rating_streak", "ratings_in_window", "titles_in_window", "initiatives"):
         own = a["years"]
     elif node.op == "title_streak":
         own = (a["k"] - 1) * a["step"] + a["lag"] + 1
@@ -402,6 +402,8 @@ def _leaf(node: Any, ctx: _BatchCtx, title: str, armed: BoolArray) -> tuple[Bool
         v = ctx.ratings()[:, ctx.col(y)] >= int(a["min"])
     elif op == "rating_streak":
         v = np.all(ctx.ratings()[:, ctx.window - a["years"] :] >= int(a["min"]), axis=1)
+    elif op == "ratings_in_window":
+        v = (ctx.ratings()[:, ctx.window - a["years"] :] >= int(a["min"])).sum(axis=1) >= a["n"]
     elif op == "title_streak":
         held = ctx.held(a["title"])
         v = np.zeros(n, dtype=np.bool_)

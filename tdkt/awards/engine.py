@@ -496,6 +496,36 @@ def _p_rating_streak(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     return [_check(rule, not bad, text + _uncountable_note(ctx, window), evidence, missing)]
 
 
+def _p_ratings_in_window(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
+    """At least n countable cycles of the window rated `min` or better (Law 2022 Art. 44.1.e: within the
+    five years, at least one year "hoàn thành xuất sắc nhiệm vụ")."""
+    minimum: Rating = node.args["min"]
+    n: int = node.args["n"]
+    years: int = node.args["years"]
+    first = ctx.cycle - years + 1
+    window = range(first, ctx.cycle + 1)
+    need = _rating_requirement(minimum)
+    hits = [
+        c
+        for c in window
+        if (record := ctx.ratings.get(c)) is not None and record.rating >= minimum and ctx.countable(c)
+    ]
+    where = window_label(first, ctx.cycle, ctx.kind)
+    text = f"Trong {where} có {len(hits)} năm xếp loại {need} (yêu cầu ít nhất {n})"
+    if hits:
+        text += ": " + cycles_label(hits, ctx.kind)
+    text += _uncountable_note(ctx, window)
+    return [
+        _check(
+            rule,
+            len(hits) >= n,
+            text,
+            [describe_rating(ctx.ratings[c], ctx.kind) for c in hits],
+            f"Cần thêm {n - len(hits)} năm xếp loại {need} trong {where}",
+        )
+    ]
+
+
 def _p_title_streak(node: Node, rule: Rule, ctx: _Ctx) -> list[Check]:
     code: str = node.args["title"]
     k: int = node.args["k"]
@@ -844,6 +874,7 @@ _PREDICATES = {
     "clock": _p_clock,
     "rating_at_least": _p_rating_at_least,
     "rating_streak": _p_rating_streak,
+    "ratings_in_window": _p_ratings_in_window,
     "title_streak": _p_title_streak,
     "titles_in_window": _p_titles_in_window,
     "holds_award": _p_holds_award,

@@ -214,6 +214,11 @@ PREDICATES: dict[str, dict[str, Arg]] = {
     "no_recent_same_award": {},
     "rating_at_least": {"min": Arg("rating")},
     "rating_streak": {"min": Arg("rating"), "years": Arg("int", min=1, max=20)},
+    "ratings_in_window": {
+        "min": Arg("rating"),
+        "n": Arg("int", min=1, max=20),
+        "years": Arg("int", min=1, max=20),
+    },
     "title_streak": {
         "title": Arg("title"),
         "k": Arg("int", min=1, max=10),

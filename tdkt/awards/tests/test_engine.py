@@ -336,15 +336,41 @@ def test_bk_ttg_an_unexpected_achievement_award_is_no_basis() -> None:
 # --------------------------------------------------------------------------------------- HCLĐ
 
 
-def test_hcld3_prior_pm_certificate_and_five_excellent_years() -> None:
-    p = person(
+def test_hcld3_law_2022_needs_five_good_years_with_one_excellent_and_three_cstdcs() -> None:
+    # Regression (Law 2022 Art. 44.1.e, verified): the pack used to ask for five excellent years and two
+    # grassroots initiatives; the article asks for five years "completed well" or better, at least one of
+    # them excellent, and three CSTĐCS titles in that time.
+    ratings = {**years(2021, 2025, HTT), 2024: HTXS}
+    cstdcs = [("CSTDCS", 2022), ("CSTDCS", 2023), ("CSTDCS", 2025)]
+    v = verdict(person(ratings, [("BK_TTG", 2019), *cstdcs]), "HCLD3")
+    assert v.outcome == ELIGIBLE
+    hcld3 = [c for c in v.checks if c.rule_id == "HCLD3_02"]
+    assert len(hcld3) == 4 and not any(c.unverified for c in hcld3)
+    assert "Điều 44 khoản 1 điểm e" in hcld3[0].citation
+    # GEN_09 stays unverified: only its own check carries the flag.
+    assert [c.rule_id for c in v.checks if c.unverified] == ["GEN_09"]
+    # The old shape — five excellent years, two grassroots initiatives, no CSTĐCS — no longer qualifies.
+    old = person(
         years(2021, 2025),
         [("BK_TTG", 2019)],
         initiatives=(initiative("a", "co_so", 2022), initiative("b", "co_so", 2024)),
     )
-    v = verdict(p, "HCLD3")
-    assert v.outcome == ELIGIBLE and v.unverified
-    assert outcome(person(years(2021, 2025), [("BK_TTG", 2019)]), "HCLD3") == NOT_YET
+    assert failing(verdict(old, "HCLD3")) == ["HCLD3_02"]
+    # Three CSTĐCS but no excellent year: one year "hoàn thành xuất sắc" is missing.
+    plain = verdict(person(years(2021, 2025, HTT), [("BK_TTG", 2019), *cstdcs]), "HCLD3")
+    assert plain.outcome == NOT_YET
+    assert any("Cần thêm 1 năm xếp loại" in m for m in plain.missing)
+
+
+def test_hcld3_decree_91_needs_initiatives_of_ministry_or_province_scope() -> None:
+    # Regression (Decree 91/2017 Art. 24, verified): the two initiatives must have ministry- or
+    # province-wide influence, recognised there; grassroots initiatives no longer count.
+    grassroots = (initiative("a", "co_so", 2020), initiative("b", "co_so", 2022))
+    wide = (initiative("a", "bo_tinh", 2020), initiative("b", "bo_tinh", 2022))
+    base = years(2019, 2023)
+    assert outcome(person(base, [("BK_TTG", 2017)], initiatives=grassroots), "HCLD3", 2023) == NOT_YET
+    v = verdict(person(base, [("BK_TTG", 2017)], initiatives=wide), "HCLD3", 2023)
+    assert v.outcome == ELIGIBLE and v.pack == "nd91-2017"
 
 
 # --------------------------------------------------------------------------------- collectives
