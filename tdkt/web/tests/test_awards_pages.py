@@ -8,6 +8,7 @@ their unit see them; everyone else gets 404.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -18,6 +19,7 @@ from django.urls import reverse
 
 from tdkt.awards import catalogue
 from tdkt.awards.models import EvaluationJob, EvaluationOutcome, JobStatus, ParameterOverride, TaskRating
+from tdkt.awards.rulepacks import pack_by_id
 from tdkt.awards.tests import xlsx_corpus as corpus
 from tdkt.awards.tests.helpers import People, make_people
 from tdkt.awards.tests.xlsx_corpus import database_state
@@ -50,7 +52,30 @@ def test_a_persons_page_is_for_the_board_and_their_units_staff(
         body = response.content.decode()
         assert "Nguyễn Thị Lan" in body and "Xét danh hiệu, hình thức khen thưởng năm 2024" in body
         assert "QĐ số 12/QĐ-UBND ngày 10/01/2025 của UBND huyện Tiên Phước" in body
-        assert "chưa được kiểm chứng" in body  # LDTT_02 (6 months since recruitment) is tagged R
+        assert "chưa được kiểm chứng" in body  # beside the checks of rules still tagged R (GEN_09, GK_01)
+
+
+UNVERIFIED_BADGE = "badge--unverified"
+CITE = re.compile(r'<div class="check__cite small muted">([A-Za-z0-9_]+) · (.*?)</div>', re.S)
+
+
+def test_the_unverified_badge_sits_only_beside_checks_whose_rule_is_tagged_r(
+    world: World, people: People, client_as: ClientAs
+) -> None:
+    body = client_as(world.member).get(reverse("web:person", args=[people.lan.pk])).content.decode()
+    cards = body.split('<details class="verdict-card')[1:]
+    assert cards
+    flagged, plain = set(), set()
+    for card in cards:
+        summary = card[card.index("<summary>") : card.index("</summary>")]
+        assert UNVERIFIED_BADGE not in summary and "kiểm chứng" not in summary  # never on the verdict
+        pack = pack_by_id(re.search(r"Bộ quy tắc: ([a-z0-9-]+)\.", card).group(1))  # type: ignore[union-attr]
+        for rule_id, rest in CITE.findall(card):
+            unverified = pack.rule(rule_id).tag == "R"
+            assert (UNVERIFIED_BADGE in rest) == unverified, rule_id
+            (flagged if unverified else plain).add(rule_id)
+    # Lan's 2024 verdicts rest on both kinds: GEN_09 and GK_01 are still R, LĐTT and the rest verified.
+    assert "GEN_09" in flagged and "LDTT_01" in plain and "HCLD3_02" in plain
 
 
 def test_the_person_page_shows_what_is_missing_and_the_citation(

@@ -73,6 +73,8 @@ def test_member_imports_award_history_and_reads_a_persons_verdicts(
     ).click()
     body = page.locator("main").inner_text()
     assert "Đủ điều kiện" in body and "15/QĐ-UBND" in body
-    assert "chưa được kiểm chứng" in body
+    assert "chưa được kiểm chứng" in body  # beside the checks of rules still tagged R
+    assert page.locator("details.verdict-card summary .badge--unverified").count() == 0
+    assert page.locator(".check__cite .badge--unverified").count() >= 1
     assert_no_page_scroll(page)
     page.screenshot(path=str(SCREENSHOTS / "awards-person-phone.png"), full_page=True)
