@@ -95,6 +95,8 @@ class TaskRating(Recorded):
 
     cycle = models.PositiveSmallIntegerField("năm")
     rating = models.PositiveSmallIntegerField("xếp loại", choices=RatingChoice.choices)
+    # raised by `task_rating_set` when the year's rating is set again; see tdkt.core.versions
+    version = models.PositiveIntegerField("phiên bản", default=1)
 
     class Meta:
         ordering = ["cycle", "id"]
@@ -130,6 +132,8 @@ class Award(Recorded):
     )
     revoked_on = models.DateField("ngày hủy bỏ", null=True, blank=True)
     revoked_reason = models.TextField("lý do hủy bỏ", blank=True)
+    # raised by `award_correct` and `award_revoke`; see tdkt.core.versions
+    version = models.PositiveIntegerField("phiên bản", default=1)
 
     class Meta:
         ordering = ["cycle", "decision_date", "id"]

@@ -235,7 +235,7 @@ def award_changes(award_ids: Iterable[int]) -> dict[int, list[AwardChange]]:
                 _change_value(n, after.get(n)),
             )
             for n in names
-            if n != "revoked_reason"
+            if n not in ("revoked_reason", "version")  # the version is bookkeeping, not a change to show
         ]
         revoke = event.action == "award.revoke"
         reason = str(after.get("revoked_reason" if revoke else "reason") or "")

@@ -45,6 +45,8 @@ from tdkt.awards.selectors import person_cycle_kind_on, subject_kind, viewer_uni
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.core.models import AuditEvent
+from tdkt.core.versions import changes_between, check_version
 from tdkt.org.models import Employment, Person, Unit
 
 MIN_CYCLE = 1975
@@ -154,6 +156,70 @@ def _save_new(actor: Actor, record: RecordT, action: str, summary: str) -> Recor
     return record
 
 
+# --- versions: no lost updates (tdkt.core.versions) ---------------------------------------------------------
+# The records people change after creating them — a year's rating set again, an award corrected or revoked —
+# carry `version`. A person's write sends the version they read (0: no rating of that year yet); a write over a
+# newer version is refused with what changed meanwhile. `version=None` is not checked: the system's writes
+# and the Excel import, a bulk replace of a unit's records by the unit itself.
+
+RATING_LABELS = {"rating": "xếp loại", "note": "ghi chú"}
+AWARD_LABELS = {
+    "title": "danh hiệu, hình thức",
+    "cycle": "năm thành tích",
+    "period_start": "thành tích từ năm",
+    "decision_no": "số quyết định",
+    "decision_date": "ngày quyết định",
+    "authority": "cơ quan ban hành",
+    "kind": "loại khen thưởng",
+    "basis": "căn cứ xét",
+    "note": "ghi chú",
+    "revoked_on": "ngày hủy bỏ",
+}
+
+
+def _record_shown(state: dict[str, Any]) -> dict[str, Any]:
+    """A record's stored state (as the audit trail keeps it) in words: labels for codes, dates dd/mm/yyyy."""
+    shown = dict(state)
+    if shown.get("rating") not in (None, ""):
+        shown["rating"] = RatingChoice(int(shown["rating"])).label
+    if shown.get("title") in catalogue.CATALOGUE:
+        shown["title"] = catalogue.title(shown["title"]).name
+    if shown.get("kind") in AwardKind.values:
+        shown["kind"] = AwardKind(shown["kind"]).label
+    if shown.get("basis") in AwardBasis.values:
+        shown["basis"] = AwardBasis(shown["basis"]).label
+    for name in ("decision_date", "revoked_on"):
+        if isinstance(shown.get(name), str) and shown[name]:
+            shown[name] = dt.date.fromisoformat(shown[name]).strftime("%d/%m/%Y")
+    return shown
+
+
+def _record_state_at(record: models.Model, version: int) -> dict[str, Any] | None:
+    """The record as it stood at `version`, from the audit trail; None when the trail does not have it."""
+    events = AuditEvent.objects.filter(object_type=record._meta.label_lower, object_id=str(record.pk))
+    for event in events.order_by("-id"):
+        after = event.after or {}
+        if after.get("version") == version:
+            return dict(after)
+    return None
+
+
+def _check_record_version(
+    *, what: str, record: TaskRating | Award | None, given: int, labels: dict[str, str]
+) -> None:
+    """Refuse a write read at another version than the stored one (0: there was no record)."""
+    current = record.version if record is not None else 0
+    if given == current:
+        return
+    changes: list[str] = []
+    if record is not None:
+        then = _record_state_at(record, given) if given else {}
+        if then is not None:
+            now = snapshot(record, list(labels))
+            changes = changes_between(_record_shown(then), _record_shown(now), labels)
+    check_version(what=what, given=given, current=current, changes=changes)
+
+
 def _subject_filter(person: Person | None, unit: Unit | None) -> dict[str, Any]:
     return {"person": person} if person is not None else {"unit": unit}
 
@@ -189,9 +255,13 @@ def task_rating_set(
     rating: int,
     note: str = "",
     source: str = "",
+    version: int | None = None,
 ) -> TaskRating:
     """The yearly task rating of a person or a collective; an existing rating of that year is replaced (its
-    old value stays in the audit trail)."""
+    old value stays in the audit trail).
+
+    `version`: the rating's version when the person read it, 0 when that year had none; a rating changed
+    (or first set) since is refused, saying what changed. None: not checked (the system, the Excel import)."""
     _one_subject(person, unit)
     _check_records_for(actor, person=person, unit=unit)
     problems: list[Problem] = []
@@ -203,17 +273,25 @@ def task_rating_set(
     existing = (
         TaskRating.objects.select_for_update().filter(**_subject_filter(person, unit), cycle=cycle).first()
     )
+    if version is not None:
+        whose = existing.subject_name if existing is not None else str(person or unit)
+        _check_record_version(
+            what=f"xếp loại năm {cycle} của {whose}", record=existing, given=version, labels=RATING_LABELS
+        )
     if existing is not None:
-        before = snapshot(existing, ["rating", "note", "source"])
+        fields = ["rating", "note", "source", "version"]
+        before = snapshot(existing, fields)
+        if (existing.rating, existing.note, existing.source) != (rating, note, source[:300]):
+            existing.version += 1
         existing.rating, existing.note, existing.source = rating, note, source[:300]
         _clean(existing)
-        existing.save(update_fields=["rating", "note", "source"])
+        existing.save(update_fields=fields)
         audit_record(
             actor=actor,
             action="rating.change",
             instance=existing,
             before=before,
-            after=snapshot(existing, ["rating", "note", "source"]),
+            after=snapshot(existing, fields),
             summary=f"Sửa xếp loại năm {cycle} của {existing.subject_name}",
         )
         return existing
@@ -392,11 +470,21 @@ def award_record(
 
 
 @transaction.atomic
-def award_correct(*, actor: Actor, award: Award, reason: str, **changes: Any) -> Award:
+def award_correct(
+    *, actor: Actor, award: Award, reason: str, version: int | None = None, **changes: Any
+) -> Award:
     """Correct a recorded award (a typing error in its decision number, date, title…). The board only, with
-    a reason; the values before and after stay in the audit trail."""
+    a reason; the values before and after stay in the audit trail. `version`: the award's version when the
+    board read it; an award corrected or revoked since is refused, saying what changed."""
     _check_board(actor, "đính chính khen thưởng đã ghi")
     award = Award.objects.select_for_update().get(pk=award.pk)
+    if version is not None:
+        _check_record_version(
+            what=f"khen thưởng {_title_short(award.title)} năm {award.cycle} của {award.subject_name}",
+            record=award,
+            given=version,
+            labels=AWARD_LABELS,
+        )
     unknown = sorted(set(changes) - set(CORRECTABLE))
     if unknown:
         raise ValidationFailed(Problem(f"không sửa được trường {', '.join(unknown)}", field=unknown[0]))
@@ -422,17 +510,19 @@ def award_correct(*, actor: Actor, award: Award, reason: str, **changes: Any) ->
     )
     if problems:
         raise ValidationFailed(problems)
-    before = snapshot(award, list(CORRECTABLE))
+    audited = [*CORRECTABLE, "version"]
+    before = snapshot(award, audited)
     for name, value in changes.items():
         setattr(award, name, _clean_value(name, value))
+    award.version += 1
     _clean(award)
-    award.save(update_fields=list(changes))
+    award.save(update_fields=[*changes, "version"])
     audit_record(
         actor=actor,
         action="award.correct",
         instance=award,
         before=before,
-        after={**snapshot(award, list(CORRECTABLE)), "reason": reason.strip()},
+        after={**snapshot(award, audited), "reason": reason.strip()},
         summary=f"Đính chính: {reason.strip()}",
     )
     return award
@@ -458,15 +548,17 @@ def award_revoke(*, actor: Actor, award: Award, revoked_on: dt.date, reason: str
         problems.append(Problem("ngày hủy bỏ trước ngày quyết định khen thưởng", field="revoked_on"))
     if problems:
         raise ValidationFailed(problems)
-    before = snapshot(award, ["revoked_on", "revoked_reason"])
+    audited = [*CORRECTABLE, "revoked_on", "revoked_reason", "version"]
+    before = snapshot(award, audited)
     award.revoked_on, award.revoked_reason = revoked_on, reason.strip()
-    award.save(update_fields=["revoked_on", "revoked_reason"])
+    award.version += 1
+    award.save(update_fields=["revoked_on", "revoked_reason", "version"])
     audit_record(
         actor=actor,
         action="award.revoke",
         instance=award,
         before=before,
-        after=snapshot(award, ["revoked_on", "revoked_reason"]),
+        after=snapshot(award, audited),
         summary=f"Hủy bỏ {_title_short(award.title)} năm {award.cycle} – {award.subject_name}: {reason.strip()}",
     )
     return award

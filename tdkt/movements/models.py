@@ -116,6 +116,8 @@ class Target(models.Model):
     reference = models.CharField("văn bản giao", max_length=300, blank=True)
     illustrative = models.BooleanField("số liệu minh họa", default=False)
     source = models.CharField("nguồn số liệu", max_length=300, blank=True)
+    # raised by `target_set` at every change; a form or API write carries the version it read (core.versions)
+    version = models.PositiveIntegerField("phiên bản", default=1)
 
     class Meta:
         ordering = ["unit__name", "indicator__code", "basis"]
@@ -207,6 +209,8 @@ class ReportValue(models.Model):
     note = models.TextField("ghi chú", blank=True)
     illustrative = models.BooleanField("số liệu minh họa", default=False)
     source = models.CharField("nguồn số liệu", max_length=300, blank=True)
+    # raised by `report_values_set` at every change; see tdkt.core.versions
+    version = models.PositiveIntegerField("phiên bản", default=1)
 
     class Meta:
         ordering = ["indicator__code"]

@@ -20,6 +20,9 @@ from tdkt.clusters.models import Cluster, ClusterMember, ClusterYear
 from tdkt.clusters.scopes import viewer_for
 from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.core.models import AuditEvent
+from tdkt.core.versions import changes_between, check_version
+from tdkt.core.vn import format_number
 from tdkt.movements.models import (
     ClusterIndicator,
     Covenant,
@@ -103,6 +106,76 @@ def validate_value(indicator: Indicator, value: Decimal, *, label: str = "giá t
         # SQLite keeps decimals as binary floating point: more digits would be changed silently
         return f"{label} có quá {MAX_SIGNIFICANT_DIGITS} chữ số có nghĩa"
     return None
+
+
+# --- versions: no lost updates (tdkt.core.versions) ---------------------------------------------------------
+# A person's write carries the version of the row they read (0 for a row that did not exist yet); a write over
+# a newer version is refused with what changed meanwhile, read back from the audit trail. `version=None` is
+# a write that is not checked: the system's (demo loader, commands) and the Excel import, which is a bulk
+# replace of the unit's own figures by the unit itself (see `xlsx_import`).
+
+VALUE_LABELS = {
+    "value": "kết quả",
+    "prior_value": "cùng kỳ năm trước",
+    "note": "ghi chú",
+    "illustrative": "số liệu minh họa",
+    "source": "nguồn số liệu",
+}
+TARGET_LABELS = {
+    "value": "chỉ tiêu",
+    "reference": "văn bản giao",
+    "illustrative": "số liệu minh họa",
+    "source": "nguồn số liệu",
+}
+
+
+def _shown_state(state: dict[str, object], labels: dict[str, str]) -> dict[str, object]:
+    """A stored state as a person reads it: numbers written the Vietnamese way (`260.000`, `54,9`)."""
+    shown: dict[str, object] = {}
+    for name in labels:
+        value = state.get(name)
+        if name in ("value", "prior_value") and value not in (None, ""):
+            value = format_number(Decimal(str(value)))
+        shown[name] = value
+    return shown
+
+
+def state_at(instance: ReportValue | Target, version: int | None) -> dict[str, object] | None:
+    """The row as it stood at `version`, read back from the audit trail: empty before it existed (version
+    0), None when the trail does not have it (a version that never was)."""
+    if not version:
+        return {}
+    events = AuditEvent.objects.filter(
+        object_type=instance._meta.label_lower, object_id=str(instance.pk)
+    ).order_by("-id")
+    for event in events:
+        after = event.after or {}
+        if after.get("version") == version:
+            return dict(after)
+    return None
+
+
+def _version_problem(
+    *,
+    what: str,
+    row: ReportValue | Target | None,
+    given: int | None,
+    labels: dict[str, str],
+    field: str,
+) -> Problem | None:
+    """The refusal of a write read at another version than the stored one (0: no row yet), or None."""
+    current = row.version if row is not None else 0
+    if given == current:
+        return None
+    changes: list[str] = []
+    then = state_at(row, given) if row is not None else None
+    if row is not None and then is not None:
+        changes = changes_between(_shown_state(then, labels), _shown_state(snapshot(row), labels), labels)
+    try:
+        check_version(what=what, given=given, current=current, changes=changes, field=field)
+    except ValidationFailed as exc:
+        return exc.problems[0]
+    return None  # pragma: no cover - check_version refuses whenever given != current
 
 
 @transaction.atomic
@@ -227,8 +300,12 @@ def target_set(
     reference: str = "",
     illustrative: bool = False,
     source: str = "",
+    version: int | None = None,
 ) -> Target:
-    """Register (or change) a member's target. Refused once the covenant is signed."""
+    """Register (or change) a member's target. Refused once the covenant is signed.
+
+    `version`: the target's version when the person read it (0 when there was none); a write over a newer
+    version is refused, saying what changed meanwhile. None: not checked (the system)."""
     _check_can_edit_unit(actor, cluster_year, unit)
     _require_member(cluster_year, unit)
     _require_followed(cluster_year, indicator)
@@ -241,12 +318,31 @@ def target_set(
         raise ValidationFailed(
             Problem("giao ước thi đua đã ký: không thể sửa chỉ tiêu đăng ký", field="value")
         )
-    target = Target.objects.filter(
-        cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis
-    ).first()
+    target = (
+        Target.objects.select_for_update()
+        .filter(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis)
+        .first()
+    )
+    if version is not None:
+        problem = _version_problem(
+            what=f"chỉ tiêu “{indicator}” theo “{TargetBasis(basis).label}” của “{unit}”",
+            row=target,
+            given=version,
+            labels=TARGET_LABELS,
+            field="version",
+        )
+        if problem:
+            raise ValidationFailed(problem)
     before = snapshot(target) if target else None
     if target is None:
         target = Target(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis)
+    elif (target.value, target.reference, target.illustrative, target.source) != (
+        value,
+        reference,
+        illustrative,
+        source,
+    ):
+        target.version += 1
     target.value = value
     target.reference = reference
     target.illustrative = illustrative
@@ -338,11 +434,15 @@ class ValueInput:
     note: str = ""
     illustrative: bool = False
     source: str = ""
+    version: int | None = None  # the row's version when read (0: no value yet); None: not checked
 
 
 @transaction.atomic
 def report_values_set(*, actor: Actor, report: Report, values: list[ValueInput]) -> Report:
-    """Write values into an editable report (draft or returned). All or nothing."""
+    """Write values into an editable report (draft or returned). All or nothing.
+
+    Each value carries the version of its row when the person read it: a row changed since is refused,
+    naming what changed, and nothing is written (the report's row lock serialises the writers)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     _check_can_edit_unit(actor, report.cluster_year, report.unit)
     if not report.is_editable:
@@ -377,10 +477,32 @@ def report_values_set(*, actor: Actor, report: Report, values: list[ValueInput])
         raise ValidationFailed(problems)
     existing = {rv.indicator_id: rv for rv in report.values.all()}
     for item in values:
+        if item.version is None:
+            continue
+        problem = _version_problem(
+            what=f"số liệu “{item.indicator}” của “{report.unit}”",
+            row=existing.get(item.indicator.pk),
+            given=item.version,
+            labels=VALUE_LABELS,
+            field=item.indicator.code,
+        )
+        if problem:
+            problems.append(problem)
+    if problems:
+        raise ValidationFailed(problems)
+    for item in values:
         row = existing.get(item.indicator.pk)
         before = snapshot(row) if row else None
         if row is None:
             row = ReportValue(report=report, indicator=item.indicator)
+        elif (row.value, row.prior_value, row.note, row.illustrative, row.source) != (
+            item.value,
+            item.prior_value,
+            item.note,
+            item.illustrative,
+            item.source,
+        ):
+            row.version += 1
         row.value = item.value
         row.prior_value = item.prior_value
         row.note = item.note

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import Field
 
 from tdkt.api.access import viewer_of
 from tdkt.api.schemas import WRITE_ERRORS, InputSchema
@@ -66,6 +67,7 @@ class RatingOut(Schema):
     cycle: int
     rating: str  # HTXSNV, HTTNV, HTNV, KHTNV
     label: str
+    version: int = Field(description="Phiên bản hiện tại: gửi lại khi ghi lại xếp loại năm này")
 
 
 class AwardOut(Schema):
@@ -209,6 +211,11 @@ class RatingIn(InputSchema):
     cycle: int
     rating: str  # HTXSNV, HTTNV, HTNV, KHTNV
     note: str = ""
+    version: int = Field(
+        ge=0,
+        description="Phiên bản của xếp loại năm đó lúc bạn đọc (0 khi chưa có): "
+        "ghi đè lên phiên bản mới hơn bị từ chối",
+    )
 
 
 class AwardIn(InputSchema):
@@ -243,7 +250,9 @@ class DisciplineIn(InputSchema):
 
 
 def rating_out(r: TaskRating) -> RatingOut:
-    return RatingOut(cycle=r.cycle, rating=Rating(r.rating).name, label=str(r.get_rating_display()))
+    return RatingOut(
+        cycle=r.cycle, rating=Rating(r.rating).name, label=str(r.get_rating_display()), version=r.version
+    )
 
 
 def award_out(a: Award, initiative_ids: list[int], owner: Unit | None = None) -> AwardOut:
@@ -585,6 +594,7 @@ def _rating(request: HttpRequest, payload: RatingIn, **subject: Person | Unit) -
         cycle=payload.cycle,
         rating=_rating_value(payload.rating),
         note=payload.note,
+        version=payload.version,
         **subject,  # type: ignore[arg-type]
     )
     return Status(200 if existed else 201, rating_out(rating))
@@ -598,7 +608,9 @@ def _rating(request: HttpRequest, payload: RatingIn, **subject: Person | Unit) -
 )
 def person_rating_post(request: HttpRequest, person_id: int, payload: RatingIn) -> Status[RatingOut]:
     """201 when new, 200 when it replaces that year's rating (the old value stays in the audit trail). The
-    board and the person's units' staff; 404 for anyone else."""
+    board and the person's units' staff; 404 for anyone else. `version` is that year's rating's version
+    when it was read (0 when there was none): a rating changed or first set since is refused (422), saying
+    what changed."""
     return _rating(request, payload, person=_person_for(request, person_id))
 
 

@@ -73,7 +73,9 @@ def report_get(request: HttpRequest, report_id: int) -> ReportOut:
     summary="Ghi số liệu vào báo cáo",
 )
 def report_values_put(request: HttpRequest, report_id: int, payload: list[ValueIn]) -> ReportOut:
-    """All or nothing: one bad row and nothing is written."""
+    """All or nothing: one bad row and nothing is written. Each row carries `version`, the version of that
+    value when it was read (0 for a value not yet entered): a value changed since is refused (422) with what
+    changed, and nothing is written."""
     report = get_report_for_viewer(report_id, viewer_of(request))
     indicators = indicators_from_body([item.indicator_code for item in payload], numbered=True)
     report_values_set(
@@ -87,6 +89,7 @@ def report_values_put(request: HttpRequest, report_id: int, payload: list[ValueI
                 note=item.note,
                 illustrative=item.illustrative,
                 source=item.source,
+                version=item.version,
             )
             for item in payload
         ],

@@ -58,6 +58,8 @@ def target_list(request: HttpRequest, cy_id: int) -> list[TargetOut]:
     summary="Đăng ký hoặc sửa một chỉ tiêu",
 )
 def target_put(request: HttpRequest, cy_id: int, payload: TargetIn) -> TargetOut:
+    """`version`: the target's version when it was read (0 for a new one); a target changed since is
+    refused (422) with what changed."""
     cluster_year = get_cluster_year(cy_id)
     unit = unit_from_body(payload.unit_id)
     indicator = indicators_from_body([payload.indicator_code])[payload.indicator_code]
@@ -71,6 +73,7 @@ def target_put(request: HttpRequest, cy_id: int, payload: TargetIn) -> TargetOut
         value=payload.value,
         basis=payload.basis,
         reference=payload.reference,
+        version=payload.version,
     )
     return target_out(target)
 

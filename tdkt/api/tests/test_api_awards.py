@@ -41,6 +41,7 @@ def test_a_persons_history_is_for_the_board_and_their_units_staff(
             "cycle": 2024,
             "rating": "HTXSNV",
             "label": "Hoàn thành xuất sắc nhiệm vụ",
+            "version": 1,
         }
     else:
         assert response.json() == {"detail": "Không tìm thấy"}
@@ -154,7 +155,9 @@ def test_a_rating_an_initiative_and_a_discipline_are_added_by_those_who_record(
 ) -> None:
     client = as_persona(persona)
     before = records_state()
-    rating = _post(client, f"/api/people/{people.binh.pk}/ratings", {"cycle": 2025, "rating": "HTXSNV"})
+    rating = _post(
+        client, f"/api/people/{people.binh.pk}/ratings", {"cycle": 2025, "rating": "HTXSNV", "version": 0}
+    )
     initiative = _post(
         client,
         f"/api/people/{people.binh.pk}/initiatives",
@@ -167,11 +170,19 @@ def test_a_rating_an_initiative_and_a_discipline_are_added_by_those_who_record(
     )
     assert [rating.status_code, initiative.status_code, discipline.status_code] == [status] * 3
     if status == 201:
-        assert rating.json() == {"cycle": 2025, "rating": "HTXSNV", "label": "Hoàn thành xuất sắc nhiệm vụ"}
+        assert rating.json() == {
+            "cycle": 2025,
+            "rating": "HTXSNV",
+            "label": "Hoàn thành xuất sắc nhiệm vụ",
+            "version": 1,
+        }
         assert initiative.json()["cycle"] == 2025 and initiative.json()["used_by"] is None
         assert discipline.json()["label"] == "Khiển trách"
-        again = _post(client, f"/api/people/{people.binh.pk}/ratings", {"cycle": 2025, "rating": "HTTNV"})
+        again = _post(
+            client, f"/api/people/{people.binh.pk}/ratings", {"cycle": 2025, "rating": "HTTNV", "version": 1}
+        )
         assert again.status_code == 200 and TaskRating.objects.get(person=people.binh, cycle=2025).rating == 3
+        assert again.json()["version"] == 2
     else:
         assert records_state() == before
 
@@ -187,7 +198,9 @@ def test_a_collectives_records_are_added_by_the_board_and_its_staff(
         f"/api/units/{world.tien_phuoc.pk}/awards",
         _award_body(title="TTLDTT", cycle=2024, decision_date="2025-01-08", basis="other"),
     )
-    rating = _post(client, f"/api/units/{world.tien_phuoc.pk}/ratings", {"cycle": 2024, "rating": "HTXSNV"})
+    rating = _post(
+        client, f"/api/units/{world.tien_phuoc.pk}/ratings", {"cycle": 2024, "rating": "HTXSNV", "version": 0}
+    )
     discipline = _post(
         client,
         f"/api/units/{world.tien_phuoc.pk}/disciplines",
@@ -214,8 +227,8 @@ def test_a_collectives_records_are_added_by_the_board_and_its_staff(
             "phải là ngày theo dạng YYYY-MM-DD",
         ),
         ("awards", _award_body(initiative_ids=[999999]), "initiative_ids", "không có sáng kiến mã số 999999"),
-        ("ratings", {"cycle": 2025, "rating": "TOT"}, "rating", "xếp loại “TOT” không hợp lệ"),
-        ("ratings", {"cycle": 2999, "rating": "HTTNV"}, "cycle", "nằm ngoài khoảng cho phép"),
+        ("ratings", {"cycle": 2025, "rating": "TOT", "version": 0}, "rating", "xếp loại “TOT” không hợp lệ"),
+        ("ratings", {"cycle": 2999, "rating": "HTTNV", "version": 0}, "cycle", "nằm ngoài khoảng cho phép"),
         (
             "initiatives",
             {"name": "X", "scope": "co_so", "recognised_on": "2999-01-01"},
@@ -271,14 +284,15 @@ def test_a_write_without_the_csrf_token_is_403(world: World, people: People) -> 
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.member)
     before = records_state()
-    response = _post(client, f"/api/people/{people.binh.pk}/ratings", {"cycle": 2025, "rating": "HTXSNV"})
+    body = {"cycle": 2025, "rating": "HTXSNV", "version": 0}
+    response = _post(client, f"/api/people/{people.binh.pk}/ratings", body)
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
     assert records_state() == before
     token = "k" * 32
     client.cookies["csrftoken"] = token
     response = client.post(
         f"/api/people/{people.binh.pk}/ratings",
-        data={"cycle": 2025, "rating": "HTXSNV"},
+        data=body,
         content_type="application/json",
         headers={"X-CSRFToken": token},
     )

@@ -24,8 +24,23 @@ def _stored(world: World, code: str = "T-THU", basis: str = "registered") -> Dec
     return None if target is None else target.value
 
 
+def _version(world: World, basis: str = "registered") -> int:
+    """The stored target's version, as a client reads it before writing (0: none yet)."""
+    target = Target.objects.filter(
+        cluster_year=world.cluster_year, unit=world.tien_phuoc, indicator__code="T-THU", basis=basis
+    ).first()
+    return 0 if target is None else target.version
+
+
 def _body(world: World, value: object, **extra: object) -> dict[str, object]:
-    return {"unit_id": world.tien_phuoc.pk, "indicator_code": "T-THU", "value": value, **extra}
+    version = _version(world, str(extra.get("basis", "registered")))
+    return {
+        "unit_id": world.tien_phuoc.pk,
+        "indicator_code": "T-THU",
+        "value": value,
+        "version": version,
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -83,7 +98,10 @@ def test_member_puts_a_target_and_it_is_stored_exactly(
 def test_a_json_number_target_is_read_without_float_rounding(
     world: World, as_persona: Callable[[str], Client]
 ) -> None:
-    raw = f'{{"unit_id": {world.tien_phuoc.pk}, "indicator_code": "T-THU", "value": 12345678901.2345}}'
+    raw = (
+        f'{{"unit_id": {world.tien_phuoc.pk}, "indicator_code": "T-THU", "value": 12345678901.2345, '
+        f'"version": {_version(world)}}}'
+    )
     response = as_persona("member").put(_url(world), data=raw, content_type="application/json")
     assert response.status_code == 200, response.json()
     assert response.json()["value"] == "12345678901.2345"
@@ -144,7 +162,9 @@ def test_an_unknown_indicator_is_422_naming_indicator_code(
 
 
 def test_a_missing_field_is_422_in_vietnamese(world: World, as_persona: Callable[[str], Client]) -> None:
-    response = send(as_persona("member"), "PUT", _url(world), {"unit_id": world.tien_phuoc.pk, "value": "1"})
+    response = send(
+        as_persona("member"), "PUT", _url(world), {"unit_id": world.tien_phuoc.pk, "value": "1", "version": 1}
+    )
     assert response.status_code == 422
     assert response.json()["detail"] == [
         {"message": "thiếu giá trị bắt buộc", "row": None, "column": None, "field": "indicator_code"}

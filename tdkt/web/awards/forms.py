@@ -340,7 +340,14 @@ class RecordForm(forms.Form):
             self.add_error(problem.field if problem.field in self.fields else None, message)
 
 
+_STALE = "hãy tải lại trang rồi nhập lại"
+
+
 class RatingForm(RecordForm):
+    """A year's rating, new or set again. `versions` carries the version of every rating the page showed
+    ("2023:1;2024:2"): setting a year again over a rating changed since — or first set since, when the page
+    showed none for that year — is refused by the service, saying what changed (tdkt.core.versions)."""
+
     action = "xep-loai"
     summary = "Ghi xếp loại hằng năm"
     cycle = _number("Năm")
@@ -351,6 +358,31 @@ class RatingForm(RecordForm):
         error_messages={"required": "Chọn xếp loại.", "invalid_choice": "Xếp loại không hợp lệ."},
     )
     note = _text("Ghi chú", 2000, rows=2)
+    versions = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
+
+    def __init__(self, *args: Any, ratings: Any = (), **kwargs: Any) -> None:
+        """`ratings`: the subject's ratings as the page shows them (TaskRating rows)."""
+        kwargs.setdefault("initial", {"versions": ";".join(f"{r.cycle}:{r.version}" for r in ratings)})
+        super().__init__(*args, **kwargs)
+
+    def clean_versions(self) -> dict[int, int]:
+        if self.is_bound and self.add_prefix("versions") not in self.data:
+            raise forms.ValidationError(f"Thiếu phiên bản của các xếp loại lúc mở trang: {_STALE}.")
+        found: dict[int, int] = {}
+        for item in self.cleaned_data["versions"].split(";"):
+            if not item.strip():
+                continue
+            cycle, _, version = item.partition(":")
+            try:
+                found[int(cycle)] = int(version)
+            except ValueError:
+                raise forms.ValidationError(f"Phiên bản của các xếp loại không hợp lệ: {_STALE}.") from None
+        return found
+
+    def version_of(self, cycle: int) -> int:
+        """The version of that year's rating when the page was opened; 0 when it showed none."""
+        versions: dict[int, int] = self.cleaned_data["versions"]
+        return versions.get(cycle, 0)
 
 
 class AwardForm(RecordForm):
@@ -516,9 +548,21 @@ class AwardCorrectForm(RecordForm):
     basis = _pick("Căn cứ xét", list(AwardBasis.choices))
     note = _text("Ghi chú", 2000, rows=2)
     reason = _text("Lý do đính chính", 2000, rows=2)
+    # the award's version when the page was opened: a correction over a later one is refused
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": f"Thiếu phiên bản của khen thưởng lúc mở trang: {_STALE}.",
+            "invalid": f"Phiên bản của khen thưởng không hợp lệ: {_STALE}.",
+            "min_value": f"Phiên bản của khen thưởng không hợp lệ: {_STALE}.",
+        },
+    )
 
     def __init__(self, *args: Any, award: Award, titles: list[tuple[str, str]], **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {name: getattr(award, name) for name in CORRECTABLE})
+        kwargs.setdefault(
+            "initial", {**{name: getattr(award, name) for name in CORRECTABLE}, "version": award.version}
+        )
         super().__init__(*args, **kwargs)
         self.award = award
         self.fields["title"].widget.choices = [("", "— chọn —"), *titles]

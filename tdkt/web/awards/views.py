@@ -33,7 +33,14 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tdkt.awards import catalogue, engine, rulepacks, xlsx_candidates, xlsx_import, xlsx_template
-from tdkt.awards.models import Award, EvaluationJob, Initiative, ParameterOverride, PendingReview
+from tdkt.awards.models import (
+    Award,
+    EvaluationJob,
+    Initiative,
+    ParameterOverride,
+    PendingReview,
+    TaskRating,
+)
 from tdkt.awards.selectors import (
     PEOPLE_QUERY_MAX,
     PEOPLE_SEARCH_LIMIT,
@@ -259,6 +266,8 @@ def _person_form(action: str, person: Person, school_year: bool, data: QueryDict
         return PendingCloseForm(
             reviews=PendingReview.objects.filter(person=person, until__isnull=True), **kwargs
         )
+    if action == RatingForm.action:
+        return RatingForm(ratings=TaskRating.objects.filter(person=person), **kwargs)
     return PERSON_FORMS[action](**kwargs)
 
 
@@ -422,7 +431,12 @@ def _record_write(
     subject: dict[str, Any] = {"person": person} if person is not None else {"unit": unit}
     if action == RatingForm.action:
         rating = task_rating_set(
-            actor=actor, **subject, cycle=data["cycle"], rating=data["rating"], note=data["note"]
+            actor=actor,
+            **subject,
+            cycle=data["cycle"],
+            rating=data["rating"],
+            note=data["note"],
+            version=data["versions"].get(data["cycle"], 0),
         )
         return f"Đã ghi xếp loại năm {rating.cycle} của {name}: {rating.get_rating_display()}.", rating.cycle
     if action == AwardForm.action:
@@ -542,7 +556,13 @@ def award_change(request: HttpRequest, award_id: int, action: str) -> HttpRespon
         data = form.cleaned_data
         try:
             if isinstance(form, AwardCorrectForm):
-                award_correct(actor=request.user, award=award, reason=data["reason"], **form.changes())
+                award_correct(
+                    actor=request.user,
+                    award=award,
+                    reason=data["reason"],
+                    version=data["version"],
+                    **form.changes(),
+                )
             else:
                 award_revoke(
                     actor=request.user, award=award, revoked_on=data["revoked_on"], reason=data["reason"]
@@ -582,6 +602,8 @@ def _unit_form(action: str, unit: Unit, data: QueryDict | None = None) -> Record
         return PendingCloseForm(reviews=PendingReview.objects.filter(unit=unit, until__isnull=True), **kwargs)
     if action == UnitEmulationForm.action:
         kwargs["initial"] = {"cycle_kind": unit.cycle_kind, "armed_forces": unit.armed_forces}
+    if action == RatingForm.action:
+        return RatingForm(ratings=TaskRating.objects.filter(unit=unit), **kwargs)
     return UNIT_FORMS[action](**kwargs)
 
 

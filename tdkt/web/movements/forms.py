@@ -62,6 +62,20 @@ def _shown(value: Decimal | None) -> str:
     return "" if value is None else format_number(value)
 
 
+def version_field() -> forms.IntegerField:
+    """The version of the row the page showed (0 when it had none), sent back so that a write over someone
+    else's later change is refused (tdkt.core.versions)."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": "Thiếu phiên bản của số liệu lúc mở trang: hãy tải lại trang rồi nhập lại.",
+            "invalid": "Phiên bản của số liệu không hợp lệ: hãy tải lại trang rồi nhập lại.",
+            "min_value": "Phiên bản của số liệu không hợp lệ: hãy tải lại trang rồi nhập lại.",
+        },
+    )
+
+
 def _same(a: Decimal | None, b: Decimal | None) -> bool:
     return a == b if a is not None and b is not None else a is None and b is None
 
@@ -82,19 +96,32 @@ class ValueRowForm(forms.Form):
         label="Ghi chú", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 1, "cols": 24})
     )
     illustrative = forms.BooleanField(label="Số liệu minh họa", required=False)
+    version = version_field()
 
     def __init__(self, data: Any = None, *, indicator: Indicator, current: ReportValue | None) -> None:
-        initial = {}
+        initial: dict[str, Any] = {"version": 0}
         if current is not None:
             initial = {
                 "value": _shown(current.value),
                 "prior_value": _shown(current.prior_value),
                 "note": current.note,
                 "illustrative": current.illustrative,
+                "version": current.version,
             }
         super().__init__(data, prefix=f"ct{indicator.pk}", initial=initial)
         self.indicator = indicator
         self.current = current
+        for name in self.SHOWN:
+            self.fields[name].show_hidden_initial = True
+
+    SHOWN = ("value", "prior_value", "note")
+
+    def shown_unedited(self) -> bool:
+        return _shown_unedited(self, self.SHOWN) and not self.has_changed_illustrative()
+
+    def has_changed_illustrative(self) -> bool:
+        current = self.current.illustrative if self.current is not None else False
+        return bool(self.cleaned_data.get("illustrative", False)) != current
 
     def clean_value(self) -> Decimal | None:
         return parse_indicator_number(self.cleaned_data["value"], indicator=self.indicator, label="kết quả")
@@ -120,10 +147,16 @@ class ValueRowForm(forms.Form):
         return data
 
     def value_input(self) -> ValueInput | None:
-        """What to write for this row; None when left blank or unchanged. Call after `is_valid()`."""
+        """What to write for this row; None when left blank or unchanged. Call after `is_valid()`.
+
+        Unchanged means: not edited since the page showed it (the hidden initial values say what it
+        showed), or equal to what is stored. So a row someone else changed meanwhile is not written back
+        by a person who did not touch it, and one they did edit is sent with the version they saw."""
         data = self.cleaned_data
         value: Decimal | None = data.get("value")
         if value is None:
+            return None
+        if self.shown_unedited():
             return None
         prior: Decimal | None = data.get("prior_value")
         note: str = data.get("note", "").strip()
@@ -144,7 +177,24 @@ class ValueRowForm(forms.Form):
             note=note,
             illustrative=illustrative,
             source=current.source if current is not None else "",
+            version=data["version"],
         )
+
+
+def _shown_unedited(form: forms.Form, names: tuple[str, ...]) -> bool:
+    """Every field in `names` posted its hidden initial (what the page showed) and was left as shown."""
+    for name in names:
+        field = form.fields[name]
+        shown_name = form.add_initial_prefix(name)
+        if shown_name not in form.data:
+            return False  # a client that did not send what it was shown: compare with what is stored
+        shown = field.widget.value_from_datadict(form.data, form.files, shown_name)
+        try:
+            if field.has_changed(field.to_python(shown), form[name].data):
+                return False
+        except forms.ValidationError:
+            return False
+    return True
 
 
 class ReportValuesForm:
@@ -186,17 +236,22 @@ class TargetCellForm(forms.Form):
         label="Chỉ tiêu", required=False, max_length=40, widget=forms.TextInput(NUMBER_ATTRS)
     )
     reference = forms.CharField(label="Văn bản giao", required=False, max_length=300)
+    version = version_field()
 
     def __init__(
         self, data: Any = None, *, indicator: Indicator, basis: TargetBasis, current: Target | None
     ) -> None:
-        initial = (
-            {"value": _shown(current.value), "reference": current.reference} if current is not None else {}
+        initial: dict[str, Any] = (
+            {"value": _shown(current.value), "reference": current.reference, "version": current.version}
+            if current is not None
+            else {"version": 0}
         )
         super().__init__(data, prefix=f"ct{indicator.pk}-{basis.value}", initial=initial)
         self.indicator = indicator
         self.basis = basis
         self.current = current
+        for name in ("value", "reference"):
+            self.fields[name].show_hidden_initial = True
 
     def clean_value(self) -> Decimal | None:
         return parse_indicator_number(
@@ -213,15 +268,17 @@ class TargetCellForm(forms.Form):
                 self.add_error("value", f"{where}: chưa nhập số chỉ tiêu")
         return data
 
-    def changed(self) -> tuple[Decimal, str] | None:
-        """(value, reference) to write; None when blank or unchanged. Call after `is_valid()`."""
+    def changed(self) -> tuple[Decimal, str, int] | None:
+        """(value, reference, version read) to write; None when blank or unchanged. Call after `is_valid()`."""
         value: Decimal | None = self.cleaned_data.get("value")
         reference: str = self.cleaned_data.get("reference", "").strip()
         if value is None:
             return None
+        if _shown_unedited(self, ("value", "reference")):
+            return None  # left as the page showed it, even if someone changed it meanwhile
         if self.current is not None and self.current.value == value and self.current.reference == reference:
             return None
-        return value, reference
+        return value, reference, self.cleaned_data["version"]
 
 
 @dataclass
@@ -258,7 +315,7 @@ class TargetsForm:
         checked = [cell.is_valid() for cell in self.cells]
         return all(checked)
 
-    def changes(self) -> list[tuple[TargetCellForm, Decimal, str]]:
+    def changes(self) -> list[tuple[TargetCellForm, Decimal, str, int]]:
         return [(cell, *change) for cell in self.cells if (change := cell.changed()) is not None]
 
     @property
@@ -273,7 +330,7 @@ class TargetsForm:
     def add_problems(self, cell: TargetCellForm, problems: list[Problem]) -> None:
         """Place the problems a service raised while writing `cell` next to it."""
         for problem in problems:
-            if problem.field in ("value", "basis", "indicator"):
+            if problem.field in ("value", "basis", "indicator", "version"):
                 cell.add_error(None, f"“{cell.indicator.name}” – {cell.basis.label}: {problem.message}")
             else:
                 self.non_row_errors.append(str(problem))

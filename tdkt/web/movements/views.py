@@ -382,7 +382,7 @@ def _targets_write(request: HttpRequest, page: TargetsPage, form: TargetsForm) -
     changes = form.changes()
     try:
         with transaction.atomic():  # several service calls, one decision
-            for cell, value, reference in changes:
+            for cell, value, reference, version in changes:
                 try:
                     target_set(
                         actor=request.user,
@@ -394,6 +394,7 @@ def _targets_write(request: HttpRequest, page: TargetsPage, form: TargetsForm) -
                         reference=reference,
                         illustrative=cell.current.illustrative if cell.current else False,
                         source=cell.current.source if cell.current else "",
+                        version=version,
                     )
                 except ValidationFailed as exc:
                     form.add_problems(cell, exc.problems)

@@ -53,7 +53,7 @@ def _form(prefix: str, **values: object) -> dict[str, object]:
 
 
 def _rating(cycle: object = 2025, rating: object = 4) -> dict[str, object]:
-    return _form("xep-loai", cycle=cycle, rating=rating, note="")
+    return _form("xep-loai", cycle=cycle, rating=rating, note="", versions="")
 
 
 def _award(**changes: object) -> dict[str, object]:
@@ -167,7 +167,7 @@ def test_an_award_with_its_initiative_is_recorded_and_counted(
         scope="co_so",
         recognised_on=dt.date(2025, 6, 1),
     )
-    task_rating = {"xep-loai-cycle": 2025, "xep-loai-rating": 4, "xep-loai-note": ""}
+    task_rating = {"xep-loai-cycle": 2025, "xep-loai-rating": 4, "xep-loai-note": "", "xep-loai-versions": ""}
     client = client_as(world.member)
     assert client.post(_record_url(people.binh.pk, "xep-loai"), task_rating).status_code == 302
     response = client.post(
@@ -357,6 +357,7 @@ def _correct(award: Award, **changes: object) -> dict[str, object]:
         "basis": award.basis,
         "note": award.note,
         "reason": "Gõ nhầm số quyết định",
+        "version": award.version,
     }
     values.update(changes)
     return _form(f"dc{award.pk}", **values)
@@ -497,7 +498,7 @@ def test_the_collectives_forms_are_for_the_board_and_its_staff(world: World, cli
     [
         (_collective_award(title="LDTT"), "title", "dành cho cá nhân, không tặng tập thể"),
         (_collective_award(decision_date=FUTURE), "decision_date", "chưa tới"),
-        (_form("xep-loai", cycle=2999, rating=4, note=""), "cycle", "nằm ngoài khoảng"),
+        (_form("xep-loai", cycle=2999, rating=4, note="", versions=""), "cycle", "nằm ngoài khoảng"),
     ],
 )
 def test_a_refused_collective_record_writes_nothing(
@@ -514,7 +515,7 @@ def test_a_collectives_rating_changes_its_verdict(world: World, client_as: Clien
     client = client_as(world.member)
     response = client.post(
         _unit_url(world.tien_phuoc.pk, "xep-loai"),
-        _form("xep-loai", cycle=2024, rating=4, note=""),
+        _form("xep-loai", cycle=2024, rating=4, note="", versions=""),
         follow=True,
     )
     body = response.content.decode()

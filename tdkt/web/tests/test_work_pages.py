@@ -58,6 +58,7 @@ def _values_post(world: World, report: Report, typed: dict[Indicator, str]) -> d
             format_number(rv.prior_value) if rv and rv.prior_value is not None else ""
         )
         data[f"ct{ind.pk}-note"] = rv.note if rv else ""
+        data[f"ct{ind.pk}-version"] = str(rv.version if rv else 0)
     return data
 
 
@@ -489,6 +490,7 @@ def _targets_post(world: World, typed: dict[tuple[Indicator, str], tuple[str, st
             value, reference = typed.get((ind, basis), (value, reference))
             data[f"ct{ind.pk}-{basis}-value"] = value
             data[f"ct{ind.pk}-{basis}-reference"] = reference
+            data[f"ct{ind.pk}-{basis}-version"] = str(stored.version if stored else 0)
     return data
 
 
