@@ -220,6 +220,16 @@ def _check_record_version(
     check_version(what=what, given=given, current=current, changes=changes)
 
 
+def _lock_subject(person: Person | None, unit: Unit | None) -> None:
+    """Serialise the writes of one person's (or one collective's) records: two requests at once cannot both
+    find "no rating of that year yet" (or "no such award yet") and both insert, which the unique constraints
+    would turn into a server error. On SQLite every write transaction already holds the lock (IMMEDIATE)."""
+    if person is not None:
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+    elif unit is not None:
+        Unit.objects.select_for_update().filter(pk=unit.pk).first()
+
+
 def _subject_filter(person: Person | None, unit: Unit | None) -> dict[str, Any]:
     return {"person": person} if person is not None else {"unit": unit}
 
@@ -270,6 +280,7 @@ def task_rating_set(
         problems.append(Problem(f"xếp loại “{rating}” không hợp lệ", field="rating"))
     if problems:
         raise ValidationFailed(problems)
+    _lock_subject(person, unit)
     existing = (
         TaskRating.objects.select_for_update().filter(**_subject_filter(person, unit), cycle=cycle).first()
     )
@@ -420,6 +431,7 @@ def award_record(
     """Record a title or form received, as its decision states it, and mark the initiatives it used."""
     _one_subject(person, unit)
     _check_records_for(actor, person=person, unit=unit)
+    _lock_subject(person, unit)
     locked = list(
         Initiative.objects.select_for_update(of=("self",))
         .filter(pk__in=[i.pk for i in initiatives])
@@ -585,6 +597,7 @@ def initiative_record(
     used it as its basis. Without `cycle`, the cycle `recognised_on` falls in, as the person's unit counted
     cycles that day (a school: 15/05/2025 is in the school year 2024–2025, cycle 2024)."""
     _check_records_for(actor, person=person)
+    _lock_subject(person, None)
     name = " ".join(name.split())
     problems: list[Problem] = []
     if not name:
@@ -665,6 +678,7 @@ def discipline_record(
 ) -> Discipline:
     _one_subject(person, unit)
     _check_records_for(actor, person=person, unit=unit)
+    _lock_subject(person, unit)
     problems: list[Problem] = []
     if level not in DisciplineChoice.values:
         problems.append(Problem(f"hình thức kỷ luật “{level}” không hợp lệ", field="level"))
@@ -708,6 +722,7 @@ def pending_review_open(
     verification: no award while it is open (GEN_01)."""
     _one_subject(person, unit)
     _check_records_for(actor, person=person, unit=unit)
+    _lock_subject(person, unit)
     problems: list[Problem] = []
     if kind not in PendingKind.values:
         problems.append(Problem(f"loại “{kind}” không hợp lệ", field="kind"))

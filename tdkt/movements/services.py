@@ -318,6 +318,8 @@ def target_set(
         raise ValidationFailed(
             Problem("giao ước thi đua đã ký: không thể sửa chỉ tiêu đăng ký", field="value")
         )
+    # the member's row serialises its target writes, so two first registrations cannot both insert
+    ClusterMember.objects.select_for_update().filter(cluster_year=cluster_year, unit=unit).first()
     target = (
         Target.objects.select_for_update()
         .filter(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis)
