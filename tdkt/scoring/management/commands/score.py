@@ -17,6 +17,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from tdkt.clusters.models import ClusterYear
 from tdkt.core.cli import InputRefused, VietnameseCommand
+from tdkt.core.strictjson import json_error
 from tdkt.scoring.engine import ScoringInputError
 from tdkt.scoring.jsonio import run, run_strict
 from tdkt.scoring.models import ScoringRun
@@ -80,9 +81,7 @@ class Command(VietnameseCommand):
         try:
             return json.loads(text, parse_float=Decimal)  # as the API reads them: no float rounding
         except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"Tệp không phải JSON hợp lệ: dòng {exc.lineno}, cột {exc.colno}: {exc.msg}"
-            ) from exc
+            raise CommandError(f"Tệp {json_error(exc)}") from exc
 
     def _stored(self, cluster: str, year: int) -> dict[str, Any]:
         years = ClusterYear.objects.filter(year=year)
