@@ -527,7 +527,8 @@ def _conferences(units: dict[str, Unit]) -> None:
             # (or a paper ballot), activates it at the table, and votes
             secrets.SystemRandom().shuffle(codes)
             roll = list(Voter.objects.filter(ballot=ballot).order_by("name"))
-            for voter, code, choice in zip(roll, codes or [None] * len(roll), marks, strict=False):
+            slips: list[str | None] = list(codes) or [None] * len(roll)  # paper: no slips
+            for voter, code, choice in zip(roll, slips, marks, strict=False):
                 ballot_hand_out(actor=chair, ballot=ballot, voter=voter)
                 if code is not None:
                     ballot_activate(ballot=ballot, code=code)
