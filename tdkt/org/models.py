@@ -151,6 +151,9 @@ class Account(models.Model):
     role = models.CharField("vai trò", max_length=10, choices=Role.choices)
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.PROTECT)
     position = models.CharField("chức vụ", max_length=120, blank=True)
+    # Set when someone other than its holder chose the password (an account the board created, a password
+    # the board reset): the holder must choose their own before anything else (tdkt.web.middleware).
+    must_change_password = models.BooleanField("phải đổi mật khẩu", default=False)
 
     class Meta:
         constraints = [
