@@ -1,11 +1,11 @@
-"""Requests at the same moment on PostgreSQL, with real threads: the same code cast twice counts once; one
+"""Requests at the same moment, with real threads, on SQLite and PostgreSQL: the same code cast twice counts once; one
 hand-out is taken by one activation; two members confirming the same paper entry confirm it once."""
 
 import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.personas import build_world
@@ -14,12 +14,8 @@ from tdkt.voting.models import BallotCode, BoxReceipt, CastBallot, CodeState, En
 from tdkt.voting.paper import PaperTotalsInput, paper_entry_confirm, paper_entry_submit
 from tdkt.voting.tests.helpers import activate, board_of, hand_out, make_ballot, open_ballot
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks are exercised on PostgreSQL (CI runs it)"
-    ),
-]
+# on SQLite (the default users start on) as on PostgreSQL: writes wait for the database's lock there
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(calls: list[Callable[[], object]]) -> list[str]:
