@@ -1,5 +1,6 @@
-"""Requests at the same moment, with real threads, on SQLite and PostgreSQL: the same code cast twice counts once; one
-hand-out is taken by one activation; two members confirming the same paper entry confirm it once."""
+"""Requests at the same moment, with real threads, on SQLite and PostgreSQL: the same code cast twice
+counts once; one hand-out is taken by one activation; two members confirming the same paper entry confirm
+it once."""
 
 import threading
 from collections.abc import Callable
