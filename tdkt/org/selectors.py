@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from tdkt.org.models import LineageLink, Unit
+from tdkt.org.models import Account, LineageLink, Unit
 
 
 def units_valid_on(day: dt.date) -> QuerySet[Unit]:
@@ -71,3 +71,22 @@ def unit_lineage_events(unit: Unit) -> QuerySet[LineageLink]:
         .select_related("event", "predecessor", "successor")
         .order_by("event__effective_date", "event_id")
     )
+
+
+# --- accounts ----------------------------------------------------------------------------------------------
+
+
+def setup_needed() -> bool:
+    """The first run: no unit and no account yet (`tdkt setup`, the first page)."""
+    return not Unit.objects.exists() and not Account.objects.exists()
+
+
+def accounts_list(*, unit_id: int | None = None, active: bool | None = None) -> QuerySet[Account]:
+    """The board's list of accounts: the board's first, then by unit and username; optionally one unit's,
+    and only the active (or only the locked) ones."""
+    accounts = Account.objects.select_related("user", "unit")
+    if unit_id is not None:
+        accounts = accounts.filter(unit_id=unit_id)
+    if active is not None:
+        accounts = accounts.filter(user__is_active=active)
+    return accounts.order_by("role", "unit__name", "user__username", "pk")

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from tdkt.core.audit import Actor, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
@@ -21,8 +25,9 @@ from tdkt.org.models import (
     Person,
     Role,
     Unit,
+    UnitKind,
 )
-from tdkt.org.selectors import unit_history_ids
+from tdkt.org.selectors import setup_needed, unit_history_ids
 
 
 @transaction.atomic
@@ -219,6 +224,101 @@ def _problems_from_django(exc: Exception) -> list[Problem]:
     return [Problem(msg, field=name) for name, msgs in message_dict.items() for msg in msgs]
 
 
+# --- accounts ----------------------------------------------------------------------------------------------
+
+USERNAME_MAX = 150
+NAME_PART_MAX = 150  # auth.User's first_name and last_name
+POSITION_MAX = 120
+_USERNAME = re.compile(r"^[\w.@+-]+\Z")  # Django's own rule for usernames
+# No look-alikes (0/O, 1/l/I): the board reads a temporary password out or copies it onto paper.
+_TEMPORARY_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def temporary_password() -> str:
+    """A password handed over once (a new account, a reset): three groups of four, ~71 bits."""
+    return "-".join("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def _password_message(error: DjangoValidationError) -> str:
+    """Django's validators in Vietnamese, by their code (its own Vietnamese catalogue misses some)."""
+    params = error.params or {}
+    match error.code:
+        case "password_too_short":
+            return f"mật khẩu quá ngắn: cần ít nhất {params.get('min_length', 8)} ký tự"
+        case "password_too_common":
+            return "mật khẩu này quá phổ biến, dễ bị đoán: hãy chọn mật khẩu khác"
+        case "password_entirely_numeric":
+            return "mật khẩu không được chỉ gồm chữ số"
+        case "password_too_similar":
+            return "mật khẩu quá giống tên đăng nhập hoặc họ tên"
+    return str(error.message % params if params else error.message)
+
+
+def password_problems(password: str, *, user: User | None = None, field: str = "password") -> list[Problem]:
+    """What the configured password validators (settings.AUTH_PASSWORD_VALIDATORS) say, in Vietnamese."""
+    if not password:
+        return [Problem("chưa nhập mật khẩu", field=field)]
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as exc:
+        return [Problem(_password_message(error), field=field) for error in exc.error_list]
+    return []
+
+
+def unit_closed(unit: Unit, today: dt.date | None = None) -> bool:
+    """A unit whose validity has ended (merged, split, renamed, dissolved): no new account acts for it."""
+    return unit.valid_to is not None and unit.valid_to < (today or timezone.localdate())
+
+
+def _closed_unit_problem(unit: Unit, field: str) -> Problem:
+    assert unit.valid_to is not None
+    return Problem(
+        f"đơn vị “{unit}” đã hết hiệu lực từ sau ngày {unit.valid_to:%d/%m/%Y}: "
+        "không cấp tài khoản cho đơn vị đã đóng (hãy chọn đơn vị kế thừa)",
+        field=field,
+    )
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    """(family and middle names, given name): “Nguyễn Văn An” → (“Nguyễn Văn”, “An”)."""
+    family, _, given = full_name.rpartition(" ")
+    return family, given
+
+
+def _account_problems(
+    *, username: str, password: str, full_name: str, role: str, unit: Unit | None, position: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if not username:
+        problems.append(Problem("chưa ghi tên đăng nhập", field="username"))
+    elif len(username) > USERNAME_MAX or not _USERNAME.match(username):
+        problems.append(
+            Problem(
+                f"tên đăng nhập “{username}” chỉ được gồm chữ cái, chữ số và các ký tự @ . + - _ "
+                f"(không có dấu cách), tối đa {USERNAME_MAX} ký tự",
+                field="username",
+            )
+        )
+    elif User.objects.filter(username__iexact=username).exists():
+        problems.append(Problem(f"tên đăng nhập “{username}” đã có: hãy chọn tên khác", field="username"))
+    family, given = _split_name(full_name)
+    if not full_name:
+        problems.append(Problem("chưa ghi họ và tên", field="full_name"))
+    elif len(family) > NAME_PART_MAX or len(given) > NAME_PART_MAX:
+        problems.append(Problem(f"họ và tên dài quá {NAME_PART_MAX} ký tự", field="full_name"))
+    if len(position) > POSITION_MAX:
+        problems.append(Problem(f"chức vụ dài quá {POSITION_MAX} ký tự", field="position"))
+    if role not in Role.values:
+        problems.append(Problem(f"vai trò “{role}” không hợp lệ", field="role"))
+    elif role == Role.UNIT and unit is None:
+        problems.append(Problem("cán bộ đơn vị phải gắn với một đơn vị", field="unit"))
+    elif role == Role.UNIT and unit is not None and unit_closed(unit):
+        problems.append(_closed_unit_problem(unit, "unit"))
+    candidate = User(username=username, first_name=given, last_name=family)
+    problems += password_problems(password, user=candidate, field="password")
+    return problems
+
+
 @transaction.atomic
 def account_create(
     *,
@@ -229,24 +329,212 @@ def account_create(
     role: str,
     unit: Unit | None = None,
     position: str = "",
+    must_change_password: bool | None = None,
 ) -> Account:
-    """A login and what it acts for: the provincial board, or the staff of one unit."""
-    problems: list[Problem] = []
-    if role not in Role.values:
-        problems.append(Problem(f"vai trò “{role}” không hợp lệ", field="role"))
-    if role == Role.UNIT and unit is None:
-        problems.append(Problem("cán bộ đơn vị phải gắn với một đơn vị", field="unit"))
-    if User.objects.filter(username=username).exists():
-        problems.append(Problem(f"tên đăng nhập “{username}” đã có", field="username"))
+    """A login and what it acts for: the provincial board, or the staff of one unit. The board's (and the
+    system's: the demo loader, `tdkt setup`). Refused, nothing written: an unknown role, a unit's staff
+    without a unit or for a unit whose validity has ended, a username taken (whatever its letter case) or
+    not Django's shape, no full name, a password the validators refuse.
+
+    `must_change_password` defaults to whether someone other than the holder chose the password: True when
+    a person creates the account, False for the system (the demo's shared password)."""
+    _check_board(actor, "tạo tài khoản")
+    username = username.strip()
+    full_name = " ".join(full_name.split())
+    position = position.strip()
+    problems = _account_problems(
+        username=username, password=password, full_name=full_name, role=role, unit=unit, position=position
+    )
     if problems:
         raise ValidationFailed(problems)
-    family, _, given = full_name.strip().rpartition(" ")
+    family, given = _split_name(full_name)
     user = User.objects.create_user(username=username, password=password, first_name=given, last_name=family)
-    account = Account.objects.create(
-        user=user, role=role, unit=unit if role == Role.UNIT else None, position=position
+    account = Account(
+        user=user,
+        role=role,
+        unit=unit if role == Role.UNIT else None,
+        position=position,
+        must_change_password=actor is not None if must_change_password is None else must_change_password,
     )
-    audit_record(actor=actor, action="account.create", instance=account, after=snapshot(account))
+    try:
+        account.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed(_problems_from_django(exc)) from exc
+    account.save()
+    audit_record(
+        actor=actor,
+        action="account.create",
+        instance=account,
+        after={**snapshot(account), "username": username, "full_name": full_name},
+        summary=f"Tạo tài khoản {username} ({account.get_role_display()}"
+        f"{f' – {account.unit}' if account.unit else ''})",
+    )
     return account
+
+
+def _locked_account(account: Account) -> Account:
+    locked = Account.objects.select_for_update().select_related("user", "unit").get(pk=account.pk)
+    User.objects.select_for_update().filter(pk=locked.user_id).first()  # the login row too (PostgreSQL)
+    return locked
+
+
+@transaction.atomic
+def account_set_active(*, actor: Actor, account: Account, active: bool, reason: str) -> Account:
+    """Lock (active=False) or unlock an account, with a reason, audited. A locked account cannot log in and
+    its open sessions end (Django refuses inactive users). Refused: no reason, no change, locking one's own
+    account (the board would lock itself out), unlocking an account whose unit has closed."""
+    _check_board(actor, "khóa hoặc mở lại tài khoản")
+    account = _locked_account(account)
+    user = account.user
+    reason = " ".join(reason.split())
+    problems: list[Problem] = []
+    if not reason:
+        problems.append(Problem("khóa hoặc mở lại tài khoản phải ghi lý do", field="reason"))
+    if user.is_active == active:
+        state = "đang hoạt động" if active else "đã bị khóa"
+        problems.append(Problem(f"tài khoản “{user.username}” {state}: không có gì thay đổi", field="active"))
+    elif not active and actor is not None and actor.pk == user.pk:
+        problems.append(Problem("không thể tự khóa tài khoản của chính mình", field="active"))
+    elif active and account.unit is not None and unit_closed(account.unit):
+        problems.append(_closed_unit_problem(account.unit, "active"))
+    if problems:
+        raise ValidationFailed(problems)
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="account.activate" if active else "account.deactivate",
+        instance=account,
+        before=before,
+        after={"is_active": active, "reason": reason},
+        summary=f"{'Mở lại' if active else 'Khóa'} tài khoản {user.username} — {reason}",
+    )
+    return account
+
+
+@transaction.atomic
+def account_password_reset(*, actor: Actor, account: Account) -> str:
+    """A new temporary password for an account, returned once (never stored in clear, never audited); its
+    holder must change it at the next login."""
+    _check_board(actor, "đặt lại mật khẩu")
+    account = _locked_account(account)
+    password = temporary_password()
+    account.user.set_password(password)
+    account.user.save(update_fields=["password"])
+    before = snapshot(account, ["must_change_password"])
+    account.must_change_password = True
+    account.save(update_fields=["must_change_password"])
+    audit_record(
+        actor=actor,
+        action="account.password_reset",
+        instance=account,
+        before=before,
+        after=snapshot(account, ["must_change_password"]),
+        summary=f"Đặt lại mật khẩu tài khoản {account.user.username}",
+    )
+    return password
+
+
+@transaction.atomic
+def account_password_change(
+    *, user: User, old_password: str, new_password: str, new_password_again: str
+) -> None:
+    """The holder chooses their password: the current one, the new one twice, the validators. Clears
+    `must_change_password`. Audited without any password."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    problems: list[Problem] = []
+    if not user.check_password(old_password):
+        problems.append(Problem("mật khẩu hiện tại không đúng", field="old_password"))
+    if new_password != new_password_again:
+        problems.append(Problem("hai lần nhập mật khẩu mới không khớp nhau", field="new_password2"))
+    elif new_password and new_password == old_password:
+        problems.append(Problem("mật khẩu mới phải khác mật khẩu hiện tại", field="new_password1"))
+    else:
+        problems += password_problems(new_password, user=user, field="new_password1")
+    if problems:
+        raise ValidationFailed(problems)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    account = Account.objects.select_for_update().filter(user=user).first()
+    if account is not None and account.must_change_password:
+        account.must_change_password = False
+        account.save(update_fields=["must_change_password"])
+    audit_record(
+        actor=user,
+        action="account.password_change",
+        instance=account if account is not None else user,
+        summary=f"{user.username} đổi mật khẩu",
+    )
+
+
+PROVINCE_KINDS = (UnitKind.PROVINCE, UnitKind.CENTRAL_CITY)
+
+
+@transaction.atomic
+def province_setup(
+    *,
+    province_name: str,
+    province_code: str,
+    username: str,
+    full_name: str,
+    password: str,
+    province_kind: str = UnitKind.PROVINCE,
+    position: str = "",
+    must_change_password: bool = False,
+) -> tuple[Unit, Account]:
+    """The first run: on a database with no unit and no account, the province (or centrally-run city) and
+    the board's first account. Refused on any other database, and for the inputs `unit_create` and
+    `account_create` refuse — every problem at once, nothing written."""
+    if not setup_needed():
+        raise ValidationFailed(
+            Problem(
+                "cơ sở dữ liệu đã có đơn vị hoặc tài khoản: chỉ cài đặt lần đầu được trên cơ sở dữ liệu trống"
+            )
+        )
+    province_name = " ".join(province_name.split())
+    province_code = province_code.strip()
+    problems: list[Problem] = []
+    if province_kind not in PROVINCE_KINDS:
+        problems.append(
+            Problem("loại phải là tỉnh hoặc thành phố trực thuộc Trung ương", field="province_kind")
+        )
+    if not province_name:
+        problems.append(Problem("chưa ghi tên tỉnh, thành phố", field="province_name"))
+    elif len(province_name) > Unit._meta.get_field("name").max_length:  # type: ignore[operator]
+        problems.append(Problem("tên tỉnh, thành phố dài quá 200 ký tự", field="province_name"))
+    if not province_code:
+        problems.append(Problem("chưa ghi mã tỉnh, thành phố", field="province_code"))
+    elif len(province_code) > Unit._meta.get_field("code").max_length:  # type: ignore[operator]
+        problems.append(Problem("mã tỉnh, thành phố dài quá 40 ký tự", field="province_code"))
+    problems += _account_problems(
+        username=username.strip(),
+        password=password,
+        full_name=" ".join(full_name.split()),
+        role=Role.BOARD,
+        unit=None,
+        position=position.strip(),
+    )
+    if problems:
+        raise ValidationFailed(problems)
+    province = unit_create(actor=None, code=province_code, name=province_name, kind=province_kind)
+    account = account_create(
+        actor=None,
+        username=username,
+        password=password,
+        full_name=full_name,
+        role=Role.BOARD,
+        position=position,
+        must_change_password=must_change_password,
+    )
+    audit_record(
+        actor=None,
+        action="setup",
+        instance=province,
+        after={"province": province.pk, "account": account.pk},
+        summary=f"Cài đặt lần đầu: {province}, tài khoản Ban Thi đua – Khen thưởng {account.user.username}",
+    )
+    return province, account
 
 
 # --- people ------------------------------------------------------------------------------------------------
