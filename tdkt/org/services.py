@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from tdkt.core.audit import Actor, audit_record, snapshot
@@ -27,7 +28,16 @@ from tdkt.org.models import (
     Unit,
     UnitKind,
 )
-from tdkt.org.selectors import setup_needed, unit_history_ids
+from tdkt.org.selectors import (
+    setup_needed,
+    unit_descends_from,
+    unit_history_ids,
+    unit_people_on,
+    unit_references,
+)
+
+CODE_MAX = 40
+NAME_MAX = 200
 
 
 @transaction.atomic
@@ -44,26 +54,310 @@ def unit_create(
     cycle_kind: str = CycleKind.CALENDAR,
     armed_forces: bool = False,
 ) -> Unit:
+    """A unit as it stands from `valid_from` (empty: always). The board's (or the system's). Refused: a
+    code already used by another unit, in any period (a code names one unit row for all time: a unit that
+    follows a merge, split or rename gets a new code), an unknown kind, a validity that ends before it
+    starts, a parent that is closed or whose validity does not meet the unit's."""
+    _check_board(actor, "tạo đơn vị")
     unit = Unit(
         code=code.strip(),
-        name=name.strip(),
+        name=" ".join(name.split()),
         kind=kind,
         parent=parent,
         valid_from=valid_from,
         valid_to=valid_to,
-        note=note,
+        note=note.strip(),
         cycle_kind=cycle_kind,
         armed_forces=armed_forces,
     )
-    try:
-        unit.full_clean()
-    except Exception as exc:  # django ValidationError → our Vietnamese problem list
-        raise ValidationFailed(_problems_from_django(exc)) from exc
+    problems = unit_problems(unit, parent_changed=True)
+    if problems:
+        raise ValidationFailed(problems)
+    _clean_unit(unit)
     unit.save()
     audit_record(
         actor=actor, action="unit.create", instance=unit, after=snapshot(unit), summary=f"Tạo đơn vị {unit}"
     )
     return unit
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day is not None else ""
+
+
+def validity_text(unit: Unit) -> str:
+    """“hiệu lực từ 01/01/2020 đến 30/06/2025”, “còn hiệu lực”."""
+    if unit.valid_from is None and unit.valid_to is None:
+        return "còn hiệu lực"
+    parts = ["hiệu lực"]
+    if unit.valid_from is not None:
+        parts.append(f"từ {_day(unit.valid_from)}")
+    parts.append(f"đến {_day(unit.valid_to)}" if unit.valid_to is not None else "đến nay")
+    return " ".join(parts)
+
+
+def unit_problems(unit: Unit, *, parent_changed: bool) -> list[Problem]:
+    """What is wrong with a unit about to be written (new, or edited: `unit.pk` set). Shared by the
+    pages, the API and the Excel import, which also checks its rows against each other."""
+    problems: list[Problem] = []
+    if not unit.code:
+        problems.append(Problem("chưa ghi mã đơn vị", field="code"))
+    elif len(unit.code) > CODE_MAX:
+        problems.append(Problem(f"mã đơn vị dài quá {CODE_MAX} ký tự", field="code"))
+    else:
+        same = Unit.objects.filter(code__iexact=unit.code).exclude(pk=unit.pk).first()
+        if same is not None:
+            problems.append(
+                Problem(
+                    f"mã “{unit.code}” đã dùng cho “{same.name}” ({validity_text(same)}): mỗi mã chỉ dùng "
+                    "cho một đơn vị trong mọi thời kỳ, đơn vị mới sau sáp nhập, chia tách, đổi tên cần mã mới",
+                    field="code",
+                )
+            )
+    if not unit.name:
+        problems.append(Problem("chưa ghi tên đơn vị", field="name"))
+    elif len(unit.name) > NAME_MAX:
+        problems.append(Problem(f"tên đơn vị dài quá {NAME_MAX} ký tự", field="name"))
+    if unit.kind not in UnitKind.values:
+        problems.append(Problem(f"loại đơn vị “{unit.kind}” không hợp lệ", field="kind"))
+    if unit.cycle_kind not in CycleKind.values:
+        problems.append(
+            Problem(
+                f"kỳ xét thi đua “{unit.cycle_kind}” không hợp lệ: cần năm dương lịch hoặc năm học",
+                field="cycle_kind",
+            )
+        )
+    if unit.valid_from is not None and unit.valid_to is not None and unit.valid_to < unit.valid_from:
+        problems.append(
+            Problem(
+                f"ngày hết hiệu lực {_day(unit.valid_to)} trước ngày bắt đầu hiệu lực {_day(unit.valid_from)}",
+                field="valid_to",
+            )
+        )
+    parent = unit.parent
+    if parent is not None:
+        if unit.pk is not None and unit_descends_from(parent, unit):
+            problems.append(
+                Problem(
+                    f"“{parent.name}” không thể là cấp trên của “{unit.name}”: "
+                    + (
+                        "một đơn vị không thể là cấp trên của chính nó"
+                        if parent.pk == unit.pk
+                        else f"“{unit.name}” đang là cấp trên (trực tiếp hoặc gián tiếp) của “{parent.name}”, "
+                        "sẽ thành vòng lặp đơn vị là cấp trên của chính mình"
+                    ),
+                    field="parent",
+                )
+            )
+        elif parent_changed and parent.valid_to is not None and unit.valid_to is None:
+            problems.append(
+                Problem(
+                    f"cấp trên “{parent.name}” đã đóng (hết hiệu lực ngày {_day(parent.valid_to)}): "
+                    "đơn vị còn hiệu lực không thể thuộc đơn vị đã đóng",
+                    field="parent",
+                )
+            )
+        elif (
+            parent.valid_to is not None and unit.valid_from is not None and parent.valid_to < unit.valid_from
+        ) or (
+            parent.valid_from is not None and unit.valid_to is not None and unit.valid_to < parent.valid_from
+        ):
+            problems.append(
+                Problem(
+                    f"thời gian hiệu lực của cấp trên “{parent.name}” ({validity_text(parent)}) "
+                    f"không trùng với thời gian hiệu lực của đơn vị",
+                    field="parent",
+                )
+            )
+    return problems
+
+
+def _clean_unit(unit: Unit) -> None:
+    try:
+        unit.full_clean(validate_unique=False)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(_problems_from_django(exc)) from exc
+
+
+UNIT_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "note",
+    "cycle_kind",
+    "armed_forces",
+]
+IDENTITY_FIELDS = ["code", "name", "kind", "parent", "valid_from", "note"]
+
+
+@transaction.atomic
+def unit_update(
+    *,
+    actor: Actor,
+    unit: Unit,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    valid_from: dt.date | None,
+    note: str = "",
+    cycle_kind: str | None = None,
+    armed_forces: bool | None = None,
+    reason: str = "",
+) -> Unit:
+    """Correct a unit's code, name, kind, parent, start of validity and note (the board's). A change of how
+    its emulation is counted (`cycle_kind`, `armed_forces`, None: unchanged) goes through
+    `unit_emulation_set` and needs a reason. The end of validity is set by `unit_close` or by a lineage
+    event, never here. Refused: a parent that would make the unit its own ancestor, a duplicate code, a
+    start that contradicts the lineage event that created the unit or the records already kept."""
+    _check_board(actor, "sửa đơn vị")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, IDENTITY_FIELDS)
+    old_valid_from = unit.valid_from
+    parent_changed = (parent.pk if parent else None) != unit.parent_id
+    unit.code, unit.name, unit.kind = code.strip(), " ".join(name.split()), kind
+    unit.parent, unit.valid_from, unit.note = parent, valid_from, note.strip()
+    problems = unit_problems(unit, parent_changed=parent_changed)
+    if valid_from != old_valid_from:
+        created_by = unit.predecessor_links.select_related("event").first()
+        if created_by is not None and valid_from != created_by.event.effective_date:
+            problems.append(
+                Problem(
+                    f"“{unit.name}” được lập do {created_by.event.get_kind_display().lower()} có hiệu lực "
+                    f"ngày {_day(created_by.event.effective_date)}: ngày bắt đầu hiệu lực phải là ngày đó",
+                    field="valid_from",
+                )
+            )
+        earlier = unit.employments.filter(start__lt=valid_from).count() if valid_from else 0
+        if earlier:
+            problems.append(
+                Problem(
+                    f"đã có {earlier} quá trình công tác tại đơn vị bắt đầu trước ngày {_day(valid_from)}",
+                    field="valid_from",
+                )
+            )
+    emulation_changes = (cycle_kind is not None and cycle_kind != unit.cycle_kind) or (
+        armed_forces is not None and armed_forces != unit.armed_forces
+    )
+    if emulation_changes and not reason.strip():
+        problems.append(Problem("thay đổi kỳ xét thi đua của đơn vị phải ghi lý do", field="reason"))
+    after = snapshot(unit, IDENTITY_FIELDS)
+    if not problems and after == before and not emulation_changes:
+        problems.append(Problem("không có gì thay đổi so với hiện tại", field="name"))
+    if problems:
+        raise ValidationFailed(problems)
+    _clean_unit(unit)
+    if after != before:
+        unit.save(update_fields=[f for f in IDENTITY_FIELDS if after[f] != before[f]])
+        audit_record(
+            actor=actor,
+            action="unit.update",
+            instance=unit,
+            before=before,
+            after=after,
+            summary=f"Sửa đơn vị {unit}",
+        )
+    if emulation_changes:
+        unit = unit_emulation_set(
+            actor=actor,
+            unit=unit,
+            cycle_kind=cycle_kind if cycle_kind is not None else unit.cycle_kind,
+            armed_forces=armed_forces if armed_forces is not None else unit.armed_forces,
+            reason=reason,
+        )
+    return unit
+
+
+@transaction.atomic
+def unit_close(*, actor: Actor, unit: Unit, valid_to: dt.date, reason: str = "") -> Unit:
+    """The unit ceases to exist after `valid_to` (dissolved, or no longer followed); its history stays.
+    Refused: a unit already closed, a day before it started, sub-units or people still there after that
+    day (close or move them first; a merge or split is recorded as a lineage event instead)."""
+    _check_board(actor, "đóng đơn vị")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    problems: list[Problem] = []
+    if unit.valid_to is not None:
+        problems.append(
+            Problem(f"“{unit.name}” đã đóng (hết hiệu lực ngày {_day(unit.valid_to)})", field="valid_to")
+        )
+    elif unit.valid_from is not None and valid_to < unit.valid_from:
+        problems.append(
+            Problem(
+                f"ngày hết hiệu lực {_day(valid_to)} trước ngày bắt đầu hiệu lực {_day(unit.valid_from)}",
+                field="valid_to",
+            )
+        )
+    else:
+        children = list(
+            unit.children.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_to)).order_by("name")[:6]
+        )
+        if children:
+            shown = ", ".join(f"“{c.name}”" for c in children[:5]) + (", …" if len(children) > 5 else "")
+            problems.append(
+                Problem(
+                    f"còn đơn vị cấp dưới có hiệu lực sau ngày {_day(valid_to)} ({shown}): "
+                    "hãy đóng hoặc chuyển các đơn vị này trước",
+                    field="valid_to",
+                )
+            )
+        people = unit.employments.filter(Q(end__isnull=True) | Q(end__gt=valid_to)).count()
+        if people:
+            problems.append(
+                Problem(
+                    f"còn {people} cán bộ công tác tại đơn vị sau ngày {_day(valid_to)}: hãy chuyển họ sang "
+                    "đơn vị khác, hoặc ghi biến động sáp nhập để chuyển cả đơn vị",
+                    field="valid_to",
+                )
+            )
+    if problems:
+        raise ValidationFailed(problems)
+    before = snapshot(unit, ["valid_to"])
+    unit.valid_to = valid_to
+    unit.save(update_fields=["valid_to"])
+    audit_record(
+        actor=actor,
+        action="unit.close",
+        instance=unit,
+        before=before,
+        after={**snapshot(unit, ["valid_to"]), "reason": reason.strip()},
+        summary=f"Đóng đơn vị {unit} từ sau ngày {_day(valid_to)}"
+        + (f" — {reason.strip()}" if reason.strip() else ""),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, actor: Actor, unit: Unit) -> None:
+    """Delete a unit entered by mistake. Only a unit nothing refers to: one with any history (people,
+    clusters, reports, titles, lineage, sub-units, accounts) is refused — close it instead."""
+    _check_board(actor, "xóa đơn vị")
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    references = unit_references([unit])
+    if references:
+        shown = ", ".join(f"{r.count} {r.label}" for r in references)
+        raise ValidationFailed(
+            Problem(
+                f"không xóa được “{unit.name}” vì đã có dữ liệu gắn với đơn vị ({shown}): "
+                "hãy đóng đơn vị thay vì xóa",
+                field="unit",
+            )
+        )
+    audit_record(
+        actor=actor, action="unit.delete", instance=unit, before=snapshot(unit), summary=f"Xóa đơn vị {unit}"
+    )
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError as exc:  # a reference added since the count
+        raise ValidationFailed(
+            Problem(
+                f"không xóa được “{unit.name}” vì đã có dữ liệu gắn với đơn vị: hãy đóng đơn vị thay vì xóa",
+                field="unit",
+            )
+        ) from exc
 
 
 EMULATION_FIELDS = ["cycle_kind", "armed_forces"]
@@ -125,25 +419,14 @@ _SHAPES: dict[str, tuple[str, str]] = {
 }
 
 
-@transaction.atomic
-def unit_apply_lineage(
-    *,
-    actor: Actor,
-    kind: str,
-    effective_date: dt.date,
-    predecessors: list[Unit],
-    successors: list[Unit],
-    legal_basis: str = "",
-    note: str = "",
-) -> LineageEvent:
-    """Record a merge, split, rename or move that takes effect on `effective_date`.
-
-    Predecessors end the day before; successors start on the day. Every successor inherits the history
-    of every predecessor (see `unit_history_ids`).
-    """
-    problems: list[Problem] = []
+def lineage_problems(
+    *, kind: str, effective_date: dt.date, predecessors: list[Unit], successors: list[Unit]
+) -> list[Problem]:
+    """Why a lineage event cannot be recorded as given (empty: it can). The preview shows these before
+    anything is confirmed; `unit_apply_lineage` checks them again."""
     if kind not in _SHAPES:
-        raise ValidationFailed(Problem(f"loại biến động “{kind}” không hợp lệ", field="kind"))
+        return [Problem(f"loại biến động “{kind}” không hợp lệ", field="kind")]
+    problems: list[Problem] = []
     pred_rule, succ_rule = _SHAPES[kind]
     label = LineageKind(kind).label
     if pred_rule == "many" and len(predecessors) < 2:
@@ -154,25 +437,57 @@ def unit_apply_lineage(
         problems.append(Problem(f"{label} cần ít nhất 2 đơn vị mới", field="successors"))
     if succ_rule == "one" and len(successors) != 1:
         problems.append(Problem(f"{label} cần đúng 1 đơn vị mới", field="successors"))
-    overlap = {u.pk for u in predecessors} & {u.pk for u in successors}
-    if overlap:
-        problems.append(
-            Problem("một đơn vị không thể vừa là đơn vị cũ vừa là đơn vị mới", field="successors")
-        )
-    day_before = effective_date - dt.timedelta(days=1)
-    for unit in predecessors:
-        if not unit.is_valid_on(day_before):
+    pred_ids = {u.pk for u in predecessors}
+    for unit in successors:
+        if unit.pk in pred_ids:
             problems.append(
                 Problem(
-                    f"đơn vị cũ “{unit}” không còn hiệu lực vào ngày {day_before:%d/%m/%Y}",
+                    f"không thể sáp nhập “{unit.name}” vào chính nó: đơn vị mới phải khác các đơn vị cũ"
+                    if kind == LineageKind.MERGE
+                    else f"“{unit.name}” không thể vừa là đơn vị cũ vừa là đơn vị mới",
+                    field="successors",
+                )
+            )
+    day_before = effective_date - dt.timedelta(days=1)
+    ended = {
+        link.predecessor_id: link.event
+        for link in LineageLink.objects.filter(predecessor_id__in=pred_ids).select_related("event")
+    }
+    for unit in predecessors:
+        if unit.pk in ended:
+            event = ended[unit.pk]
+            problems.append(
+                Problem(
+                    f"đơn vị cũ “{unit.name}” đã kết thúc do {event.get_kind_display().lower()} "
+                    f"ngày {_day(event.effective_date)}",
                     field="predecessors",
                 )
             )
-    for unit in successors:
-        if unit.valid_from is not None and unit.valid_from != effective_date:
+        elif not unit.is_valid_on(day_before):
             problems.append(
                 Problem(
-                    f"đơn vị mới “{unit}” phải có hiệu lực từ ngày {effective_date:%d/%m/%Y}",
+                    f"đơn vị cũ “{unit.name}” không còn hiệu lực vào ngày {_day(day_before)} "
+                    f"({validity_text(unit)}): ngày hiệu lực {_day(effective_date)} nằm ngoài thời gian "
+                    "hiệu lực của đơn vị cũ",
+                    field="effective_date",
+                )
+            )
+    for unit in successors:
+        if unit.pk in pred_ids:
+            continue
+        if unit.valid_to is not None:
+            problems.append(
+                Problem(
+                    f"đơn vị mới “{unit.name}” đã đóng (hết hiệu lực ngày {_day(unit.valid_to)}): "
+                    "không thể chuyển đơn vị cũ vào đơn vị đã đóng",
+                    field="successors",
+                )
+            )
+        elif unit.valid_from is not None and unit.valid_from != effective_date:
+            problems.append(
+                Problem(
+                    f"đơn vị mới “{unit.name}” phải có hiệu lực từ ngày {_day(effective_date)} "
+                    f"(đang ghi từ {_day(unit.valid_from)})",
                     field="successors",
                 )
             )
@@ -183,12 +498,59 @@ def unit_apply_lineage(
         and predecessors[0].parent_id == successors[0].parent_id
     ):
         problems.append(Problem("chuyển cấp trên nhưng cấp trên không đổi", field="successors"))
+    return problems
+
+
+@transaction.atomic
+def unit_apply_lineage(
+    *,
+    actor: Actor,
+    kind: str,
+    effective_date: dt.date,
+    predecessors: list[Unit],
+    successors: list[Unit],
+    legal_basis: str = "",
+    note: str = "",
+    carry_people: bool = True,
+) -> LineageEvent:
+    """Record a merge, split, rename or move that takes effect on `effective_date` (the board's).
+
+    Predecessors end the day before; successors start on the day. Every successor inherits the history
+    of every predecessor (see `unit_history_ids`): clusters, reports, titles and people's records follow
+    it without being copied. With one successor (merge, rename, move) and `carry_people`, the people who
+    work in a predecessor then continue in the successor from the day (`employment_start`, same
+    position); after a split each person is moved by hand. Refused (`lineage_problems`): a merge into
+    itself or into a closed unit, a day outside the predecessors' validity, a predecessor already ended
+    by another event.
+    """
+    _check_board(actor, "ghi biến động đơn vị")
+    ids = [u.pk for u in [*predecessors, *successors]]
+    locked = Unit.objects.select_for_update().in_bulk(ids)
+    predecessors = [locked.get(u.pk, u) for u in predecessors]
+    successors = [locked.get(u.pk, u) for u in successors]
+    problems = lineage_problems(
+        kind=kind, effective_date=effective_date, predecessors=predecessors, successors=successors
+    )
     if problems:
         raise ValidationFailed(problems)
-
+    label = LineageKind(kind).label
+    day_before = effective_date - dt.timedelta(days=1)
     event = LineageEvent.objects.create(
-        kind=kind, effective_date=effective_date, legal_basis=legal_basis, note=note
+        kind=kind, effective_date=effective_date, legal_basis=legal_basis.strip(), note=note.strip()
     )
+    for unit in successors:
+        if unit.valid_from is None:
+            unit.valid_from = effective_date
+            unit.save(update_fields=["valid_from"])
+    moving = list(unit_people_on(predecessors, day_before)) if carry_people and len(successors) == 1 else []
+    for employment in moving:
+        employment_start(
+            actor=actor,
+            person=employment.person,
+            unit=successors[0],
+            start=effective_date,
+            position=employment.position,
+        )
     for unit in predecessors:
         before = snapshot(unit, ["valid_to"])
         unit.valid_to = day_before
@@ -196,10 +558,6 @@ def unit_apply_lineage(
         audit_record(
             actor=actor, action="unit.end", instance=unit, before=before, after=snapshot(unit, ["valid_to"])
         )
-    for unit in successors:
-        if unit.valid_from is None:
-            unit.valid_from = effective_date
-            unit.save(update_fields=["valid_from"])
     LineageLink.objects.bulk_create(
         [LineageLink(event=event, predecessor=p, successor=s) for p in predecessors for s in successors]
     )
@@ -211,6 +569,7 @@ def unit_apply_lineage(
             "kind": kind,
             "predecessors": [u.pk for u in predecessors],
             "successors": [u.pk for u in successors],
+            "people_moved": len(moving),
         },
         summary=f"{label}: {', '.join(map(str, predecessors))} → {', '.join(map(str, successors))}",
     )
