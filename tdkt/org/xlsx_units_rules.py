@@ -243,7 +243,10 @@ class Sheet:
     problems: list[Problem] = field(default_factory=list)
 
     def column(self, key: str) -> str:
-        return label(self.headers, self.positions, key)
+        """The column as the error report names it; on any sheet but the unit list, with the sheet's name
+        first, since both sheets have a row 5."""
+        shown = label(self.headers, self.positions, key)
+        return shown if self.name == UNITS_SHEET else f"trang “{self.name}”, {shown}"
 
 
 def extract(rows: Sequence[Sequence[object]], columns: Sequence[Column], sheet_name: str) -> Sheet:
