@@ -142,9 +142,8 @@ def test_a_lineage_row_the_service_refuses_undoes_the_whole_file(world: World) -
     # the new commune starts on 01/08/2025 but the merger is dated 01/07/2025: refused by the service
     units = [*MERGER_UNITS[:2], ["T-X-KT", "Xã Khâm Đức", "Xã", "T-QNA", "01/08/2025", "", ""]]
     found = _problems(world, workbook(units, MERGER_LINEAGE))
-    assert any(
-        row == 5 and column and column.startswith("D") for row, column, _ in [(r, c, m) for r, c, m in found]
-    )
+    assert [(row, column) for row, column, _ in found] == [(5, "trang “Biến động”, D (Mã đơn vị mới)")]
+    assert "01/07/2025" in found[0][2]
 
 
 def test_merging_into_itself_in_the_file_is_refused(world: World) -> None:
