@@ -5,6 +5,7 @@ from django.urls import path
 
 from tdkt.web.awards import views as awards
 from tdkt.web.movements import views as work
+from tdkt.web.org import units as org_units
 from tdkt.web.public import views as public
 from tdkt.web.scoring import views as scoring
 from tdkt.web.voting import notes as ballot_notes
@@ -16,6 +17,15 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("dang-nhap/", public.login_view, name="login"),
     path("dang-xuat/", public.logout_view, name="logout"),
+    # units and lineage: the board's set-up (web/org/units.py)
+    path("to-chuc/don-vi/", org_units.units, name="units"),
+    path("to-chuc/don-vi/them/", org_units.unit_new, name="unit_new"),
+    path("to-chuc/don-vi/nhap-excel/", org_units.units_import, name="units_import"),
+    path("to-chuc/don-vi/mau-excel/", org_units.units_import_template, name="units_import_template"),
+    path("to-chuc/don-vi/<int:unit_id>/", org_units.unit_manage, name="unit_manage"),
+    path("to-chuc/don-vi/<int:unit_id>/dong/", org_units.unit_close_view, name="unit_close"),
+    path("to-chuc/don-vi/<int:unit_id>/xoa/", org_units.unit_delete_view, name="unit_delete"),
+    path("to-chuc/bien-dong/", org_units.lineage, name="lineage"),
     path("cum/<int:cy_id>/", public.cluster_year, name="cluster_year"),
     path("don-vi/<int:unit_id>/", public.unit, name="unit"),
     path("bao-cao/<int:report_id>/", work.report, name="report"),

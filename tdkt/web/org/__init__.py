@@ -1,0 +1,1 @@
+"""The board's set-up pages for the organisation: units, lineage, accounts."""
