@@ -192,7 +192,7 @@ def lineage_preview(
     memberships = [
         ClusterMembership(m.cluster_year.cluster.name, m.cluster_year.year, m.unit.name)
         for unit in predecessors
-        for m in unit.cluster_memberships.select_related("cluster_year__cluster", "unit").order_by(  # type: ignore[attr-defined]
+        for m in unit.cluster_memberships.select_related("cluster_year__cluster", "unit").order_by(
             "-cluster_year__year", "cluster_year__cluster__name"
         )
     ]

@@ -14,6 +14,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -273,7 +274,7 @@ def units_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def units_import_template(request: HttpRequest) -> HttpResponse:
+def units_import_template(request: HttpRequest) -> HttpResponseBase:
     if not _board(request):
         return _forbidden(request)
     return FileResponse(
