@@ -76,6 +76,11 @@ def _check_can_edit_unit(actor: Actor, cluster_year: ClusterYear, unit: Unit) ->
         raise NotPermitted(f"Bạn không được nhập số liệu cho “{unit}”")
 
 
+def _check_board(actor: Actor, what: str) -> None:
+    if actor is not None and not viewer_for(actor).is_board:
+        raise NotPermitted(f"Chỉ Ban Thi đua – Khen thưởng mới được {what}")
+
+
 def _check_manages(actor: Actor, cluster_year: ClusterYear) -> None:
     if actor is None:
         return
@@ -189,9 +194,18 @@ def indicator_create(
     direction: str = "higher",
     description: str = "",
 ) -> Indicator:
+    """Add an indicator to the catalogue (the board)."""
+    _check_board(actor, "thêm chỉ tiêu vào danh mục")
+    code = code.strip()
     problems: list[Problem] = []
-    if Indicator.objects.filter(code=code).exists():
+    if not code:
+        problems.append(Problem("thiếu mã chỉ tiêu", field="code"))
+    elif len(code) > 40:
+        problems.append(Problem("mã chỉ tiêu dài quá 40 ký tự", field="code"))
+    elif Indicator.objects.filter(code=code).exists():
         problems.append(Problem(f"mã chỉ tiêu “{code}” đã có", field="code"))
+    if not measure_unit.strip():
+        problems.append(Problem("thiếu đơn vị tính", field="measure_unit"))
     if kind not in IndicatorKind.values:
         problems.append(Problem(f"loại chỉ tiêu “{kind}” không hợp lệ", field="kind"))
     if direction not in Direction.values:
@@ -203,7 +217,7 @@ def indicator_create(
     indicator = Indicator.objects.create(
         code=code,
         name=name.strip(),
-        measure_unit=measure_unit,
+        measure_unit=measure_unit.strip(),
         kind=kind,
         direction=direction,
         description=description,
@@ -227,6 +241,7 @@ def movement_create(
     clusters: list[Cluster] | None = None,
     units: list[Unit] | None = None,
 ) -> Movement:
+    _check_board(actor, "phát động phong trào")
     problems: list[Problem] = []
     if not name.strip():
         problems.append(Problem("thiếu tên phong trào", field="name"))
@@ -265,13 +280,31 @@ def movement_create(
 
 @transaction.atomic
 def cluster_indicators_set(*, actor: Actor, cluster_year: ClusterYear, indicators: list[Indicator]) -> None:
-    """Set the indicators a cluster-year follows, in order."""
+    """Set the indicators a cluster-year follows, in order (the head's staff or the board). Refused: an
+    empty list, an indicator listed twice, dropping one a member has registered a target for."""
     _check_manages(actor, cluster_year)
+    problems: list[Problem] = []
+    if not indicators:
+        problems.append(Problem("bộ chỉ tiêu phải có ít nhất một chỉ tiêu", field="indicators"))
+    seen: set[int] = set()
+    for indicator in indicators:
+        if indicator.pk in seen:
+            problems.append(Problem(f"chỉ tiêu “{indicator}” được kê hai lần", field="indicators"))
+        seen.add(indicator.pk)
+    used = Indicator.objects.filter(
+        pk__in=Target.objects.filter(cluster_year=cluster_year).values("indicator_id")
+    ).exclude(pk__in=seen)
+    for indicator in used.order_by("code"):
+        problems.append(
+            Problem(f"không thể bỏ chỉ tiêu “{indicator}”: đã có đơn vị đăng ký chỉ tiêu", field="indicators")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    _indicators_write(actor, cluster_year, indicators)
+
+
+def _indicators_write(actor: Actor, cluster_year: ClusterYear, indicators: list[Indicator]) -> None:
     before = list(cluster_year.indicators.values_list("indicator_id", flat=True))
-    used = set(Target.objects.filter(cluster_year=cluster_year).values_list("indicator_id", flat=True))
-    removed = used - {i.pk for i in indicators}
-    if removed:
-        raise ValidationFailed(Problem("không thể bỏ chỉ tiêu đã có đơn vị đăng ký", field="indicators"))
     cluster_year.indicators.all().delete()
     ClusterIndicator.objects.bulk_create(
         [
@@ -286,6 +319,25 @@ def cluster_indicators_set(*, actor: Actor, cluster_year: ClusterYear, indicator
         before={"indicators": before},
         after={"indicators": [i.pk for i in indicators]},
     )
+
+
+@transaction.atomic
+def cluster_indicators_carry(
+    *, actor: Actor, source: ClusterYear, cluster_year: ClusterYear
+) -> list[Indicator]:
+    """Copy the indicators `source` follows, in order, to the same cluster's next year when it follows none
+    yet (opening next year). The one who manages `source` may do it: the outgoing head opens next year."""
+    _check_manages(actor, source)
+    if cluster_year.cluster_id != source.cluster_id or cluster_year.year != source.year + 1:
+        raise ValidationFailed(
+            Problem("chỉ sao chép chỉ tiêu sang năm kế tiếp của cùng cụm", field="indicators")
+        )
+    if cluster_year.indicators.exists():
+        raise ValidationFailed(Problem(f"{cluster_year} đã có bộ chỉ tiêu", field="indicators"))
+    indicators = [ci.indicator for ci in source.indicators.select_related("indicator").order_by("position")]
+    if indicators:
+        _indicators_write(actor, cluster_year, indicators)
+    return indicators
 
 
 @transaction.atomic

@@ -39,7 +39,7 @@ from tdkt.scoring.models import (
     ScoringRun,
     SetStatus,
 )
-from tdkt.scoring.selectors import ScoringData
+from tdkt.scoring.selectors import ScoringData, criteria_tree
 
 
 def _check_manages(actor: Actor, cluster_year: ClusterYear) -> None:
@@ -896,3 +896,39 @@ def scoring_verify(run: ScoringRun) -> Verification:
     if problems:
         return Verification(False, tuple(problems), recomputed_hash)
     return Verification(True, ("tính lại từ dữ liệu đã lưu cho đúng kết quả đã công bố",), recomputed_hash)
+
+
+@transaction.atomic
+def criteria_set_carry(*, actor: Actor, source: CriteriaSet, cluster_year: ClusterYear) -> CriteriaSet:
+    """Copy a criteria set into the same cluster's next year as a draft there — the same tree, methods,
+    rules and declared total — for the head to amend and adopt. The one who manages the source's
+    cluster-year may do it (the outgoing head opens next year); refused when the next year already has a
+    criteria set or the copy does not validate against its indicators and members."""
+    _check_manages(actor, source.cluster_year)
+    if (
+        cluster_year.cluster_id != source.cluster_year.cluster_id
+        or cluster_year.year != source.cluster_year.year + 1
+    ):
+        raise ValidationFailed(
+            Problem("chỉ sao chép bộ tiêu chí sang năm kế tiếp của cùng cụm", field="criteria")
+        )
+    if CriteriaSet.objects.filter(cluster_year=cluster_year).exists():
+        raise ValidationFailed(Problem(f"{cluster_year} đã có bộ tiêu chí", field="criteria"))
+    criteria = criteria_tree(source)
+    _validate_spec(cluster_year, criteria, source.rules, source.declared_total)
+    criteria_set = CriteriaSet.objects.create(
+        cluster_year=cluster_year,
+        version=1,
+        declared_total=source.declared_total,
+        rules=source.rules,
+        reason=f"Sao chép từ {source}",
+    )
+    _store_criteria(criteria_set, criteria, None, 0)
+    audit_record(
+        actor=actor,
+        action="criteria_set.carry",
+        instance=criteria_set,
+        after={**snapshot(criteria_set), "source": source.pk},
+        summary=f"Dự thảo sao chép từ {source}",
+    )
+    return criteria_set
