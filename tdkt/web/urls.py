@@ -5,6 +5,7 @@ from django.urls import path
 
 from tdkt.web.awards import views as awards
 from tdkt.web.movements import views as work
+from tdkt.web.org import accounts
 from tdkt.web.org import units as org_units
 from tdkt.web.public import views as public
 from tdkt.web.scoring import views as scoring
@@ -17,6 +18,14 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("dang-nhap/", public.login_view, name="login"),
     path("dang-xuat/", public.logout_view, name="logout"),
+    # accounts: first run, passwords, the board's accounts (web/org/accounts.py)
+    path("cai-dat/", accounts.setup, name="setup"),
+    path("doi-mat-khau/", accounts.password_change, name="password_change"),
+    path("tai-khoan/", accounts.accounts, name="accounts"),
+    path("tai-khoan/tao/", accounts.account_new, name="account_new"),
+    path("tai-khoan/<int:account_id>/", accounts.account, name="account"),
+    path("tai-khoan/<int:account_id>/trang-thai/", accounts.account_active, name="account_active"),
+    path("tai-khoan/<int:account_id>/dat-lai-mat-khau/", accounts.account_reset, name="account_reset"),
     # units and lineage: the board's set-up (web/org/units.py)
     path("to-chuc/don-vi/", org_units.units, name="units"),
     path("to-chuc/don-vi/them/", org_units.unit_new, name="unit_new"),

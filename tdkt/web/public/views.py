@@ -25,7 +25,7 @@ from tdkt.clusters.selectors import cluster_year_with_members
 from tdkt.movements.models import Period
 from tdkt.movements.selectors import cluster_year_dashboard, movements_of, reports_of_unit
 from tdkt.org.models import Unit
-from tdkt.org.selectors import unit_ancestors
+from tdkt.org.selectors import setup_needed, unit_ancestors
 from tdkt.voting.models import Conference
 from tdkt.web.public import queries
 
@@ -90,6 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else:
         context["groups"] = queries.home_cluster_groups()
         context["viewer"] = viewer_for(request.user)
+        context["needs_setup"] = setup_needed()  # an empty database: the first-run page
         response = render(request, "web/public/home.html", context)
     # The same URL answers with a fragment for htmx and a full page otherwise.
     patch_vary_headers(response, ["HX-Request"])
