@@ -65,7 +65,9 @@ def test_a_password_typed_twice_is_kept_without_a_forced_change(
     answers = iter(["mat-khau-rieng-2025", "mat-khau-rieng-2025"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     monkeypatch.setattr("builtins.input", lambda prompt="": "Thành phố Đà Nẵng")
-    call_command("setup", province_code="DNG", province_kind="thanh_pho_tw", username="ban", full_name="Trần Bình")
+    call_command(
+        "setup", province_code="DNG", province_kind="thanh_pho_tw", username="ban", full_name="Trần Bình"
+    )
     province = Unit.objects.get()
     assert (province.name, province.kind) == ("Thành phố Đà Nẵng", UnitKind.CENTRAL_CITY)
     account = Account.objects.get()
