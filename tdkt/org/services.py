@@ -732,9 +732,13 @@ def account_create(
 
 
 def _locked_account(account: Account) -> Account:
-    locked = Account.objects.select_for_update().select_related("user", "unit").get(pk=account.pk)
-    User.objects.select_for_update().filter(pk=locked.user_id).first()  # the login row too (PostgreSQL)
-    return locked
+    """The account and its login row, locked (the unit, an outer join, is read but not locked: PostgreSQL
+    refuses FOR UPDATE on the nullable side of an outer join)."""
+    return (
+        Account.objects.select_for_update(of=("self", "user"))
+        .select_related("user", "unit")
+        .get(pk=account.pk)
+    )
 
 
 @transaction.atomic
