@@ -378,15 +378,15 @@ def target_set(
         .first()
     )
     if version is not None:
-        problem = _version_problem(
+        stale = _version_problem(
             what=f"chỉ tiêu “{indicator}” theo “{TargetBasis(basis).label}” của “{unit}”",
             row=target,
             given=version,
             labels=TARGET_LABELS,
             field="version",
         )
-        if problem:
-            raise ValidationFailed(problem)
+        if stale:
+            raise ValidationFailed(stale)
     before = snapshot(target) if target else None
     if target is None:
         target = Target(cluster_year=cluster_year, unit=unit, indicator=indicator, basis=basis)
@@ -533,15 +533,15 @@ def report_values_set(*, actor: Actor, report: Report, values: list[ValueInput])
     for item in values:
         if item.version is None:
             continue
-        problem = _version_problem(
+        stale = _version_problem(
             what=f"số liệu “{item.indicator}” của “{report.unit}”",
             row=existing.get(item.indicator.pk),
             given=item.version,
             labels=VALUE_LABELS,
             field=item.indicator.code,
         )
-        if problem:
-            problems.append(problem)
+        if stale:
+            problems.append(stale)
     if problems:
         raise ValidationFailed(problems)
     for item in values:

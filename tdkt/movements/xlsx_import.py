@@ -9,6 +9,10 @@ is written in one transaction through `report_get_or_create` and `report_values_
 A row whose figures equal what is stored is not written again (re-uploading the same file changes nothing
 and adds no audit noise); the comparison only happens for rows the actor may write, so an upload cannot be
 used to probe another unit's figures.
+
+An import carries no versions (`tdkt.core.versions`): it is a bulk replace of a unit's own figures by the
+unit itself (or by the board), deliberate and all at once, so it overwrites what the form or the API wrote
+since the template was downloaded; every value it changes is audited with its value before.
 """
 
 from __future__ import annotations

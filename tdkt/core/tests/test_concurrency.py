@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -213,4 +216,34 @@ def test_twenty_value_writers_on_one_report_keep_one_value_per_indicator(world: 
     stored = {rv.indicator.code: rv for rv in ReportValue.objects.filter(report=report)}
     assert set(stored) == set(codes) and all(
         rv.version == read.get(code, 0) + 1 for code, rv in stored.items()
+    )
+
+
+# --- the SQLite settings themselves --------------------------------------------------------------------------
+
+_PROBE = """
+import os, django
+django.setup()
+from django.conf import settings
+from django.db import connection
+db = settings.DATABASES["default"]
+with connection.cursor() as cursor:
+    pragmas = {p: cursor.execute(f"PRAGMA {p}").fetchone()[0] for p in ("journal_mode", "secure_delete", "synchronous", "busy_timeout")}
+print(db["OPTIONS"]["transaction_mode"], db["TEST"]["NAME"], os.getpid(), pragmas)
+"""
+
+
+def test_sqlite_waits_for_the_lock_deletes_securely_and_tests_on_a_file_of_their_own(tmp_path: Any) -> None:
+    """Checked in a fresh process with the default database (this test runs on PostgreSQL too)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DJANGO_SETTINGS_MODULE="tdkt.settings", TDKT_DATA_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    mode, test_name, pid, pragmas = done.stdout.split(" ", 3)
+    assert mode == "IMMEDIATE"
+    assert test_name.endswith(f"tdkt-test-{pid}.sqlite3")  # one file per process; xdist adds its suffix
+    assert (
+        pragmas.strip()
+        == "{'journal_mode': 'wal', 'secure_delete': 1, 'synchronous': 1, 'busy_timeout': 20000}"
     )
