@@ -362,7 +362,7 @@ def cluster_year_roll_forward(*, actor: Actor, cluster_year: ClusterYear) -> Clu
                 summary="; ".join(p.message for p in exc.problems)[:500],
             )
     for carried in plan.roles:
-        if carried.applies:
+        if carried.applies and carried.unit is not None:
             _role_write(
                 actor=actor,
                 cluster_year=nxt,

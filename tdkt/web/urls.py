@@ -4,6 +4,7 @@ awards)."""
 from django.urls import path
 
 from tdkt.web.awards import views as awards
+from tdkt.web.clusters import views as clusters
 from tdkt.web.movements import views as work
 from tdkt.web.org import accounts
 from tdkt.web.org import units as org_units
@@ -90,4 +91,15 @@ urlpatterns = [
     path("khen-thuong/xet-hang-loat/", awards.jobs, name="awards_jobs"),
     path("khen-thuong/xet-hang-loat/<int:job_id>/", awards.job, name="awards_job"),
     path("khen-thuong/co-thi-dua-chinh-phu/", awards.gov_flag, name="awards_gov_flag"),
+    # clusters and blocks, their years, members, head and deputy, indicators, next year (web/clusters)
+    path("cum-khoi/", clusters.clusters, name="clusters"),
+    path("cum-khoi/tao/", clusters.cluster_new, name="cluster_new"),
+    path("cum-khoi/<int:cluster_id>/", clusters.cluster, name="cluster"),
+    path("cum-khoi/<int:cluster_id>/sua/", clusters.cluster_edit, name="cluster_edit"),
+    path("cum-khoi/<int:cluster_id>/mo-nam/", clusters.cluster_year_new, name="cluster_year_new"),
+    path("cum/<int:cy_id>/thanh-vien/", clusters.cluster_members, name="cluster_members"),
+    path("cum/<int:cy_id>/truong-pho/", clusters.cluster_roles, name="cluster_roles"),
+    path("cum/<int:cy_id>/bo-chi-tieu/", clusters.cluster_indicators, name="cluster_indicators"),
+    path("cum/<int:cy_id>/mo-nam-sau/", clusters.roll_forward, name="roll_forward"),
+    path("danh-muc-chi-tieu/", clusters.indicators, name="indicators"),
 ]
