@@ -645,7 +645,14 @@ def _split_name(full_name: str) -> tuple[str, str]:
 
 
 def _account_problems(
-    *, username: str, password: str, full_name: str, role: str, unit: Unit | None, position: str
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    role: str,
+    unit: Unit | None,
+    position: str,
+    closed_unit_allowed: bool = False,
 ) -> list[Problem]:
     problems: list[Problem] = []
     if not username:
@@ -671,7 +678,7 @@ def _account_problems(
         problems.append(Problem(f"vai trò “{role}” không hợp lệ", field="role"))
     elif role == Role.UNIT and unit is None:
         problems.append(Problem("cán bộ đơn vị phải gắn với một đơn vị", field="unit"))
-    elif role == Role.UNIT and unit is not None and unit_closed(unit):
+    elif role == Role.UNIT and unit is not None and unit_closed(unit) and not closed_unit_allowed:
         problems.append(_closed_unit_problem(unit, "unit"))
     candidate = User(username=username, first_name=given, last_name=family)
     problems += password_problems(password, user=candidate, field="password")
@@ -695,14 +702,22 @@ def account_create(
     without a unit or for a unit whose validity has ended, a username taken (whatever its letter case) or
     not Django's shape, no full name, a password the validators refuse.
 
-    `must_change_password` defaults to whether someone other than the holder chose the password: True when
-    a person creates the account, False for the system (the demo's shared password)."""
+    The system (actor None) loads history — the demo's staff of units closed since 2025 — so only a person
+    is refused a closed unit. `must_change_password` defaults to whether someone other than the holder chose
+    the password: True when a person creates the account, False for the system (the demo's shared
+    password)."""
     _check_board(actor, "tạo tài khoản")
     username = username.strip()
     full_name = " ".join(full_name.split())
     position = position.strip()
     problems = _account_problems(
-        username=username, password=password, full_name=full_name, role=role, unit=unit, position=position
+        username=username,
+        password=password,
+        full_name=full_name,
+        role=role,
+        unit=unit,
+        position=position,
+        closed_unit_allowed=actor is None,
     )
     if problems:
         raise ValidationFailed(problems)

@@ -88,6 +88,12 @@ def test_an_account_for_a_closed_unit_is_refused_with_nothing_written(world: Wor
     assert _state() == before
 
 
+def test_the_system_loading_history_may_create_an_account_for_a_closed_unit(world: World) -> None:
+    old = closed_unit(world)
+    account = _create(world, actor=None, unit=old)  # the demo loader: staff of a unit merged in 2025
+    assert account.unit == old
+
+
 def test_a_username_taken_in_any_letter_case_is_refused(world: World) -> None:
     before = _state()
     with pytest.raises(ValidationFailed, match="tên đăng nhập “T-Board” đã có"):
