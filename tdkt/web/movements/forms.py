@@ -114,14 +114,10 @@ class ValueRowForm(forms.Form):
         for name in self.SHOWN:
             self.fields[name].show_hidden_initial = True
 
-    SHOWN = ("value", "prior_value", "note")
+    SHOWN = ("value", "prior_value", "note", "illustrative")
 
     def shown_unedited(self) -> bool:
-        return _shown_unedited(self, self.SHOWN) and not self.has_changed_illustrative()
-
-    def has_changed_illustrative(self) -> bool:
-        current = self.current.illustrative if self.current is not None else False
-        return bool(self.cleaned_data.get("illustrative", False)) != current
+        return _shown_unedited(self, self.SHOWN)
 
     def clean_value(self) -> Decimal | None:
         return parse_indicator_number(self.cleaned_data["value"], indicator=self.indicator, label="kết quả")

@@ -59,7 +59,7 @@ def _values_form(world: World, client: Client, report: Report) -> dict[str, str]
         )
         data[f"ct{ind.pk}-note"] = rv.note if rv else ""
         data[f"ct{ind.pk}-version"] = _hidden(html, f"ct{ind.pk}-version")
-        for name in ("value", "prior_value", "note"):
+        for name in ("value", "prior_value", "note", "illustrative"):
             data[f"initial-ct{ind.pk}-{name}"] = _hidden(html, f"initial-ct{ind.pk}-{name}")
     return data
 
@@ -108,6 +108,22 @@ def test_edits_of_different_rows_both_go_through(world: World, client_as: Client
     assert second.post(reverse("web:report", args=[report.pk]), form_b).status_code == 302
     values = {rv.indicator_id: rv.value for rv in report.values.all()}
     assert values[world.revenue.pk] == 300000 and values[world.houses.pk] == 15
+
+
+def test_a_row_left_as_shown_is_not_written_back_over_someone_elses_change(
+    world: World, client_as: ClientAs
+) -> None:
+    report = world.member_report
+    first, second = client_as(world.member), client_as(world.board)
+    form_a, form_b = _values_form(world, first, report), _values_form(world, second, report)
+    form_a[f"ct{world.revenue.pk}-illustrative"] = "on"
+    form_a[f"ct{world.revenue.pk}-note"] = "Số ước tính"
+    assert first.post(reverse("web:report", args=[report.pk]), form_a).status_code == 302
+    form_b[f"ct{world.disbursement.pk}-value"] = "90"  # the board edits another row only
+    assert second.post(reverse("web:report", args=[report.pk]), form_b).status_code == 302
+    revenue = ReportValue.objects.get(report=report, indicator=world.revenue)
+    assert (revenue.illustrative, revenue.note, revenue.version) == (True, "Số ước tính", 2)
+    assert ReportValue.objects.get(report=report, indicator=world.disbursement).value == 90
 
 
 def test_a_values_post_without_versions_is_refused(world: World, client_as: ClientAs) -> None:
