@@ -251,6 +251,22 @@ def movement_create(
         problems.append(Problem(f"hình thức “{kind}” không hợp lệ", field="kind"))
     if end_date is not None and end_date < start_date:
         problems.append(Problem("ngày kết thúc trước ngày bắt đầu", field="end_date"))
+    if len(name.strip()) > 400:
+        problems.append(Problem("tên phong trào dài quá 400 ký tự", field="name"))
+    if len(slogan) > 300:
+        problems.append(Problem("khẩu hiệu dài quá 300 ký tự", field="slogan"))
+    if not launched_by.valid_in_year(start_date.year):
+        problems.append(
+            Problem(
+                f"cơ quan phát động “{launched_by}” không còn hiệu lực năm {start_date.year}",
+                field="launched_by",
+            )
+        )
+    for unit in units or []:
+        if not unit.valid_in_year(start_date.year):
+            problems.append(
+                Problem(f"đơn vị “{unit}” không còn hiệu lực năm {start_date.year}", field="units")
+            )
     if problems:
         raise ValidationFailed(problems)
     movement = Movement.objects.create(

@@ -5,6 +5,7 @@ from django.urls import path
 
 from tdkt.web.awards import views as awards
 from tdkt.web.clusters import views as clusters
+from tdkt.web.movements import launch
 from tdkt.web.movements import views as work
 from tdkt.web.org import accounts
 from tdkt.web.org import units as org_units
@@ -102,4 +103,5 @@ urlpatterns = [
     path("cum/<int:cy_id>/bo-chi-tieu/", clusters.cluster_indicators, name="cluster_indicators"),
     path("cum/<int:cy_id>/mo-nam-sau/", clusters.roll_forward, name="roll_forward"),
     path("danh-muc-chi-tieu/", clusters.indicators, name="indicators"),
+    path("phong-trao/", launch.movements, name="movements_launch"),
 ]

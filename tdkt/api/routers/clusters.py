@@ -46,7 +46,7 @@ from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.core.vn import fold
 from tdkt.movements.models import ClusterIndicator, Covenant, Indicator
 from tdkt.movements.selectors import movements_of
-from tdkt.movements.services import cluster_indicators_set, indicator_create
+from tdkt.movements.services import cluster_indicators_set, indicator_create, movement_create
 from tdkt.org.models import Unit
 
 router = Router(tags=["clusters"])
@@ -413,3 +413,62 @@ def next_year_post(request: HttpRequest, cy_id: int) -> Status[ClusterYearOut]:
     member is valid next year."""
     nxt = cluster_year_roll_forward(actor=request.user, cluster_year=get_cluster_year(cy_id))
     return Status(201, _cluster_year_out(request, nxt))
+
+
+class MovementIn(InputSchema):
+    name: str
+    launched_by_id: int
+    level: str
+    kind: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    slogan: str = ""
+    description: str = ""
+    cluster_ids: list[int] = []
+    unit_ids: list[int] = []
+
+
+@router.post(
+    "/movements",
+    response={201: MovementOut, **WRITE_ERRORS},
+    auth=django_auth,
+    summary="Phát động phong trào thi đua (Ban Thi đua – Khen thưởng)",
+)
+def movement_post(request: HttpRequest, payload: MovementIn) -> Status[MovementOut]:
+    """Level `central`, `province`, `district`, `commune` or `agency`; kind `regular` or `thematic`; the
+    clusters and the units taking part. Refused (422): an end before the start, a launching body or a unit
+    not in operation that year, an unknown cluster or unit (named by its row)."""
+    by_id = Cluster.objects.in_bulk(payload.cluster_ids)
+    problems = [
+        Problem(f"không có cụm, khối mã số {pk}", row=i, field="cluster_ids")
+        for i, pk in enumerate(payload.cluster_ids, start=1)
+        if pk not in by_id
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    movement = movement_create(
+        actor=request.user,
+        name=payload.name,
+        launched_by=_unit(payload.launched_by_id, "launched_by_id"),
+        level=payload.level,
+        kind=payload.kind,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        slogan=payload.slogan,
+        description=payload.description,
+        clusters=[by_id[pk] for pk in payload.cluster_ids],
+        units=_units(payload.unit_ids, "unit_ids"),
+    )
+    return Status(
+        201,
+        MovementOut(
+            id=movement.pk,
+            name=movement.name,
+            slogan=movement.slogan,
+            launched_by=unit_ref(movement.launched_by),
+            level=movement.level,
+            kind=movement.kind,
+            start_date=movement.start_date,
+            end_date=movement.end_date,
+        ),
+    )

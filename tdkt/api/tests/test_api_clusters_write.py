@@ -213,3 +213,34 @@ def test_the_head_previews_and_opens_next_year(world: World, as_persona: AsPerso
     assert opened.status_code == 201, opened.json()
     assert [i["code"] for i in opened.json()["indicators"]] == ["T-THU", "T-GN", "T-NHA"]
     assert opened.json()["year"] == 2025
+
+
+def _movement(world: World, **changes: Any) -> dict[str, Any]:
+    return {
+        "name": "Thi đua xây dựng nông thôn mới",
+        "launched_by_id": world.province.pk,
+        "level": "province",
+        "kind": "thematic",
+        "start_date": "2025-01-01",
+        "cluster_ids": [world.cluster.pk],
+        "unit_ids": [world.dien_ban.pk],
+        **changes,
+    }
+
+
+def test_the_board_launches_a_movement(world: World, as_persona: AsPersona) -> None:
+    response = send(as_persona("board"), "POST", "/api/movements", _movement(world))
+    assert response.status_code == 201, response.json()
+    assert (response.json()["level"], response.json()["kind"]) == ("province", "thematic")
+    assert send(as_persona("head"), "POST", "/api/movements", _movement(world)).status_code == 403
+
+
+def test_a_movement_for_an_unknown_cluster_is_422_by_row(world: World, as_persona: AsPersona) -> None:
+    from tdkt.movements.models import Movement
+
+    response = send(
+        as_persona("board"), "POST", "/api/movements", _movement(world, cluster_ids=[world.cluster.pk, 99999])
+    )
+    assert response.status_code == 422
+    assert (response.json()["detail"][0]["row"], response.json()["detail"][0]["field"]) == (2, "cluster_ids")
+    assert not Movement.objects.exists()

@@ -250,3 +250,31 @@ def test_a_refused_indicator_list_leaves_the_years_list_as_it_was(
     with pytest.raises(ValidationFailed, match=message):
         cluster_indicators_set(actor=world.board, cluster_year=world.cluster_year, indicators=pick(world))
     assert _state() == before
+
+
+def test_a_movement_launched_by_a_closed_body_or_ending_before_it_starts_is_refused(world: World) -> None:
+    from tdkt.movements.models import Movement
+    from tdkt.movements.services import movement_create
+
+    closed = unit_create(actor=None, code="T-OLDP", name="Huyện Cũ", kind="huyen", valid_to=dt.date(2023, 12, 31))
+    with pytest.raises(ValidationFailed) as exc:
+        movement_create(
+            actor=world.board,
+            name="Phong trào",
+            launched_by=closed,
+            level="province",
+            kind="regular",
+            start_date=dt.date(2025, 1, 1),
+            end_date=dt.date(2024, 1, 1),
+        )
+    assert {p.field for p in exc.value.problems} == {"launched_by", "end_date"}
+    with pytest.raises(NotPermitted):
+        movement_create(
+            actor=world.head,
+            name="Phong trào",
+            launched_by=world.province,
+            level="province",
+            kind="regular",
+            start_date=dt.date(2025, 1, 1),
+        )
+    assert not Movement.objects.exists()

@@ -316,3 +316,51 @@ def test_opening_a_year_with_no_member_left_comes_back_400(world: World, client_
 def test_the_home_page_links_the_board_to_the_clusters(world: World, client_as: ClientAs) -> None:
     assert reverse("web:clusters") in client_as(world.board).get(reverse("web:home")).content.decode()
     assert reverse("web:clusters") not in client_as(world.head).get(reverse("web:home")).content.decode()
+
+
+def _movement(world: World, **changes: Any) -> dict[str, Any]:
+    return {
+        "name": "Thi đua xây dựng nông thôn mới",
+        "slogan": "Cả nước chung sức",
+        "launched_by": world.province.pk,
+        "level": "province",
+        "kind": "thematic",
+        "start_date": "2025-01-01",
+        "end_date": "2025-12-31",
+        "clusters": [world.cluster.pk],
+        "units": "T-DB Thị xã Điện Bàn",
+        "description": "",
+        **changes,
+    }
+
+
+def test_the_board_launches_a_movement_for_a_cluster_and_a_unit(world: World, client_as: ClientAs) -> None:
+    from tdkt.movements.models import Movement
+
+    client = client_as(world.board)
+    response = client.post(reverse("web:movements_launch"), _movement(world))
+    assert response.status_code == 302
+    movement = Movement.objects.get(name="Thi đua xây dựng nông thôn mới")
+    assert (movement.level, movement.kind, movement.slogan) == ("province", "thematic", "Cả nước chung sức")
+    assert list(movement.clusters.all()) == [world.cluster] and list(movement.units.all()) == [world.dien_ban]
+    page = client.get(reverse("web:movements_launch")).content.decode()
+    assert "Theo chuyên đề" in page and "cấp tỉnh, thành phố" in page
+
+
+def test_a_movement_ending_before_it_starts_comes_back_400(world: World, client_as: ClientAs) -> None:
+    from tdkt.movements.models import Movement
+
+    response = client_as(world.board).post(
+        reverse("web:movements_launch"), _movement(world, end_date="2024-12-31")
+    )
+    assert response.status_code == 400
+    assert "Ngày kết thúc trước ngày bắt đầu" in response.content.decode()
+    assert not Movement.objects.exists()
+
+
+def test_only_the_board_launches_movements(world: World, client_as: ClientAs) -> None:
+    from tdkt.movements.models import Movement
+
+    assert client_as(world.head).post(reverse("web:movements_launch"), _movement(world)).status_code == 403
+    assert client_as(None).get(reverse("web:movements_launch")).status_code == 302
+    assert not Movement.objects.exists()
