@@ -226,7 +226,9 @@ def _refuse_unverified(ballots: list[Ballot]) -> None:
 def minutes_docx(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot, document = _minutes_of(ballot_id)
     response = HttpResponse(to_docx(document), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-so-{ballot.minutes_number or 0:02d}-hoi-nghi-{ballot.conference_id}.docx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="bien-ban-kiem-phieu-so-{ballot.minutes_number or 0:02d}-hoi-nghi-{ballot.conference_id}.docx"'
+    )
     return response
 
 
@@ -234,7 +236,9 @@ def minutes_docx(request: HttpRequest, ballot_id: int) -> HttpResponse:
 def minutes_pdf(request: HttpRequest, ballot_id: int) -> HttpResponse:
     ballot, document = _minutes_of(ballot_id)
     response = HttpResponse(to_pdf(document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-so-{ballot.minutes_number or 0:02d}-hoi-nghi-{ballot.conference_id}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="bien-ban-kiem-phieu-so-{ballot.minutes_number or 0:02d}-hoi-nghi-{ballot.conference_id}.pdf"'
+    )
     return response
 
 
