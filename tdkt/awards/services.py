@@ -43,9 +43,8 @@ from tdkt.awards.models import (
 )
 from tdkt.awards.selectors import person_cycle_kind_on, subject_kind, viewer_unit_history
 from tdkt.clusters.scopes import Viewer, viewer_for
-from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
+from tdkt.core.audit import Actor, actor_user, audit_record, snapshot, state_at_version
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
-from tdkt.core.models import AuditEvent
 from tdkt.core.versions import changes_between, check_version
 from tdkt.org.models import Employment, Person, Unit
 
@@ -194,16 +193,6 @@ def _record_shown(state: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def _record_state_at(record: models.Model, version: int) -> dict[str, Any] | None:
-    """The record as it stood at `version`, from the audit trail; None when the trail does not have it."""
-    events = AuditEvent.objects.filter(object_type=record._meta.label_lower, object_id=str(record.pk))
-    for event in events.order_by("-id"):
-        after = event.after or {}
-        if after.get("version") == version:
-            return dict(after)
-    return None
-
-
 def _check_record_version(
     *, what: str, record: TaskRating | Award | None, given: int, labels: dict[str, str]
 ) -> None:
@@ -213,7 +202,7 @@ def _check_record_version(
         return
     changes: list[str] = []
     if record is not None:
-        then = _record_state_at(record, given) if given else {}
+        then = state_at_version(record, given)
         if then is not None:
             now = snapshot(record, list(labels))
             changes = changes_between(_record_shown(then), _record_shown(now), labels)

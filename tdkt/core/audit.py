@@ -87,3 +87,17 @@ def audit_record_many(
             for instance, after in changes
         ]
     )
+
+
+def state_at_version(instance: models.Model, version: int | None) -> dict[str, Any] | None:
+    """A versioned row as it stood at `version`, read back from its audit trail (the `after` of the event
+    that wrote that version): empty before the row existed (version 0 or none), None when the trail does
+    not hold that version. Used to say what changed when a write read at an older version is refused."""
+    if not version:
+        return {}
+    events = AuditEvent.objects.filter(object_type=instance._meta.label_lower, object_id=str(instance.pk))
+    for event in events.order_by("-id"):
+        after = event.after or {}
+        if after.get("version") == version:
+            return dict(after)
+    return None

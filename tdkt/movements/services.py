@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from tdkt.clusters.models import Cluster, ClusterMember, ClusterYear
 from tdkt.clusters.scopes import viewer_for
-from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
+from tdkt.core.audit import Actor, actor_user, audit_record, snapshot, state_at_version
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
-from tdkt.core.models import AuditEvent
 from tdkt.core.versions import changes_between, check_version
 from tdkt.core.vn import format_number
 from tdkt.movements.models import (
@@ -145,21 +144,6 @@ def _shown_state(state: dict[str, object], labels: dict[str, str]) -> dict[str, 
     return shown
 
 
-def state_at(instance: ReportValue | Target, version: int | None) -> dict[str, object] | None:
-    """The row as it stood at `version`, read back from the audit trail: empty before it existed (version
-    0), None when the trail does not have it (a version that never was)."""
-    if not version:
-        return {}
-    events = AuditEvent.objects.filter(
-        object_type=instance._meta.label_lower, object_id=str(instance.pk)
-    ).order_by("-id")
-    for event in events:
-        after = event.after or {}
-        if after.get("version") == version:
-            return dict(after)
-    return None
-
-
 def _version_problem(
     *,
     what: str,
@@ -173,7 +157,7 @@ def _version_problem(
     if given == current:
         return None
     changes: list[str] = []
-    then = state_at(row, given) if row is not None else None
+    then = state_at_version(row, given) if row is not None else None
     if row is not None and then is not None:
         changes = changes_between(_shown_state(then, labels), _shown_state(snapshot(row), labels), labels)
     try:

@@ -21,9 +21,8 @@ from django.utils import timezone
 
 from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterRoleKind, ClusterYear
 from tdkt.clusters.scopes import viewer_for
-from tdkt.core.audit import Actor, actor_user, audit_record, audit_record_many, snapshot
+from tdkt.core.audit import Actor, actor_user, audit_record, audit_record_many, snapshot, state_at_version
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
-from tdkt.core.models import AuditEvent
 from tdkt.core.versions import changes_between, check_version
 from tdkt.core.vn import format_number
 from tdkt.movements.models import ClusterIndicator
@@ -268,20 +267,6 @@ def _shown_state(state: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
-def _state_at(score: Score, version: int | None) -> dict[str, Any]:
-    """A score as it stood at `version`, read back from the audit trail (empty before it existed)."""
-    if not version:
-        return {}
-    events = AuditEvent.objects.filter(object_type=Score._meta.label_lower, object_id=str(score.pk)).order_by(
-        "id"
-    )
-    for event in events:
-        after = event.after or {}
-        if after.get("version") == version:
-            return dict(after)
-    return {}
-
-
 def _score_what(crit: Criterion, unit: Unit, layer: str, scorer_unit: Unit | None) -> str:
     whose = f"“{unit}”" + (f" do “{scorer_unit}” chấm" if scorer_unit is not None else "")
     return f"điểm {Layer(layer).label.lower()} tiêu chí {crit.code} của {whose}"
@@ -300,7 +285,7 @@ def _check_score_version(
     if existing is not None and given != current:
         labels = APPRAISAL_LABELS if layer == Layer.APPRAISAL else SCORE_LABELS
         now = _shown_state(snapshot(existing, list(labels)))
-        changes = changes_between(_shown_state(_state_at(existing, given)), now, labels)
+        changes = changes_between(_shown_state(state_at_version(existing, given)), now, labels)
     check_version(
         what=_score_what(crit, unit, layer, scorer_unit), given=given, current=current, changes=changes
     )
