@@ -325,8 +325,9 @@ def roll_forward(request: HttpRequest, cy_id: int) -> HttpResponse:
             problems = [_sentence(p.message) for p in exc.problems]
             status = REFUSED
         else:
+            done = "Đã bổ sung" if plan.next_year is not None else "Đã mở"
             messages.success(
-                request, f"Đã mở {nxt}: thành viên, bộ chỉ tiêu, tiêu chí và luân phiên đã chuyển sang."
+                request, f"{done} {nxt}: thành viên, bộ chỉ tiêu, bộ tiêu chí (dự thảo) và luân phiên."
             )
             if plan.criteria_carried and not CriteriaSet.objects.filter(cluster_year=nxt).exists():
                 messages.warning(
