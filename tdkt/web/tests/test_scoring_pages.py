@@ -913,3 +913,23 @@ def test_with_the_deputy_setting_the_deputys_staff_appraise_the_head_on_the_page
     assert score.points == Decimal(7) and score.entered_as == "Trần Văn Bình (Huyện Nam Giang)"
     other = {"action": f"appraisal-{world.tien_phuoc.pk}"}
     assert client_as(deputy).post(url, other).status_code == 403
+
+
+def test_the_discrepancy_badge_is_printed_once_per_unit_however_many_criteria_are_flagged(
+    world: World, client_as: ClientAs
+) -> None:
+    cs = _publishable(world)
+    _flag_discrepancy(world, cs)
+    for layer, points in (("self", Decimal(10)), ("appraisal", Decimal(2))):
+        score_set(
+            actor=None,
+            criteria_set=cs,
+            unit=world.tien_phuoc,
+            criterion_code="I.2",
+            layer=layer,
+            points=points,
+            explanation="Thu ngân sách chưa đạt" if layer == "appraisal" else "",
+        )
+    html = client_as(world.head).get(reverse("web:ranking", args=[world.cluster_year.pk])).content.decode()
+    assert html.count(">Có chênh lệch</span>") == 1
+    assert html.count('<li class="crit crit--flag">') == 2  # both flagged criteria are still marked
