@@ -346,6 +346,9 @@ def _render_person(
         "viewer": viewer,
         "record_forms": forms,
         "open_form": bound.prefix if bound is not None else "",
+        # the staff of a unit the person left see the person, not the candidates of the unit they are in now
+        "current_unit_linked": history.current is not None
+        and unit_people_visible(viewer, history.current.unit),
         "changes": award_changes(a.pk for a in history.awards),
         "corrections": _correction_forms(history.awards, INDIVIDUAL_TITLE_CHOICES, bound, cycle=cycle)
         if viewer.is_board

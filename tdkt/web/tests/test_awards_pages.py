@@ -382,3 +382,21 @@ def test_a_running_job_polls_for_progress(world: World, client_as: ClientAs) -> 
 def test_the_unit_page_links_to_its_titles(world: World, client_as: ClientAs) -> None:
     body = client_as(None).get(reverse("web:unit", args=[world.tien_phuoc.pk])).content.decode()
     assert reverse("web:unit_awards", args=[world.tien_phuoc.pk]) in body
+
+
+def test_a_person_who_moved_away_shows_their_new_unit_unlinked_to_the_staff_of_the_unit_they_left(
+    world: World, people: People, client_as: ClientAs
+) -> None:
+    import datetime as dt
+
+    from tdkt.org.services import employment_start
+
+    employment_start(actor=None, person=people.lan, unit=world.dien_ban, start=dt.date(2025, 1, 1))
+    candidates = reverse("web:unit_candidates", args=[world.dien_ban.pk])
+    member = client_as(world.member)
+    body = member.get(reverse("web:person", args=[people.lan.pk])).content.decode()
+    assert world.dien_ban.name in body
+    assert candidates not in body  # the link would answer 404 to Tiên Phước's staff
+    assert member.get(candidates).status_code == 404
+    board = client_as(world.board).get(reverse("web:person", args=[people.lan.pk])).content.decode()
+    assert candidates in board
