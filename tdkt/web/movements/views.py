@@ -426,11 +426,13 @@ def import_results(request: HttpRequest, cy_id: int) -> HttpResponse:
     """Upload an Excel file of results for a period: all rows are written, or none and a table of problems."""
     cluster_year, viewer = _get_cluster_year_for_worker(request, cy_id)
     posted = request.method == "POST"
+    period = _import_period(request, cluster_year)
     form = ResultsImportForm(
         request.POST if posted else None,
         request.FILES if posted else None,
         max_bytes=xlsx_import.MAX_IMPORT_BYTES,
         prefix="nhap",
+        initial={"period": period},
     )
     problems = []
     status = 200
@@ -454,9 +456,6 @@ def import_results(request: HttpRequest, cy_id: int) -> HttpResponse:
             else:
                 _import_message(request, result, period)
                 return redirect(f"{reverse('web:import', args=[cy_id])}?ky={period}&xong=1")
-    period = request.GET.get("ky", Period.YEAR_END)
-    if period not in Period.values:
-        period = Period.YEAR_END
     context = {
         "cluster_year": cluster_year,
         "viewer": viewer,
@@ -470,6 +469,18 @@ def import_results(request: HttpRequest, cy_id: int) -> HttpResponse:
         "own_rows_only": not viewer.is_board,
     }
     return render(request, "web/movements/import.html", context, status=status)
+
+
+def _import_period(request: HttpRequest, cluster_year: ClusterYear) -> str:
+    """The period the upload form starts on: the one in the query (`?ky=`, as the report page and the
+    cluster's dashboard link it), else the year-end once any year-end report of the cluster-year exists
+    (the year-end reports are being filled), else the mid-year, the first report of a year."""
+    asked = request.GET.get("ky", "")
+    if asked in Period.values:
+        return asked
+    if Report.objects.filter(cluster_year=cluster_year, period=Period.YEAR_END).exists():
+        return Period.YEAR_END
+    return Period.MID_YEAR
 
 
 def _import_message(request: HttpRequest, result: xlsx_import.ImportResult, period: str) -> None:

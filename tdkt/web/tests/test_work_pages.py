@@ -789,3 +789,40 @@ def test_an_import_without_a_file_says_so(world: World, client_as: ClientAs) -> 
     response = client_as(world.head).post(_import_url(world), {"nhap-period": Period.YEAR_END})
     assert response.status_code == 400
     assert "Chưa chọn tệp Excel." in response.content.decode()
+
+
+def _selected_period(html: str) -> str:
+    import re
+
+    select = html[html.index('name="nhap-period"') :]
+    match = re.search(r'<option value="(\w+)" selected>', select)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_import_form_starts_on_the_period_asked_for(world: World, client_as: ClientAs) -> None:
+    for period in Period.values:
+        html = client_as(world.member).get(_import_url(world) + f"?ky={period}").content.decode()
+        assert _selected_period(html) == period
+
+
+def test_the_import_form_starts_on_the_year_end_once_year_end_reports_exist(
+    world: World, client_as: ClientAs
+) -> None:
+    assert Report.objects.filter(cluster_year=world.cluster_year, period=Period.YEAR_END).exists()
+    html = client_as(world.member).get(_import_url(world)).content.decode()
+    assert _selected_period(html) == Period.YEAR_END
+
+
+def test_the_import_form_starts_on_the_mid_year_before_any_year_end_report(
+    world: World, client_as: ClientAs
+) -> None:
+    ReportValue.objects.filter(report__period=Period.YEAR_END).delete()
+    Report.objects.filter(period=Period.YEAR_END).delete()
+    html = client_as(world.member).get(_import_url(world)).content.decode()
+    assert _selected_period(html) == Period.MID_YEAR
+
+
+def test_the_report_page_links_to_the_import_of_its_own_period(world: World, client_as: ClientAs) -> None:
+    html = client_as(world.member).get(_report_url(world.member_report)).content.decode()
+    assert f"{_import_url(world)}?ky={Period.YEAR_END}" in html
