@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterYear
+from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterRoleKind, ClusterYear
 from tdkt.clusters.scopes import Viewer
 from tdkt.movements.compute import Achievement, Change, achievement, change_on_prior
 from tdkt.movements.models import (
@@ -238,4 +238,77 @@ def movements_of(cluster_year: ClusterYear) -> QuerySet[Movement]:
         .select_related("launched_by")
         .distinct()
         .order_by("level", "start_date", "name")
+    )
+
+
+# ----------------------------------------------------------------------------------------- my work
+# What waits for one viewer (the page "Việc của tôi" and the header's count compose these). Each reader
+# runs a fixed number of queries, whatever the number of clusters.
+
+WAITING_TO_FILL = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def reports_waiting(viewer: Viewer) -> list[Report]:
+    """Reports that wait for this viewer: their unit's drafts and returned reports (to fill and submit),
+    and, in the cluster-years they head, the submitted reports (to accept or return). The board is not
+    listed every cluster's reports: the heads accept them."""
+    rule = Q(pk__in=[])
+    if viewer.unit_id is not None:
+        rule |= Q(unit_id=viewer.unit_id, status__in=WAITING_TO_FILL)
+    if viewer.head_of:
+        rule |= Q(cluster_year_id__in=viewer.head_of, status=ReportStatus.SUBMITTED)
+    return list(
+        Report.objects.filter(rule)
+        .select_related("cluster_year", "cluster_year__cluster", "unit")
+        .order_by("-cluster_year__year", "cluster_year__cluster__name", "period", "unit__name")
+    )
+
+
+@dataclass(frozen=True)
+class SetupGap:
+    """A cluster-year (its cluster's newest) that cannot run yet, and what it lacks."""
+
+    cluster_year: ClusterYear
+    lacks: str  # "members", "indicators" or "head"
+
+
+def setup_unfinished() -> list[SetupGap]:
+    """For the board: each cluster's newest year without members, indicators or a head (three queries)."""
+    newest: dict[int, ClusterYear] = {}
+    for cy in ClusterYear.objects.select_related("cluster").order_by("cluster_id", "-year"):
+        newest.setdefault(cy.cluster_id, cy)
+    ids = [cy.pk for cy in newest.values()]
+    with_members = set(
+        ClusterMember.objects.filter(cluster_year_id__in=ids).values_list("cluster_year_id", flat=True)
+    )
+    with_indicators = set(
+        ClusterIndicator.objects.filter(cluster_year_id__in=ids).values_list("cluster_year_id", flat=True)
+    )
+    with_head = set(
+        ClusterRole.objects.filter(cluster_year_id__in=ids, role=ClusterRoleKind.HEAD).values_list(
+            "cluster_year_id", flat=True
+        )
+    )
+    gaps = []
+    for cy in sorted(newest.values(), key=lambda c: (c.cluster.name, c.year)):
+        for lacks, present in (
+            ("members", with_members),
+            ("indicators", with_indicators),
+            ("head", with_head),
+        ):
+            if cy.pk not in present:
+                gaps.append(SetupGap(cy, lacks))
+    return gaps
+
+
+def units_without_accounts() -> list[Unit]:
+    """Open units that are members of a cluster-year of the newest year and have no active account."""
+    newest = ClusterYear.objects.order_by("-year").values_list("year", flat=True).first()
+    if newest is None:
+        return []
+    return list(
+        Unit.objects.filter(valid_to__isnull=True, cluster_memberships__cluster_year__year=newest)
+        .exclude(account__user__is_active=True)
+        .distinct()
+        .order_by("name")
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from tdkt.clusters.models import Cluster, ClusterMember, ClusterYear
+from tdkt.clusters.scopes import Viewer
 from tdkt.movements.models import (
     ClusterIndicator,
     Indicator,
@@ -23,8 +25,18 @@ from tdkt.movements.models import (
     TargetBasis,
 )
 from tdkt.org.models import Unit
-from tdkt.scoring import jsonio
-from tdkt.scoring.models import CriteriaSet, Criterion, DiscrepancyAnswer, Score, ScoringRun, SetStatus
+from tdkt.scoring import engine, jsonio
+from tdkt.scoring.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionKind,
+    CrossAssignment,
+    DiscrepancyAnswer,
+    Layer,
+    Score,
+    ScoringRun,
+    SetStatus,
+)
 
 BASIS_PRIORITY = [TargetBasis.PROVINCE_ESTIMATE, TargetBasis.COUNCIL_RESOLUTION, TargetBasis.REGISTERED]
 BASIS_RANK = {basis.value: rank for rank, basis in enumerate(BASIS_PRIORITY)}
@@ -352,3 +364,191 @@ def scoring_preview(criteria_set: CriteriaSet) -> dict[str, Any]:
     published run's `result`, so pages and the API render previews and publications alike."""
     built = scoring_inputs([criteria_set])[criteria_set.pk]
     return jsonio.explained(built.parsed, built.hash)
+
+
+# ----------------------------------------------------------------------------------------- my work
+# What waits for one viewer in scoring (the page "Việc của tôi" and the header's count compose these):
+# only adopted criteria sets not yet published, where scores are still entered. A fixed number of
+# queries, whatever the number of clusters.
+
+
+@dataclass(frozen=True)
+class ScoresWaiting:
+    """One scoring task: `kind` is "self" (the unit's self scores), "cross" (the cross scores it was
+    assigned to give `scored`), "flags" (discrepancy flags on the unit to answer), "cross_missing" (for
+    the head: members' cross scores not done) or "publish" (for the head: every year-end report is
+    accepted, the ranking waits to be published)."""
+
+    criteria_set: CriteriaSet
+    kind: str
+    missing: int = 0  # criteria (or pairs) not done
+    of: int = 0
+    scored: Unit | None = None
+    names: tuple[str, ...] = ()  # flagged criteria codes, or the pairs not done ("A → B")
+
+
+def _open_sets(rule: Q) -> list[CriteriaSet]:
+    return list(
+        CriteriaSet.objects.filter(rule, status=SetStatus.ADOPTED, runs__isnull=True)
+        .select_related("cluster_year", "cluster_year__cluster")
+        .distinct()
+        .order_by("-cluster_year__year", "cluster_year__cluster__name")
+    )
+
+
+def scores_waiting(viewer: Viewer) -> list[ScoresWaiting]:
+    """For a unit's staff: self scores not entered, assigned cross scores not entered, discrepancy flags
+    on their unit not answered (the stored data scored again, without explanations). For the head's
+    staff: members' cross scores not done, and a ranking ready to publish."""
+    unit_id = viewer.unit_id
+    rule = Q(pk__in=[])
+    if unit_id is not None:
+        rule |= Q(cluster_year__members__unit_id=unit_id)
+    if viewer.head_of:
+        rule |= Q(cluster_year_id__in=viewer.head_of)
+    if unit_id is None and not viewer.head_of:
+        return []
+    sets = _open_sets(rule)
+    if not sets:
+        return []
+    leaves: dict[int, list[str]] = {cs.pk: [] for cs in sets}
+    judged: dict[int, set[str]] = {cs.pk: set() for cs in sets}
+    for cs_id, code, method in (
+        Criterion.objects.filter(criteria_set__in=sets)
+        .exclude(kind=CriterionKind.GROUP)
+        .order_by("position")
+        .values_list("criteria_set_id", "code", "method")
+    ):
+        leaves[cs_id].append(code)
+        if isinstance(method, dict) and method.get("type") == "judged":
+            judged[cs_id].add(code)
+    member_of = set(
+        ClusterMember.objects.filter(
+            unit_id=unit_id, cluster_year_id__in={cs.cluster_year_id for cs in sets}
+        ).values_list("cluster_year_id", flat=True)
+    )
+    own_sets = [cs for cs in sets if cs.cluster_year_id in member_of]
+    self_done: dict[int, set[str]] = {}
+    for cs_id, code in Score.objects.filter(
+        criterion__criteria_set__in=own_sets, unit_id=unit_id, layer=Layer.SELF
+    ).values_list("criterion__criteria_set_id", "criterion__code"):
+        self_done.setdefault(cs_id, set()).add(code)
+    pairs = list(
+        CrossAssignment.objects.filter(criteria_set__in=sets)
+        .select_related("scorer", "scored")
+        .order_by("scorer__name", "scored__name")
+    )
+    cross_done: dict[tuple[int, int, int], set[str]] = {}
+    for cs_id, scorer_id, scored_id, code in Score.objects.filter(
+        criterion__criteria_set__in=sets, layer=Layer.CROSS
+    ).values_list("criterion__criteria_set_id", "scorer_unit_id", "unit_id", "criterion__code"):
+        cross_done.setdefault((cs_id, scorer_id, scored_id), set()).add(code)
+    flags = _flags_waiting([cs for cs in own_sets if self_done.get(cs.pk)], unit_id)
+    out: list[ScoresWaiting] = []
+    for cs in sets:
+        if cs in own_sets:
+            missing = len(set(leaves[cs.pk]) - self_done.get(cs.pk, set()))
+            if missing:
+                out.append(ScoresWaiting(cs, "self", missing, len(leaves[cs.pk])))
+            for pair in pairs:
+                if pair.criteria_set_id == cs.pk and pair.scorer_id == unit_id and judged[cs.pk]:
+                    done = cross_done.get((cs.pk, pair.scorer_id, pair.scored_id), set())
+                    missing = len(judged[cs.pk] - done)
+                    if missing:
+                        out.append(ScoresWaiting(cs, "cross", missing, len(judged[cs.pk]), pair.scored))
+            if flags.get(cs.pk):
+                out.append(ScoresWaiting(cs, "flags", len(flags[cs.pk]), names=tuple(flags[cs.pk])))
+        if cs.cluster_year_id in viewer.head_of:
+            late = [
+                f"{p.scorer.name} → {p.scored.name}"
+                for p in pairs
+                if p.criteria_set_id == cs.pk
+                and judged[cs.pk] - cross_done.get((cs.pk, p.scorer_id, p.scored_id), set())
+            ]
+            total = sum(1 for p in pairs if p.criteria_set_id == cs.pk)
+            if late:
+                out.append(ScoresWaiting(cs, "cross_missing", len(late), total, names=tuple(late)))
+    out.extend(_ready_to_publish([cs for cs in sets if cs.cluster_year_id in viewer.head_of]))
+    return out
+
+
+def _flags_waiting(sets: list[CriteriaSet], unit_id: int | None) -> dict[int, list[str]]:
+    """Criterion codes of the discrepancy flags on the unit not yet answered, per criteria set: every set
+    read at once (`ScoringData`) and scored without explanations."""
+    if not sets or unit_id is None:
+        return {}
+    code = Unit.objects.filter(pk=unit_id).values_list("code", flat=True).first()
+    answered = set(
+        DiscrepancyAnswer.objects.filter(criterion__criteria_set__in=sets, unit_id=unit_id).values_list(
+            "criterion__criteria_set_id", "criterion__code"
+        )
+    )
+    data = ScoringData(sets)
+    out: dict[int, list[str]] = {}
+    for cs in data.sets:
+        try:
+            ranking = engine.score(data.build(cs).parsed.problem, explain=False)
+        except engine.ScoringInputError:
+            continue  # data that cannot be scored yet raises no flag
+        member = next((m for m in ranking.members if m.member_id == code), None)
+        if member is not None:
+            waiting = [c for c in member.discrepancies if (cs.pk, c) not in answered]
+            if waiting:
+                out[cs.pk] = waiting
+    return out
+
+
+def _ready_to_publish(sets: list[CriteriaSet]) -> list[ScoresWaiting]:
+    """The head's sets whose every member has an accepted (or locked) year-end report."""
+    if not sets:
+        return []
+    cy_ids = [cs.cluster_year_id for cs in sets]
+    members = dict(
+        ClusterMember.objects.filter(cluster_year_id__in=cy_ids)
+        .values("cluster_year_id")
+        .annotate(n=Count("id"))
+        .values_list("cluster_year_id", "n")
+    )
+    accepted = dict(
+        Report.objects.filter(cluster_year_id__in=cy_ids, period=Period.YEAR_END, status__in=SCORED_STATUSES)
+        .values("cluster_year_id")
+        .annotate(n=Count("id"))
+        .values_list("cluster_year_id", "n")
+    )
+    return [
+        ScoresWaiting(cs, "publish", of=members[cs.cluster_year_id])
+        for cs in sets
+        if members.get(cs.cluster_year_id) and accepted.get(cs.cluster_year_id) == members[cs.cluster_year_id]
+    ]
+
+
+def appraisals_waiting() -> list[tuple[CriteriaSet, Any]]:
+    """For the board: the appraisals that wait for its confirmation before publication, with the criteria
+    set they belong to (`PendingAppraisal`s, as `scoring.services.appraisals_to_confirm` gives them), every
+    set with a candidate read at once."""
+    # the rule lives with the service that enforces it (which imports this module)
+    from tdkt.scoring.services import _candidates, _pending
+
+    sets = list(
+        CriteriaSet.objects.filter(
+            status=SetStatus.ADOPTED,
+            criteria__scores__layer=Layer.APPRAISAL,
+            criteria__scores__by_board=False,
+            criteria__scores__confirmed_at__isnull=True,
+        )
+        .select_related("cluster_year", "cluster_year__cluster")
+        .distinct()
+        .order_by("-cluster_year__year", "cluster_year__cluster__name")
+    )
+    if not sets:
+        return []
+    candidates = _candidates(sets)
+    data = ScoringData(sets)
+    out: list[tuple[CriteriaSet, Any]] = []
+    for cs in sets:
+        try:
+            built = data.build(cs)
+        except engine.ScoringInputError:
+            continue
+        out.extend((cs, pending) for pending in _pending(built.parsed, candidates.get(cs.pk, [])))
+    return out

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterYear
-from tdkt.clusters.scopes import viewer_for
+from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.org.models import Unit
 from tdkt.scoring.models import ScoringRun
 from tdkt.scoring.selectors import latest_run
@@ -24,6 +24,8 @@ from tdkt.voting.models import (
     CountingBoardMember,
     Delegate,
     Electorate,
+    EntryStatus,
+    PaperEntry,
 )
 
 
@@ -219,3 +221,59 @@ def conference_record_hash(conference: Conference) -> str:
         conference_record(conference), ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# ----------------------------------------------------------------------------------------- my work
+# What waits for one viewer at conferences (the page "Việc của tôi" and the header's count compose these).
+
+
+@dataclass(frozen=True)
+class BallotWaiting:
+    """One ballot task: `kind` is "prepare" (the head's staff: a ballot in draft), "open", "close" or
+    "count" (the counting board, by the ballot's status) or "confirm" (paper entries another member of
+    the counting board entered, waiting for a second member's confirmation)."""
+
+    ballot: Ballot
+    kind: str
+    count: int = 0  # paper entries waiting
+
+
+COUNTING_STEP = {BallotStatus.DRAFT: "open", BallotStatus.OPEN: "close", BallotStatus.CLOSED: "count"}
+
+
+def ballots_waiting(viewer: Viewer) -> list[BallotWaiting]:
+    """Drafts of the conferences of the cluster-years the viewer heads (to prepare); for a member of a
+    conference's counting board, its ballots to open, close or count and the paper entries to confirm.
+    Three queries, whatever the number of conferences."""
+    if viewer.user_id is None:
+        return []
+    counted = set(
+        CountingBoardMember.objects.filter(user_id=viewer.user_id).values_list("conference_id", flat=True)
+    )
+    if not counted and not viewer.head_of:
+        return []
+    ballots = list(
+        Ballot.objects.filter(
+            Q(conference_id__in=counted, status__in=list(COUNTING_STEP))
+            | Q(conference__cluster_year_id__in=viewer.head_of, status=BallotStatus.DRAFT)
+        )
+        .select_related("conference", "conference__cluster_year", "conference__cluster_year__cluster")
+        .order_by("conference__held_on", "conference_id", "id")
+    )
+    pending = dict(
+        PaperEntry.objects.filter(ballot__in=[b for b in ballots if b.conference_id in counted])
+        .filter(status=EntryStatus.PENDING)
+        .exclude(entered_by_id=viewer.user_id)
+        .values("ballot_id")
+        .annotate(n=Count("id"))
+        .values_list("ballot_id", "n")
+    )
+    out = []
+    for ballot in ballots:
+        if ballot.status == BallotStatus.DRAFT and ballot.conference.cluster_year_id in viewer.head_of:
+            out.append(BallotWaiting(ballot, "prepare"))
+        if ballot.conference_id in counted:
+            out.append(BallotWaiting(ballot, COUNTING_STEP[BallotStatus(ballot.status)]))
+            if pending.get(ballot.pk):
+                out.append(BallotWaiting(ballot, "confirm", pending[ballot.pk]))
+    return out

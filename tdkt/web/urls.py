@@ -20,6 +20,7 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("dang-nhap/", public.login_view, name="login"),
     path("dang-xuat/", public.logout_view, name="logout"),
+    path("viec-cua-toi/", public.my_work, name="my_work"),
     # accounts: first run, passwords, the board's accounts (web/org/accounts.py)
     path("cai-dat/", accounts.setup, name="setup"),
     path("doi-mat-khau/", accounts.password_change, name="password_change"),

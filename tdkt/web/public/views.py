@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +28,7 @@ from tdkt.movements.selectors import cluster_year_dashboard, movements_of, repor
 from tdkt.org.models import Unit
 from tdkt.org.selectors import setup_needed, unit_ancestors
 from tdkt.voting.models import Conference
-from tdkt.web.public import queries
+from tdkt.web.public import mywork, queries
 
 MAX_QUERY_LENGTH = 100
 
@@ -74,11 +75,12 @@ def _get_unit_for_user(request: HttpRequest, unit_id: int) -> Unit:
 
 
 def _safe_next(request: HttpRequest, target: str) -> str:
+    """Where to go after login: the page asked for, else what waits for the user (LOGIN_REDIRECT_URL)."""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("web:home")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @require_GET
@@ -106,6 +108,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Đăng nhập thành công.")
         return HttpResponseRedirect(_safe_next(request, next_url))
     return render(request, "web/public/login.html", {"form": form, "next": next_url})
+
+
+@require_GET
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """What waits for the signed-in user, section by section, each item linked to the page that does it."""
+    items = mywork.for_request(request)
+    return render(
+        request, "web/public/mywork.html", {"sections": mywork.sections(items), "total": len(items)}
+    )
 
 
 @require_POST

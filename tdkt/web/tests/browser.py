@@ -73,7 +73,7 @@ def login(page: Any, live_server: Any, username: str, password: str = PASSWORD) 
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(live_server.url + reverse("web:home"))
+    page.wait_for_url(live_server.url + reverse("web:my_work"))
     assert page.get_by_role("button", name="Đăng xuất").is_visible()
 
 

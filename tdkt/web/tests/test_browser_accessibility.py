@@ -74,6 +74,7 @@ def _pages() -> dict[str, list[str]]:
         reverse("web:unit_awards", args=[police.pk]),
     ]
     member = [
+        reverse("web:my_work"),
         reverse("web:report", args=[report.pk]),
         reverse("web:targets", args=[qna.pk, tien_phuoc.pk]),
         reverse("web:scores", args=[qna.pk]),
@@ -83,6 +84,7 @@ def _pages() -> dict[str, list[str]]:
         reverse("web:ballot_roll", args=[ready.pk]),
     ]
     head = [
+        reverse("web:my_work"),
         reverse("web:ranking", args=[qna.pk]),
         reverse("web:criteria", args=[qna.pk]),
         reverse("web:assignments", args=[qna.pk]),
@@ -91,6 +93,7 @@ def _pages() -> dict[str, list[str]]:
     ]
     board = [
         reverse("web:home"),
+        reverse("web:my_work"),
         reverse("web:person", args=[officer.pk]),
         reverse("web:people") + "?q=truong ngan",
         reverse("web:unit_awards", args=[police.pk]),
@@ -122,7 +125,7 @@ def test_every_main_page_meets_wcag_21_aa_for_every_persona(live_server: Any, br
                 checked += 1
         finally:
             context.close()
-    assert checked == 30
+    assert checked == 33
     assert failures == [], "\n".join(failures)
 
 

@@ -353,7 +353,7 @@ def test_login_with_empty_fields_asks_for_them_in_vietnamese(db: None, client_as
 def test_login_then_shows_name_and_unit_then_logout_by_post(world: World, client_as: ClientAs) -> None:
     client = client_as(None)
     response = client.post(reverse("web:login"), {"username": "t-member", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    assert response.status_code == 302 and response["Location"] == reverse("web:my_work")
     html = client.get(reverse("web:home")).content.decode()
     assert "Lê Văn Minh" in html
     assert "Huyện Tiên Phước" in html
@@ -373,7 +373,7 @@ def test_login_follows_a_safe_next_but_not_an_external_one(world: World, client_
     response = client_as(None).post(reverse("web:login"), {**credentials, "next": target})
     assert response["Location"] == target
     response = client_as(None).post(reverse("web:login"), {**credentials, "next": "https://evil.example/"})
-    assert response["Location"] == reverse("web:home")
+    assert response["Location"] == reverse("web:my_work")
 
 
 def test_board_nav_shows_the_board_role(world: World, client_as: ClientAs) -> None:
