@@ -579,8 +579,42 @@ _ACTION_LABELS = {"submit": "gửi", "return": "trả lại", "accept": "tiếp 
 
 
 @transaction.atomic
-def report_transition(*, actor: Actor, report: Report, action: str, reason: str = "") -> Report:
-    """Move a report through draft → submitted → (returned with a reason →) accepted → locked."""
+def report_missing_indicators(report: Report) -> list[Indicator]:
+    """The indicators the report's cluster-year follows that the report has no value for, in report order."""
+    filled = set(report.values.values_list("indicator_id", flat=True))
+    return [
+        ci.indicator
+        for ci in ClusterIndicator.objects.filter(cluster_year_id=report.cluster_year_id)
+        .select_related("indicator")
+        .order_by("position", "indicator__code")
+        if ci.indicator_id not in filled
+    ]
+
+
+def _incomplete_problems(report: Report) -> list[Problem]:
+    missing = report_missing_indicators(report)
+    if not missing:
+        return []
+    total = ClusterIndicator.objects.filter(cluster_year_id=report.cluster_year_id).count()
+    head = Problem(
+        f"báo cáo còn thiếu số liệu của {len(missing)}/{total} chỉ tiêu: hãy nhập đủ, "
+        "hoặc xác nhận vẫn gửi báo cáo chưa đủ số liệu",
+        field="confirm_incomplete",
+    )
+    return [head] + [
+        Problem(f"chỉ tiêu “{i.name}” ({i.code}) chưa có số liệu", field="confirm_incomplete")
+        for i in missing
+    ]
+
+
+def report_transition(
+    *, actor: Actor, report: Report, action: str, reason: str = "", allow_incomplete: bool = True
+) -> Report:
+    """Move a report through draft → submitted → (returned with a reason →) accepted → locked.
+
+    `allow_incomplete=False` refuses to submit a report with indicators left without a value, listing
+    them (one problem per indicator, field `confirm_incomplete`): the page and the API pass it for a
+    person, who then confirms explicitly; the system's callers (demo loader, commands) keep the default."""
     if action not in _TRANSITIONS:
         raise ValidationFailed(Problem(f"thao tác “{action}” không hợp lệ", field="action"))
     report = Report.objects.select_for_update().select_related("cluster_year", "unit").get(pk=report.pk)
@@ -600,6 +634,8 @@ def report_transition(*, actor: Actor, report: Report, action: str, reason: str 
         raise ValidationFailed(Problem("phải ghi lý do trả lại", field="reason"))
     if action == "submit" and not report.values.exists():
         raise ValidationFailed(Problem("báo cáo chưa có số liệu nào", field="values"))
+    if action == "submit" and not allow_incomplete and (incomplete := _incomplete_problems(report)):
+        raise ValidationFailed(incomplete)
     before = snapshot(report, ["status", "return_reason"])
     now = timezone.now()
     report.status = to

@@ -33,6 +33,12 @@ from tdkt.movements.services import ValueInput, report_get_or_create, report_tra
 router = Router(tags=["reports"])
 
 
+class ReportTransitionIn(TransitionIn):
+    """`confirm_incomplete`: submit even though some indicators have no value (refused with 422 otherwise)."""
+
+    confirm_incomplete: bool = False
+
+
 def _fresh(report_id: int) -> ReportOut:
     report = report_detail(report_id)
     if report is None:  # pragma: no cover - reports are never deleted
@@ -103,8 +109,17 @@ def report_values_put(request: HttpRequest, report_id: int, payload: list[ValueI
     auth=django_auth,
     summary="Gửi, trả lại, tiếp nhận hoặc khóa báo cáo",
 )
-def report_transition_post(request: HttpRequest, report_id: int, payload: TransitionIn) -> ReportOut:
-    """submit: the unit's staff; return (with a reason), accept, lock: the head's staff or the board."""
+def report_transition_post(request: HttpRequest, report_id: int, payload: ReportTransitionIn) -> ReportOut:
+    """submit: the unit's staff; return (with a reason), accept, lock: the head's staff or the board.
+
+    A submit with indicators left without a value is refused (422, one problem naming each missing
+    indicator, field `confirm_incomplete`) unless the body says `"confirm_incomplete": true`."""
     report = get_report_for_viewer(report_id, viewer_of(request))
-    report_transition(actor=request.user, report=report, action=payload.action, reason=payload.reason)
+    report_transition(
+        actor=request.user,
+        report=report,
+        action=payload.action,
+        reason=payload.reason,
+        allow_incomplete=payload.confirm_incomplete,
+    )
     return _fresh(report.pk)

@@ -13,7 +13,7 @@ from django.test import Client
 from tdkt.api.tests.helpers import PERSONAS, publish, send
 from tdkt.core.personas import World
 from tdkt.movements.models import Report, ReportValue
-from tdkt.movements.services import report_transition
+from tdkt.movements.services import ValueInput, report_transition, report_values_set
 
 
 def _values(report: Report) -> dict[str, tuple[Decimal, Decimal | None]]:
@@ -221,8 +221,12 @@ def test_a_submitted_report_cannot_be_edited_by_its_member(
 # ---- transitions ------------------------------------------------------------------------------------
 
 
-def _transition(client: Client, world: World, action: str, reason: str = "") -> Any:
-    body = {"action": action, "reason": reason}
+def _transition(
+    client: Client, world: World, action: str, reason: str = "", *, confirm_incomplete: bool | None = True
+) -> Any:
+    body: dict[str, Any] = {"action": action, "reason": reason}
+    if confirm_incomplete is not None:
+        body["confirm_incomplete"] = confirm_incomplete
     return send(client, "POST", f"/api/reports/{world.member_report.pk}/transition", body)
 
 
@@ -230,6 +234,29 @@ def test_member_submits_its_own_draft(world: World, as_persona: Callable[[str], 
     response = _transition(as_persona("member"), world, "submit")
     assert response.status_code == 200
     assert response.json()["status"] == "submitted"
+    assert _status(world.member_report) == "submitted"
+
+
+@pytest.mark.parametrize("confirm", [None, False])
+def test_submitting_a_report_with_missing_values_is_refused_listing_them_unless_confirmed(
+    world: World, as_persona: Callable[[str], Client], confirm: bool | None
+) -> None:
+    # the world's draft has revenue and disbursement, not the houses indicator
+    response = _transition(as_persona("member"), world, "submit", confirm_incomplete=confirm)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail[0]["message"].startswith("báo cáo còn thiếu số liệu của 1/3 chỉ tiêu")
+    assert [d["field"] for d in detail] == ["confirm_incomplete"] * 2
+    assert f"({world.houses.code}) chưa có số liệu" in detail[1]["message"]
+    assert _status(world.member_report) == "draft"
+
+
+def test_a_complete_report_is_submitted_without_confirmation(
+    world: World, as_persona: Callable[[str], Client]
+) -> None:
+    report_values_set(actor=None, report=world.member_report, values=[ValueInput(world.houses, Decimal(12))])
+    response = _transition(as_persona("member"), world, "submit", confirm_incomplete=None)
+    assert response.status_code == 200
     assert _status(world.member_report) == "submitted"
 
 
@@ -390,7 +417,7 @@ def test_a_session_write_with_the_csrf_token_succeeds(world: World) -> None:
     client.cookies["csrftoken"] = token
     response = client.post(
         f"/api/reports/{world.member_report.pk}/transition",
-        data={"action": "submit"},
+        data={"action": "submit", "confirm_incomplete": True},
         content_type="application/json",
         headers={"X-CSRFToken": token},
     )

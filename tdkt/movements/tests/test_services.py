@@ -178,3 +178,23 @@ def test_only_the_units_staff_or_the_board_open_a_report(world: World) -> None:
         actor=world.board, cluster_year=world.cluster_year, unit=world.nam_giang, period="mid_year"
     )
     assert report.status == ReportStatus.DRAFT
+
+
+def test_submit_of_an_incomplete_report_is_refused_listing_what_is_missing_unless_allowed(
+    world: World,
+) -> None:
+    from tdkt.movements.services import report_missing_indicators
+
+    report = world.member_report
+    assert report_missing_indicators(report) == [world.houses]
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as exc:
+        report_transition(actor=world.member, report=report, action="submit", allow_incomplete=False)
+    messages = [p.message for p in exc.value.problems]
+    assert messages[0].startswith("báo cáo còn thiếu số liệu của 1/3 chỉ tiêu")
+    assert messages[1] == f"chỉ tiêu “{world.houses.name}” ({world.houses.code}) chưa có số liệu"
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and AuditEvent.objects.count() == events
+    report_transition(actor=world.member, report=report, action="submit", allow_incomplete=True)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED

@@ -50,6 +50,7 @@ from tdkt.movements.services import (
     EVIDENCE_TYPES,
     evidence_attach,
     report_get_or_create,
+    report_missing_indicators,
     report_transition,
     report_values_set,
     target_set,
@@ -160,6 +161,7 @@ def _render_report(
     return_form: ReturnForm | None = None,
     evidence_form: EvidenceForm | None = None,
     errors: list[str] | None = None,
+    missing: list[Indicator] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     cells = _report_cells(report, viewer)
@@ -195,6 +197,7 @@ def _render_report(
         "return_form": return_form if "return" in actions else None,
         "actions": [(a, TRANSITIONS[a][0]) for a in actions if a != "return"],
         "errors": errors or [],
+        "missing": missing or [],
     }
     return render(request, "web/movements/report.html", context, status=status)
 
@@ -276,8 +279,19 @@ def _report_transition_post(
             return _render_report(request, report, viewer, return_form=return_form, status=REFUSED)
         reason = return_form.cleaned_data["reason"]
     try:
-        report_transition(actor=request.user, report=report, action=action, reason=reason)
+        report_transition(
+            actor=request.user,
+            report=report,
+            action=action,
+            reason=reason,
+            allow_incomplete=request.POST.get("confirm_incomplete") == "1",
+        )
     except ValidationFailed as exc:
+        if action == "submit" and any(p.field == "confirm_incomplete" for p in exc.problems):
+            # not an error: the page asks to confirm, listing the indicators still without a value
+            return _render_report(
+                request, report, viewer, missing=report_missing_indicators(report), status=REFUSED
+            )
         if return_form is not None:
             for problem in exc.problems:
                 return_form.add_error("reason" if problem.field == "reason" else None, problem.message)

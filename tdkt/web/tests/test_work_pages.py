@@ -273,7 +273,7 @@ def test_the_whole_workflow_from_draft_to_locked(world: World, client_as: Client
     report = world.member_report
     member, head = client_as(world.member), client_as(world.head)
 
-    assert _act(member, report, "submit").status_code == 302
+    assert _act(member, report, "submit", confirm_incomplete="1").status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.submitted_by == world.member
 
@@ -826,3 +826,32 @@ def test_the_import_form_starts_on_the_mid_year_before_any_year_end_report(
 def test_the_report_page_links_to_the_import_of_its_own_period(world: World, client_as: ClientAs) -> None:
     html = client_as(world.member).get(_report_url(world.member_report)).content.decode()
     assert f"{_import_url(world)}?ky={Period.YEAR_END}" in html
+
+
+def test_submitting_a_report_with_missing_values_asks_to_confirm_and_lists_them(
+    world: World, client_as: ClientAs
+) -> None:
+    report = world.member_report
+    member = client_as(world.member)
+    asked = _act(member, report, "submit")
+    assert asked.status_code == 400
+    html = asked.content.decode()
+    assert "Báo cáo chưa gửi: còn 1 chỉ tiêu chưa có số liệu" in html
+    assert f"<li>{world.houses.name} " in html
+    assert f"<li>{world.revenue.name} " not in html  # filled indicators are not listed
+    assert 'name="confirm_incomplete" value="1"' in html
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+
+    assert _act(member, report, "submit", confirm_incomplete="1").status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_complete_report_is_submitted_without_asking(world: World, client_as: ClientAs) -> None:
+    report = world.member_report
+    member = client_as(world.member)
+    member.post(_report_url(report), _values_post(world, report, {world.houses: "787"}))
+    assert _act(member, report, "submit").status_code == 302
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
