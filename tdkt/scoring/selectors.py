@@ -401,13 +401,11 @@ def scores_waiting(viewer: Viewer) -> list[ScoresWaiting]:
     on their unit not answered (the stored data scored again, without explanations). For the head's
     staff: members' cross scores not done, and a ranking ready to publish."""
     unit_id = viewer.unit_id
-    rule = Q(pk__in=[])
-    if unit_id is not None:
-        rule |= Q(cluster_year__members__unit_id=unit_id)
+    if unit_id is None:  # the head's staff are a unit's staff too
+        return []
+    rule = Q(cluster_year__members__unit_id=unit_id)
     if viewer.head_of:
         rule |= Q(cluster_year_id__in=viewer.head_of)
-    if unit_id is None and not viewer.head_of:
-        return []
     sets = _open_sets(rule)
     if not sets:
         return []
