@@ -33,7 +33,9 @@ from tdkt.scoring.services import (
     discrepancy_answer,
     score_set,
 )
-from tdkt.voting.tests.helpers import board_of, make_ballot
+from tdkt.voting.box import ballot_close, ballot_open
+from tdkt.voting.paper import PaperBallotInput, paper_entry_submit
+from tdkt.voting.tests.helpers import board_of, hand_out, make_ballot
 
 ClientAs = Callable[[User | None], Client]
 URL = "/viec-cua-toi/"
@@ -216,6 +218,23 @@ def test_the_counting_board_sees_its_ballot_and_the_head_its_draft(world: World,
     assert _header_count(html) == len(_items(html))
     assert "Chuẩn bị phiếu bầu (đang soạn): Suy tôn đơn vị dẫn đầu năm 2024" in _page(client_as(world.head))
     assert "Mở hòm phiếu" not in _page(client_as(world.outsider))
+
+
+def test_a_paper_entry_waits_for_the_other_member_of_the_counting_board(
+    world: World, client_as: ClientAs
+) -> None:
+    board = board_of(world)
+    ballot = make_ballot(world, mode="paper")
+    ballot_open(actor=board.chair, ballot=ballot)
+    for _ in range(3):
+        hand_out(ballot, board.chair)
+    ballot = ballot_close(actor=board.chair, ballot=ballot)
+    paper_entry_submit(actor=board.chair, ballot=ballot, ballots=[PaperBallotInput(["Huyện Tiên Phước"])])
+    html = _page(client_as(board.member))
+    item = next(i for i in _items(html) if "Xác nhận 1 lần nhập phiếu giấy" in i)
+    assert reverse("web:ballot_paper", args=[ballot.pk]) in item
+    assert "Kiểm phiếu: Suy tôn đơn vị dẫn đầu năm 2024" in html
+    assert "Xác nhận 1 lần nhập phiếu giấy" not in _page(client_as(board.chair))  # never one's own entry
 
 
 def test_the_board_sees_appraisals_to_confirm(world: World, client_as: ClientAs) -> None:
