@@ -1047,3 +1047,166 @@ def _clean(instance: Person | Employment) -> None:
         instance.full_clean()
     except DjangoValidationError as exc:
         raise ValidationFailed(_problems_from_django(exc)) from exc
+
+
+# --- transfers and changes of post -------------------------------------------------------------------------
+
+REASON_MAX = 500
+
+
+def _current_employment_locked(person: Person) -> Employment | None:
+    """The person's open employment (no end), locked: the latest if, by an old import, there are two."""
+    return (
+        Employment.objects.select_for_update()
+        .select_related("unit")
+        .filter(person=person, end__isnull=True)
+        .order_by("-start", "-id")
+        .first()
+    )
+
+
+def _move_problems(
+    current: Employment | None, *, on: dt.date, position: str, reason: str, what: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if current is None:
+        problems.append(
+            Problem(
+                "cán bộ không có quá trình công tác nào đang tiếp diễn: không có gì để " + what, field="on"
+            )
+        )
+    elif on <= current.start:
+        problems.append(
+            Problem(
+                f"ngày {what} ({on:%d/%m/%Y}) phải sau ngày bắt đầu công tác hiện tại "
+                f"({current.start:%d/%m/%Y}) tại “{current.unit}”: lịch sử đã ghi không sửa lại",
+                field="on",
+            )
+        )
+    if len(position) > NAME_MAX:
+        problems.append(Problem(f"chức vụ dài quá {NAME_MAX} ký tự", field="position"))
+    if not reason:
+        problems.append(Problem(f"chưa ghi lý do, căn cứ {what} (ví dụ số quyết định)", field="reason"))
+    elif len(reason) > REASON_MAX:
+        problems.append(Problem(f"lý do dài quá {REASON_MAX} ký tự", field="reason"))
+    return problems
+
+
+def _end_and_start(
+    *,
+    actor: Actor,
+    current: Employment,
+    unit: Unit,
+    on: dt.date,
+    position: str,
+    action: str,
+    summary: str,
+    reason: str,
+) -> Employment:
+    """End the open row the day before `on` (its only change) and start a new one: history is kept."""
+    before = snapshot(current, ["end"])
+    current.end = on - dt.timedelta(days=1)
+    current.save(update_fields=["end"])
+    audit_record(
+        actor=actor,
+        action="employment.end",
+        instance=current,
+        before=before,
+        after={**snapshot(current, ["end"]), "reason": reason},
+    )
+    employment = Employment(person_id=current.person_id, unit=unit, start=on, position=position)
+    _clean(employment)
+    employment.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        instance=employment,
+        before={"employment": current.pk, "unit": current.unit_id, "position": current.position},
+        after={**snapshot(employment), "reason": reason},
+        summary=summary,
+    )
+    return employment
+
+
+@transaction.atomic
+def employment_transfer(
+    *, actor: Actor, person: Person, to_unit: Unit, on: dt.date, position: str = "", reason: str
+) -> Employment:
+    """The person moves to `to_unit` from `on`: the current employment ends the day before and a new one
+    starts there, with its post. The sending unit's staff or the board. Refused, nothing written: no
+    current employment, the same unit (a change of post instead), a receiving unit not valid on that day, a
+    day not after the current employment's start, no reason."""
+    current = _current_employment_locked(person)
+    if current is not None:
+        _check_records_people_of(actor, current.unit)
+    elif actor is not None:
+        _check_board(actor, "điều động cán bộ không có quá trình công tác hiện tại")
+    to_unit = Unit.objects.get(pk=to_unit.pk)  # as stored now: it may have closed since it was read
+    position = " ".join(position.split())
+    reason = " ".join(reason.split())
+    problems = _move_problems(current, on=on, position=position, reason=reason, what="điều động")
+    if current is not None and current.unit_id == to_unit.pk:
+        problems.append(
+            Problem(
+                f"cán bộ đang công tác tại “{to_unit}”: đổi chức vụ trong cùng đơn vị thì dùng chức năng "
+                "thay đổi chức vụ",
+                field="to_unit",
+            )
+        )
+    elif not to_unit.is_valid_on(on):
+        problems.append(
+            Problem(f"đơn vị nhận “{to_unit}” không có hiệu lực vào ngày {on:%d/%m/%Y}", field="to_unit")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+    assert current is not None
+    return _end_and_start(
+        actor=actor,
+        current=current,
+        unit=to_unit,
+        on=on,
+        position=position,
+        action="employment.transfer",
+        summary=f"Điều động {person} từ {current.unit} sang {to_unit} từ ngày {on:%d/%m/%Y} — {reason}",
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def employment_position_change(
+    *, actor: Actor, person: Person, on: dt.date, position: str, reason: str
+) -> Employment:
+    """The person holds `position` in the same unit from `on`: the current employment ends the day before
+    and a new one starts with the new post. The unit's staff or the board. Refused, nothing written: no
+    current employment, the post unchanged or empty, a day not after the current employment's start, a
+    unit no longer valid on that day, no reason."""
+    current = _current_employment_locked(person)
+    if current is not None:
+        _check_records_people_of(actor, current.unit)
+    elif actor is not None:
+        _check_board(actor, "đổi chức vụ của cán bộ không có quá trình công tác hiện tại")
+    position = " ".join(position.split())
+    reason = " ".join(reason.split())
+    problems = _move_problems(current, on=on, position=position, reason=reason, what="thay đổi chức vụ")
+    if not position:
+        problems.append(Problem("chưa ghi chức vụ mới", field="position"))
+    elif current is not None and current.position == position:
+        problems.append(
+            Problem(f"cán bộ đang giữ chức vụ “{position}”: không có gì thay đổi", field="position")
+        )
+    if current is not None and not current.unit.is_valid_on(on):
+        problems.append(Problem(f"“{current.unit}” không có hiệu lực vào ngày {on:%d/%m/%Y}", field="on"))
+    if problems:
+        raise ValidationFailed(problems)
+    assert current is not None
+    old = current.position or "chưa ghi chức vụ"
+    return _end_and_start(
+        actor=actor,
+        current=current,
+        unit=current.unit,
+        on=on,
+        position=position,
+        action="employment.position_change",
+        summary=f"{person}: {old} → {position} tại {current.unit} từ ngày {on:%d/%m/%Y} — {reason}",
+        reason=reason,
+    )
