@@ -100,7 +100,7 @@ def validate_value(indicator: Indicator, value: Decimal, *, label: str = "giá t
     if indicator.kind in ("amount", "percentage") and value < 0:
         return f"{label} không được âm"
     if indicator.kind == "percentage" and value > 10000:
-        return f"{label} {value}% vượt quá giới hạn hợp lý (10.000%)"
+        return f"{label} {format_number(value)}% vượt quá giới hạn hợp lý (10.000%)"
     if abs(value) >= Decimal("1e15"):
         return f"{label} quá lớn"
     _sign, digits, exponent = value.normalize().as_tuple()

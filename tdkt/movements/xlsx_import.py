@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -49,10 +49,11 @@ from tdkt.movements.xlsx_rules import (
     identity_from_rows,
     identity_problems,
     inspect_upload,
-    match_header,
     parse_note,
-    parse_number_cell,
+    read_figure,
     read_workbook,
+    scan_header_map,
+    shown,
 )
 from tdkt.org.models import Unit
 
@@ -66,6 +67,9 @@ class ImportResult:
     reports_touched: int
     values_written: int
     units: list[str]  # names of the units whose reports were written
+    # how cells were understood, for the person to check (English decimals, formulas' computed values,
+    # implausible percentages); each located by row and column. Written anyway.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,22 +105,27 @@ def results_import(
     mismatch = identity_problems(identity_from_rows(book.meta_rows), identity)
     if mismatch:
         raise ValidationFailed(mismatch)
-    header = match_header(book.data_rows)
-    extracted = extract_rows(book.data_rows, header)
-    if not extracted.rows and not extracted.problems:
+    # a missing or renamed column does not stop the check: every cell of the columns that are there is
+    # checked too, so one upload reports every problem
+    header = scan_header_map(book.data_rows)
+    extracted = extract_rows(book.data_rows, header, book.formulas)
+    if not extracted.rows and not extracted.problems and not header.problems:
         raise ValidationFailed(
             Problem("tệp không có dòng nào điền cột “Kết quả”: chưa có số liệu để nhập", column="Kết quả")
         )
 
-    problems = [*extracted.problems, *find_duplicates(extracted.rows, header)]
-    planned, row_problems = _check_rows(extracted.rows, header, cluster_year, viewer)
+    problems = [*header.problems, *extracted.problems, *find_duplicates(extracted.rows, header)]
+    warnings = list(extracted.warnings)
+    planned, row_problems = _check_rows(extracted.rows, header, cluster_year, viewer, warnings)
     problems += row_problems
     changed, status_problems = _changed_and_editable(planned, header, cluster_year, period)
     problems += status_problems
     if problems:
         problems.sort(key=lambda p: p.row or 0)
         raise ValidationFailed(cap_problems(problems))
-    return _write(actor, viewer, cluster_year, period, filename, changed)
+    result = _write(actor, viewer, cluster_year, period, filename, changed)
+    warnings.sort(key=lambda p: p.row or 0)
+    return replace(result, warnings=cap_problems(warnings))
 
 
 def _import_viewer(actor: Actor, cluster_year: ClusterYear) -> Viewer | None:
@@ -135,7 +144,11 @@ def _import_viewer(actor: Actor, cluster_year: ClusterYear) -> Viewer | None:
 
 
 def _check_rows(
-    rows: list[RawRow], header: HeaderMap, cluster_year: ClusterYear, viewer: Viewer | None
+    rows: list[RawRow],
+    header: HeaderMap,
+    cluster_year: ClusterYear,
+    viewer: Viewer | None,
+    warnings: list[Problem],
 ) -> tuple[list[_Planned], list[Problem]]:
     members = {
         m.unit.code.casefold(): m.unit
@@ -169,7 +182,9 @@ def _check_rows(
             found.append(Problem(message, row=r.row, column=header.label(key)))
 
         unit = members.get(r.unit_code.casefold())
-        if not r.unit_code:
+        if "unit_code" not in header.positions:
+            pass  # the missing column is reported once, with the header
+        elif not r.unit_code:
             problem("thiếu mã đơn vị", "unit_code")
         elif unit is None:
             other = other_units.get(r.unit_code.casefold())
@@ -197,7 +212,9 @@ def _check_rows(
                 )
 
         indicator = followed.get(r.indicator_code.casefold())
-        if not r.indicator_code:
+        if "indicator_code" not in header.positions:
+            pass
+        elif not r.indicator_code:
             problem("thiếu mã chỉ tiêu", "indicator_code")
         elif indicator is None:
             other_indicator = other_indicators.get(r.indicator_code.casefold())
@@ -223,25 +240,35 @@ def _check_rows(
         value: Decimal | None = None
         prior: Decimal | None = None
         note = ""
-        if indicator is not None:
-            percent_allowed = (
-                indicator.kind == IndicatorKind.PERCENTAGE or indicator.measure_unit.strip() == "%"
-            )
-            for key, label in (("result", "kết quả"), ("prior", "số cùng kỳ")):
-                raw = r.result if key == "result" else r.prior
-                try:
-                    number = parse_number_cell(
-                        raw, percent_allowed=percent_allowed, measure_unit=indicator.measure_unit
-                    )
-                except NumberFormatError as exc:
-                    problem(str(exc), key)
-                    continue
-                if number is not None and (message := validate_value(indicator, number, label=label)):
-                    problem(f"“{raw}”: {message}", key)
-                if key == "result":
-                    value = number
-                else:
-                    prior = number
+        # the figures are read even when the indicator is unknown, so that a cell that is not a number
+        # is reported in the same upload as the wrong code
+        percent_allowed = indicator is None or (
+            indicator.kind == IndicatorKind.PERCENTAGE or indicator.measure_unit.strip() == "%"
+        )
+        for key, label in (("result", "kết quả"), ("prior", "số cùng kỳ")):
+            if key not in header.positions:
+                continue
+            raw = r.result if key == "result" else r.prior
+            try:
+                number, notes = read_figure(
+                    raw,
+                    percent_allowed=percent_allowed,
+                    measure_unit=indicator.measure_unit if indicator is not None else "",
+                )
+            except NumberFormatError as exc:
+                problem(str(exc), key)
+                continue
+            warnings.extend(Problem(n, row=r.row, column=header.label(key)) for n in notes)
+            if (
+                indicator is not None
+                and number is not None
+                and (message := validate_value(indicator, number, label=label))
+            ):
+                problem(f"“{shown(raw)}”: {message}", key)
+            if key == "result":
+                value = number
+            else:
+                prior = number
         try:
             note = parse_note(r.note)
         except NumberFormatError as exc:

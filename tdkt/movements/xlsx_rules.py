@@ -25,10 +25,11 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
+from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
 
@@ -241,6 +242,9 @@ class WorkbookRows:
     data_rows: Sequence[Sequence[object]]
     meta_rows: Sequence[Sequence[object]] | None
     sheet_names: list[str]
+    # (0-based row, 0-based column) of every formula cell of the data sheet → whether the file keeps the
+    # value Excel computed; calamine gives that value, or an empty cell when there is none
+    formulas: Mapping[tuple[int, int], bool] = field(default_factory=dict)
 
 
 def read_workbook(data: bytes) -> WorkbookRows:
@@ -277,7 +281,71 @@ def read_workbook(data: bytes) -> WorkbookRows:
         data_rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:
         raise _file_problem("tệp bị hỏng: không đọc được nội dung bảng tính") from exc
-    return WorkbookRows(data_rows=data_rows, meta_rows=meta_rows, sheet_names=names)
+    return WorkbookRows(
+        data_rows=data_rows, meta_rows=meta_rows, sheet_names=names, formulas=formula_cells(data, DATA_SHEET)
+    )
+
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    match = _CELL_REF.match(ref)
+    if match is None:
+        return None
+    col = 0
+    for letter in match.group(1):
+        col = col * 26 + ord(letter) - ord("A") + 1
+    return int(match.group(2)) - 1, col - 1
+
+
+def _xml_root(archive: zipfile.ZipFile, member: str) -> ElementTree.Element:
+    data = archive.read(member)
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:  # no entity expansion, ever
+        raise _file_problem("tệp có cấu trúc XML không hợp lệ: hãy lưu lại bằng Excel")
+    return ElementTree.fromstring(data)
+
+
+def formula_cells(data: bytes, sheet: str) -> dict[tuple[int, int], bool]:
+    """Every formula cell of `sheet` → whether it holds a computed (cached) value. calamine reads the cached
+    value and gives an empty cell when there is none (a file written by a program that does not compute),
+    so without this a formula's figure would be skipped silently. The zip was inspected before."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            workbook = _xml_root(archive, "xl/workbook.xml")
+            rel_id = next(
+                (s.get(f"{_NS_REL}id") for s in workbook.iter(f"{_NS_MAIN}sheet") if s.get("name") == sheet),
+                None,
+            )
+            rels = _xml_root(archive, "xl/_rels/workbook.xml.rels")
+            target = next(
+                (
+                    r.get("Target", "")
+                    for r in rels.iter(f"{_NS_PKG_REL}Relationship")
+                    if r.get("Id") == rel_id
+                ),
+                "",
+            )
+            if not target:
+                return {}
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            root = _xml_root(archive, member)
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile) as exc:
+        raise _file_problem("tệp bị hỏng: không đọc được nội dung bảng tính") from exc
+    found: dict[tuple[int, int], bool] = {}
+    for cell in root.iter(f"{_NS_MAIN}c"):
+        if cell.find(f"{_NS_MAIN}f") is None:
+            continue
+        position = _cell_position(cell.get("r", ""))
+        if position is None:
+            continue
+        value = cell.find(f"{_NS_MAIN}v")
+        inline = cell.find(f"{_NS_MAIN}is")
+        found[position] = (value is not None and bool((value.text or "").strip())) or inline is not None
+    return found
 
 
 # --- the metadata sheet ---------------------------------------------------------------------------------
@@ -369,9 +437,14 @@ class HeaderMap:
 
     row: int
     positions: dict[str, int]
+    problems: tuple[Problem, ...] = ()  # the header's own problems (see `scan_header_map`)
+    reported: frozenset[int] = frozenset()  # columns whose header is already named in `problems`
 
     def label(self, key: str) -> str:
-        """`G (Kết quả)`: the column letter in the uploaded file and the template's header."""
+        """`G (Kết quả)`: the column letter in the uploaded file and the template's header (the header alone
+        for a column missing from the file)."""
+        if key not in self.positions:
+            return HEADERS[key]
         return f"{column_letter(self.positions[key])} ({HEADERS[key]})"
 
 
@@ -390,6 +463,19 @@ def locate_header(
 ) -> tuple[int, dict[str, int]]:
     """Find the header row among the first rows and map every template column to its 0-based position;
     refuse missing, extra, renamed or repeated columns. Shared by every Excel import."""
+    row_number, positions, problems, _reported = scan_header(rows, columns, sheet)
+    if problems:
+        raise ValidationFailed(problems)
+    return row_number, positions
+
+
+def scan_header(
+    rows: Sequence[Sequence[object]], columns: Sequence[HeaderColumn], sheet: str
+) -> tuple[int, dict[str, int], list[Problem], set[int]]:
+    """`locate_header` without refusing: the header's row, the columns found, the problems with the header
+    (missing, extra, renamed, repeated columns) and the positions of the columns those problems name, so
+    that an import can go on checking the cells of the columns that are there. Refuses only when no
+    header row is found at all."""
     keys = {fold(c.header): c.key for c in columns}
     header_index = None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -408,6 +494,7 @@ def locate_header(
     positions: dict[str, int] = {}
     extras: list[tuple[int, str]] = []
     problems: list[Problem] = []
+    reported: set[int] = set()
     for index, cell in enumerate(rows[header_index]):
         text = cell_text(cell)
         if not text:
@@ -416,6 +503,7 @@ def locate_header(
         if key is None:
             extras.append((index, text))
         elif key in positions:
+            reported.add(index)
             problems.append(
                 Problem(
                     f"tiêu đề “{text}” lặp lại (đã có ở cột {column_letter(positions[key])})",
@@ -428,6 +516,7 @@ def locate_header(
     missing = [c for c in columns if c.key not in positions]
     template_index = {c.key: i for i, c in enumerate(columns)}
     for index, text in extras:
+        reported.add(index)
         renamed = next((c for c in missing if template_index[c.key] == index), None)
         if renamed is None:
             close = difflib.get_close_matches(fold(text), [fold(c.header) for c in missing], n=1, cutoff=0.6)
@@ -454,15 +543,24 @@ def locate_header(
         problems.append(
             Problem(f"thiếu cột “{c.header}” của mẫu: hãy tải lại mẫu", row=row_number, column=c.header)
         )
-    if problems:
-        raise ValidationFailed(problems)
-    return row_number, positions
+    return row_number, positions, problems, reported
 
 
 def match_header(rows: Sequence[Sequence[object]]) -> HeaderMap:
     """Find the header row and map every template column; refuse missing, extra, renamed or repeated ones."""
-    row_number, positions = locate_header(rows, COLUMNS, DATA_SHEET)
-    return HeaderMap(row=row_number, positions=positions)
+    header = scan_header_map(rows)
+    if header.problems:
+        raise ValidationFailed(list(header.problems))
+    return header
+
+
+def scan_header_map(rows: Sequence[Sequence[object]]) -> HeaderMap:
+    """The header as found, its problems kept in `problems` rather than raised: the import reports them
+    together with every cell's problem in the columns that are there (one upload shows everything)."""
+    row_number, positions, problems, reported = scan_header(rows, COLUMNS, DATA_SHEET)
+    return HeaderMap(
+        row=row_number, positions=positions, problems=tuple(problems), reported=frozenset(reported)
+    )
 
 
 # --- the rows -------------------------------------------------------------------------------------------
@@ -480,6 +578,7 @@ class RawRow:
     result: object
     prior: object
     note: str
+    computed: frozenset[str] = frozenset()  # keys of the cells read from a formula's computed value
 
     @property
     def key(self) -> tuple[str, str]:
@@ -491,17 +590,37 @@ class Extracted:
     rows: list[RawRow] = field(default_factory=list)
     skipped: int = 0  # rows with a blank 'Kết quả' (a unit may fill only some rows)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
-def extract_rows(rows: Sequence[Sequence[object]], header: HeaderMap) -> Extracted:
+FORMULA_WITHOUT_VALUE = "ô chứa công thức, không có giá trị đã tính: hãy dán giá trị (Dán đặc biệt → Giá trị)"
+
+
+def extract_rows(
+    rows: Sequence[Sequence[object]],
+    header: HeaderMap,
+    formulas: Mapping[tuple[int, int], bool] | None = None,
+) -> Extracted:
     """The rows below the header that carry a result. Fully empty rows and rows whose 'Kết quả' is blank are
-    skipped; data in a column without a header is refused (it would otherwise be lost silently)."""
+    skipped; data in a column without a header is refused (it would otherwise be lost silently), except in
+    a column whose header is already reported. A formula cell without a computed value is refused (it
+    reads as blank); a figure read from a formula's computed value is said so in a warning."""
     out = Extracted()
+    formulas = formulas or {}
     mapped = set(header.positions.values())
-    stray_reported: set[int] = set()
+    stray_reported: set[int] = set(header.reported)
     for index in range(header.row, len(rows)):
         cells = rows[index]
         number = index + 1
+        uncomputed = {
+            key
+            for key, col in header.positions.items()
+            if formulas.get((index, col)) is False and (col >= len(cells) or is_blank(cells[col]))
+        }
+        for key in sorted(uncomputed, key=lambda k: header.positions[k]):
+            out.problems.append(Problem(FORMULA_WITHOUT_VALUE, row=number, column=header.label(key)))
+        if uncomputed:
+            continue
         if all(is_blank(c) for c in cells):
             continue
         for col, cell in enumerate(cells):
@@ -516,12 +635,26 @@ def extract_rows(rows: Sequence[Sequence[object]], header: HeaderMap) -> Extract
                 )
 
         def at(key: str, cells: Sequence[object] = cells) -> object:
-            col = header.positions[key]
-            return cells[col] if col < len(cells) else None
+            col = header.positions.get(key)
+            return cells[col] if col is not None and col < len(cells) else None
 
         if is_blank(at("result")):
             out.skipped += 1
             continue
+        computed = frozenset(
+            key
+            for key in ("result", "prior")
+            if key in header.positions and formulas.get((index, header.positions[key])) is True
+        )
+        for key in sorted(computed):
+            out.warnings.append(
+                Problem(
+                    f"ô chứa công thức: đã đọc giá trị Excel đã tính ({shown(at(key))}); "
+                    "nên dán giá trị thay cho công thức",
+                    row=number,
+                    column=header.label(key),
+                )
+            )
         out.rows.append(
             RawRow(
                 row=number,
@@ -532,6 +665,7 @@ def extract_rows(rows: Sequence[Sequence[object]], header: HeaderMap) -> Extract
                 result=at("result"),
                 prior=at("prior"),
                 note=_note_text(at("note")),
+                computed=computed,
             )
         )
     return out
@@ -565,11 +699,65 @@ def find_duplicates(rows: Sequence[RawRow], header: HeaderMap) -> list[Problem]:
     return problems
 
 
+def shown(raw: object) -> str:
+    """A cell as a message quotes it: a native number written the Vietnamese way (265.5 → 265,5)."""
+    if isinstance(raw, bool) or raw is None:
+        return cell_text(raw)
+    if isinstance(raw, float) and raw == raw and raw not in (float("inf"), float("-inf")):
+        return format_number(Decimal(repr(raw)))
+    if isinstance(raw, int | Decimal):
+        return format_number(Decimal(raw))
+    return cell_text(raw)
+
+
+PLAUSIBLE_PERCENT = Decimal(1000)  # above this a percentage is read but questioned
+_ENGLISH_DECIMAL = re.compile(r"^[+-]?\d+\.\d+%?$")  # 54.9 or 199121.158: a dot before the decimals
+_ONE_GROUP = re.compile(r"^[+-]?\d{1,3}\.\d{3}%?$")  # 1.234: one thousand … or one point two …
+
+
+def read_figure(
+    raw: object, *, percent_allowed: bool, measure_unit: str = ""
+) -> tuple[Decimal | None, list[str]]:
+    """`parse_number_cell` and the warnings a person should read about how the cell was understood.
+
+    Rule (warnings vs refusals): a reading that is certain but unusual is written and warned about, saying
+    how it was read; a reading that could mean two figures is refused, giving both.
+    - text with a dot before the decimals (`54.9`, English style) reads as 54,9: warned;
+    - `1.234` for an indicator in percent could be 1.234 % (thousands) or 1,234 %: refused with both
+      readings (for other indicators the Vietnamese grouping, one thousand two hundred thirty-four, holds);
+    - a percentage above 1.000 % is read and warned as implausible (validate_value refuses above 10.000 %).
+    """
+    text = raw.strip().replace("\u00a0", "").replace(" ", "") if isinstance(raw, str) else ""
+    if percent_allowed and _ONE_GROUP.match(text):
+        bare = text.rstrip("%")
+        raise NumberFormatError(
+            f"“{raw}” không rõ nghĩa với chỉ tiêu tính bằng %: có thể là {bare} % (dấu chấm ngăn hàng "
+            f"nghìn, tức {bare.replace('.', '')}) hoặc {bare.replace('.', ',')} % (dấu chấm thập phân kiểu tiếng Anh): "
+            f"hãy viết {bare.replace('.', '')} hoặc {bare.replace('.', ',')}"
+        )
+    value = parse_number_cell(raw, percent_allowed=percent_allowed, measure_unit=measure_unit)
+    warnings: list[str] = []
+    if value is None:
+        return None, warnings
+    if _ENGLISH_DECIMAL.match(text) and not _ONE_GROUP.match(text):
+        warnings.append(
+            f"“{raw}” viết dấu chấm thập phân kiểu tiếng Anh: đọc là {format_number(value)}; "
+            "hãy kiểm tra lại (kiểu Việt Nam dùng dấu phẩy trước phần thập phân)"
+        )
+    if percent_allowed and value > PLAUSIBLE_PERCENT:
+        warnings.append(
+            f"“{shown(raw)}” được đọc là {format_number(value)} %, vượt quá {format_number(PLAUSIBLE_PERCENT)} %: "
+            "hãy kiểm tra lại con số"
+        )
+    return value, warnings
+
+
 def parse_number_cell(raw: object, *, percent_allowed: bool, measure_unit: str = "") -> Decimal | None:
     """A figure from a cell: Vietnamese text (`199.121,158`, `54,9%`, `1.234` = 1234) or a native number.
 
     Blank gives None. Raises `NumberFormatError` with a Vietnamese message otherwise. A `%` is only
     accepted for an indicator measured in percent, whose value is kept in percent units (54,9% → 54.9).
+    `read_figure` adds the warnings and the refusal of ambiguous percentages.
     """
     if is_blank(raw):
         return None
@@ -586,7 +774,7 @@ def parse_number_cell(raw: object, *, percent_allowed: bool, measure_unit: str =
         unit = f" tính bằng {measure_unit}" if measure_unit else ""
         raise NumberFormatError(f"“{raw}” có dấu %, nhưng chỉ tiêu này{unit}: hãy bỏ dấu %")
     if abs(parsed.value) >= MAX_ABS_VALUE:
-        raise NumberFormatError(f"“{raw}” quá lớn (tối đa {format_number(MAX_ABS_VALUE - 1)})")
+        raise NumberFormatError(f"“{shown(raw)}” quá lớn (tối đa {format_number(MAX_ABS_VALUE - 1)})")
     return _tidy(parsed.value.quantize(VALUE_PLACES, rounding=ROUND_HALF_UP))
 
 

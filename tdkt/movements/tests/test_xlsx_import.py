@@ -260,7 +260,13 @@ def test_true_false_cell_is_refused(world: World) -> None:
     ("typed", "message"),
     [
         ("-5", "“-5”: kết quả không được âm"),
-        ("20.000%", "“20.000%”: kết quả 20000% vượt quá giới hạn hợp lý (10.000%)"),
+        ("20000%", "“20000%”: kết quả 20.000% vượt quá giới hạn hợp lý (10.000%)"),
+        ("20.000,5%", "“20.000,5%”: kết quả 20.000,5% vượt quá giới hạn hợp lý (10.000%)"),
+        (
+            "20.000%",
+            "“20.000%” không rõ nghĩa với chỉ tiêu tính bằng %: có thể là 20.000 % (dấu chấm ngăn hàng "
+            "nghìn, tức 20000) hoặc 20,000 % (dấu chấm thập phân kiểu tiếng Anh): hãy viết 20000 hoặc 20,000",
+        ),
     ],
 )
 def test_negative_and_absurd_percentages_are_refused(world: World, typed: str, message: str) -> None:
@@ -709,3 +715,78 @@ def test_report_status_changing_while_importing_rolls_everything_back(
     assert list(ReportValue.objects.order_by("pk").values_list("pk", "value")) == values_before
     assert AuditEvent.objects.count() == events_before
     assert not Report.objects.filter(unit=world.phuoc_son).exists()
+
+
+# --- what a user met trying the demo (issue 12): warnings, formulas, every problem at once ---------------
+
+
+def _with_cached_value(data: bytes, formula: str, cached: str) -> bytes:
+    """openpyxl writes a formula without its computed value; Excel keeps one: add it, as Excel would."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name.startswith("xl/worksheets/"):
+                content = content.replace(
+                    f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{cached}</v>".encode()
+                )
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_an_english_decimal_is_read_and_warned_naming_row_column_and_the_reading(world: World) -> None:
+    result = _import(world, corpus.fill(_template(world), {("T-NG", "T-GN"): "54.9"}))
+    assert _value(world, world.nam_giang, world.disbursement).value == Decimal("54.9")
+    assert [str(w) for w in result.warnings] == [
+        "Dòng 12, cột G (Kết quả): “54.9” viết dấu chấm thập phân kiểu tiếng Anh: đọc là 54,9; "
+        "hãy kiểm tra lại (kiểu Việt Nam dùng dấu phẩy trước phần thập phân)"
+    ]
+
+
+def test_a_vietnamese_figure_gives_no_warning(world: World) -> None:
+    assert _import(world, corpus.fill(_template(world), {("T-NG", "T-GN"): "54,9"})).warnings == []
+
+
+def test_a_percentage_beyond_a_thousand_is_written_and_warned(world: World) -> None:
+    result = _import(world, corpus.fill(_template(world), {("T-NG", "T-GN"): "1500"}))
+    assert [w.message for w in result.warnings] == [
+        "“1500” được đọc là 1.500 %, vượt quá 1.000 %: hãy kiểm tra lại con số"
+    ]
+
+
+def test_one_thousand_grouping_in_a_percentage_is_refused_with_both_readings(world: World) -> None:
+    [message] = _refused(world, corpus.fill(_template(world), {("T-NG", "T-GN"): "1.234"}))
+    assert "có thể là 1.234 % (dấu chấm ngăn hàng nghìn, tức 1234) hoặc 1,234 %" in message
+
+
+def test_a_formula_without_a_computed_value_is_refused_not_skipped(world: World) -> None:
+    data = corpus.fill(_template(world), {("T-NG", "T-GN"): "=50+4.9"})
+    assert _refused(world, data) == [f"Dòng 12, cột G (Kết quả): {xlsx_rules.FORMULA_WITHOUT_VALUE}"]
+
+
+def test_a_formulas_computed_value_is_read_and_said_so(world: World) -> None:
+    data = _with_cached_value(corpus.fill(_template(world), {("T-NG", "T-GN"): "=50+4.9"}), "50+4.9", "54.9")
+    result = _import(world, data)
+    assert _value(world, world.nam_giang, world.disbursement).value == Decimal("54.9")
+    assert [str(w) for w in result.warnings] == [
+        "Dòng 12, cột G (Kết quả): ô chứa công thức: đã đọc giá trị Excel đã tính (54,9); "
+        "nên dán giá trị thay cho công thức"
+    ]
+
+
+def test_a_missing_column_and_every_cells_error_are_reported_in_one_upload(world: World) -> None:
+    data = corpus.fill(_template(world), {("T-NG", "T-GN"): "nhiều", ("T-NG", "T-NHA"): "3,5"})
+    data = corpus.delete_column(data, COL["note"])
+    messages = _refused(world, data)
+    assert messages[0] == "Dòng 4, cột Ghi chú: thiếu cột “Ghi chú” của mẫu: hãy tải lại mẫu"
+    assert messages[1].startswith("Dòng 12, cột G (Kết quả): “nhiều” không phải là số")
+    assert messages[2] == "Dòng 13, cột G (Kết quả): “3,5”: kết quả số lượng phải là số nguyên không âm"
+    assert len(messages) == 3
+
+
+def test_a_native_number_is_quoted_the_vietnamese_way(world: World) -> None:
+    [message] = _refused(world, corpus.fill(_template(world), {("T-NG", "T-NHA"): 265.5}))
+    assert message == "Dòng 13, cột G (Kết quả): “265,5”: kết quả số lượng phải là số nguyên không âm"

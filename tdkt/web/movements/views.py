@@ -449,6 +449,7 @@ def import_results(request: HttpRequest, cy_id: int) -> HttpResponse:
         initial={"period": period},
     )
     problems = []
+    warnings: list[Any] = []
     status = 200
     if posted:
         status = REFUSED
@@ -469,14 +470,22 @@ def import_results(request: HttpRequest, cy_id: int) -> HttpResponse:
                 problems = exc.problems
             else:
                 _import_message(request, result, period)
-                return redirect(f"{reverse('web:import', args=[cy_id])}?ky={period}&xong=1")
+                if not result.warnings:
+                    return redirect(f"{reverse('web:import', args=[cy_id])}?ky={period}&xong=1")
+                # written, but how some cells were read must be checked: shown here, not lost in a redirect
+                warnings = result.warnings
+                status = 200
+                form = ResultsImportForm(
+                    max_bytes=xlsx_import.MAX_IMPORT_BYTES, prefix="nhap", initial={"period": period}
+                )
     context = {
         "cluster_year": cluster_year,
         "viewer": viewer,
         "form": form,
         "problems": problems,
+        "warnings": warnings,
         "period": period,
-        "done": request.GET.get("xong") == "1",
+        "done": request.GET.get("xong") == "1" or bool(warnings),
         "dashboard_url": _dashboard_url(cluster_year, period),
         "template_links": [(p, Period(p).label) for p in Period.values],
         "max_bytes": xlsx_import.MAX_IMPORT_BYTES,

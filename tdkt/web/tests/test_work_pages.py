@@ -855,3 +855,18 @@ def test_a_complete_report_is_submitted_without_asking(world: World, client_as: 
     assert _act(member, report, "submit").status_code == 302
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_an_import_read_with_warnings_is_written_and_shows_them_with_row_and_column(
+    world: World, client_as: ClientAs
+) -> None:
+    client = client_as(world.board)
+    response = _import(client, world, _filled_template(world, None, {("T-NG", "T-GN"): "54.9"}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Đã ghi số liệu; 1 ô cần kiểm tra lại cách đọc" in html
+    assert "<td>12</td>" in html and "G (Kết quả)" in html and "đọc là 54,9" in html
+    nam_giang = Report.objects.get(
+        cluster_year=world.cluster_year, unit=world.nam_giang, period=Period.YEAR_END
+    )
+    assert _values(nam_giang)["T-GN"][0] == Decimal("54.9")
