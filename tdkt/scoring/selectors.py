@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.db.models import Count, Model, Q, QuerySet
 
 from tdkt.clusters.models import Cluster, ClusterMember, ClusterYear
 from tdkt.clusters.scopes import Viewer
+from tdkt.core.vn import format_number
 from tdkt.movements.models import (
     ClusterIndicator,
     Indicator,
@@ -522,11 +524,8 @@ def _ready_to_publish(sets: list[CriteriaSet]) -> list[ScoresWaiting]:
 
 def appraisals_waiting() -> list[tuple[CriteriaSet, Any]]:
     """For the board: the appraisals that wait for its confirmation before publication, with the criteria
-    set they belong to (`PendingAppraisal`s, as `scoring.services.appraisals_to_confirm` gives them), every
+    set they belong to (`PendingAppraisal`s, as `appraisals_to_confirm` gives them), every
     set with a candidate read at once."""
-    # the rule lives with the service that enforces it (which imports this module)
-    from tdkt.scoring.services import _candidates, _pending
-
     sets = list(
         CriteriaSet.objects.filter(
             status=SetStatus.ADOPTED,
@@ -540,7 +539,7 @@ def appraisals_waiting() -> list[tuple[CriteriaSet, Any]]:
     )
     if not sets:
         return []
-    candidates = _candidates(sets)
+    candidates = appraisal_candidates(sets)
     data = ScoringData(sets)
     out: list[tuple[CriteriaSet, Any]] = []
     for cs in sets:
@@ -548,5 +547,110 @@ def appraisals_waiting() -> list[tuple[CriteriaSet, Any]]:
             built = data.build(cs)
         except engine.ScoringInputError:
             continue
-        out.extend((cs, pending) for pending in _pending(built.parsed, candidates.get(cs.pk, [])))
+        out.extend((cs, pending) for pending in appraisals_pending(built.parsed, candidates.get(cs.pk, [])))
     return out
+
+
+# --------------------------------------------------------------------- appraisals awaiting the board
+
+
+@dataclass(frozen=True)
+class PendingAppraisal:
+    """An appraisal the board must confirm before publication, and why."""
+
+    score_id: int
+    version: int
+    unit: str  # unit id (code)
+    unit_name: str
+    criterion: str
+    points_before: Decimal  # the criterion's final points without the appraisal
+    points_after: Decimal
+    total_before: Decimal
+    total_after: Decimal
+    by: str
+    changes_leader: bool
+
+    @property
+    def message(self) -> str:
+        why = []
+        if self.total_after != self.total_before:
+            why.append(f"tổng điểm {format_number(self.total_before)} → {format_number(self.total_after)}")
+        if self.changes_leader:
+            why.append("thay đổi đơn vị dẫn đầu")
+        return (
+            f"{self.unit_name} – tiêu chí {self.criterion}: {format_number(self.points_before)} → "
+            f"{format_number(self.points_after)} điểm ({'; '.join(why)}), do {self.by or 'không rõ'} thẩm định"
+        )
+
+
+# Appraisal rows awaiting the board: (criteria set id, unit code, criterion code, score id, version, entered as)
+AppraisalCandidate = tuple[int, str, str, int, int, str]
+
+
+def appraisal_candidates(sets: list[CriteriaSet]) -> dict[int, list[AppraisalCandidate]]:
+    out: dict[int, list[AppraisalCandidate]] = {}
+    rows = Score.objects.filter(
+        criterion__criteria_set__in=sets, layer=Layer.APPRAISAL, by_board=False, confirmed_at__isnull=True
+    ).values_list(
+        "criterion__criteria_set_id", "unit__code", "criterion__code", "pk", "version", "entered_as"
+    )
+    for row in rows:
+        out.setdefault(row[0], []).append(row)
+    return out
+
+
+def appraisals_pending(parsed: jsonio.Parsed, candidates: list[AppraisalCandidate]) -> list[PendingAppraisal]:
+    """The candidates that move their unit's total by more than the rule allows, or change who leads:
+    each is measured by scoring the problem again without it."""
+    problem = parsed.problem
+    full = engine.score(problem, explain=False)
+    by_id = {m.member_id: m for m in full.members}
+    codes = [code for code, _ in full.leaves]
+    limit = problem.rules.appraisal_confirm_above
+    out = []
+    for _cs, unit, code, pk, version, by in sorted(candidates, key=lambda c: (c[1], c[2])):
+        key = (unit, code)
+        if key not in problem.layers.appraisal or unit not in by_id or code not in codes:
+            continue
+        appraisal = {k: v for k, v in problem.layers.appraisal.items() if k != key}
+        without = engine.score(
+            dataclasses.replace(problem, layers=dataclasses.replace(problem.layers, appraisal=appraisal)),
+            explain=False,
+        )
+        before = next(m for m in without.members if m.member_id == unit)
+        after = by_id[unit]
+        leader_changed = (without.leaders, without.leaders_undecided) != (
+            full.leaders,
+            full.leaders_undecided,
+        )
+        if abs(after.total_exact - before.total_exact) > limit or leader_changed:
+            index = codes.index(code)
+            out.append(
+                PendingAppraisal(
+                    pk,
+                    version,
+                    unit,
+                    after.name,
+                    code,
+                    before.points[index],
+                    after.points[index],
+                    before.total,
+                    after.total,
+                    by,
+                    leader_changed,
+                )
+            )
+    return out
+
+
+def appraisals_to_confirm(criteria_set: CriteriaSet) -> list[PendingAppraisal]:
+    """The appraisals that need the board's confirmation before this criteria set's ranking is published
+    (empty when the stored data cannot be scored: publication is refused for that reason first)."""
+    candidates = appraisal_candidates([criteria_set]).get(criteria_set.pk, [])
+    if not candidates:
+        return []
+    try:
+        built = ScoringData([criteria_set]).build(criteria_set)
+    except engine.ScoringInputError:
+        return []
+    return appraisals_pending(built.parsed, candidates)

@@ -6,7 +6,6 @@ answers to discrepancy flags, and publishing a ranking. Every function is atomic
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import json
@@ -38,7 +37,14 @@ from tdkt.scoring.models import (
     ScoringRun,
     SetStatus,
 )
-from tdkt.scoring.selectors import ScoringData, criteria_tree
+from tdkt.scoring.selectors import (
+    AppraisalCandidate,
+    PendingAppraisal,
+    ScoringData,
+    appraisal_candidates,
+    appraisals_pending,
+    criteria_tree,
+)
 
 
 def _check_manages(actor: Actor, cluster_year: ClusterYear) -> None:
@@ -431,108 +437,6 @@ def appraisal_confirm(*, actor: Actor, score: Score, version: int | None = None)
     return score
 
 
-@dataclass(frozen=True)
-class PendingAppraisal:
-    """An appraisal the board must confirm before publication, and why."""
-
-    score_id: int
-    version: int
-    unit: str  # unit id (code)
-    unit_name: str
-    criterion: str
-    points_before: Decimal  # the criterion's final points without the appraisal
-    points_after: Decimal
-    total_before: Decimal
-    total_after: Decimal
-    by: str
-    changes_leader: bool
-
-    @property
-    def message(self) -> str:
-        why = []
-        if self.total_after != self.total_before:
-            why.append(f"tổng điểm {format_number(self.total_before)} → {format_number(self.total_after)}")
-        if self.changes_leader:
-            why.append("thay đổi đơn vị dẫn đầu")
-        return (
-            f"{self.unit_name} – tiêu chí {self.criterion}: {format_number(self.points_before)} → "
-            f"{format_number(self.points_after)} điểm ({'; '.join(why)}), do {self.by or 'không rõ'} thẩm định"
-        )
-
-
-# Appraisal rows awaiting the board: (criteria set id, unit code, criterion code, score id, version, entered as)
-_Candidate = tuple[int, str, str, int, int, str]
-
-
-def _candidates(sets: list[CriteriaSet]) -> dict[int, list[_Candidate]]:
-    out: dict[int, list[_Candidate]] = {}
-    rows = Score.objects.filter(
-        criterion__criteria_set__in=sets, layer=Layer.APPRAISAL, by_board=False, confirmed_at__isnull=True
-    ).values_list(
-        "criterion__criteria_set_id", "unit__code", "criterion__code", "pk", "version", "entered_as"
-    )
-    for row in rows:
-        out.setdefault(row[0], []).append(row)
-    return out
-
-
-def _pending(parsed: jsonio.Parsed, candidates: list[_Candidate]) -> list[PendingAppraisal]:
-    """The candidates that move their unit's total by more than the rule allows, or change who leads:
-    each is measured by scoring the problem again without it."""
-    problem = parsed.problem
-    full = engine.score(problem, explain=False)
-    by_id = {m.member_id: m for m in full.members}
-    codes = [code for code, _ in full.leaves]
-    limit = problem.rules.appraisal_confirm_above
-    out = []
-    for _cs, unit, code, pk, version, by in sorted(candidates, key=lambda c: (c[1], c[2])):
-        key = (unit, code)
-        if key not in problem.layers.appraisal or unit not in by_id or code not in codes:
-            continue
-        appraisal = {k: v for k, v in problem.layers.appraisal.items() if k != key}
-        without = engine.score(
-            dataclasses.replace(problem, layers=dataclasses.replace(problem.layers, appraisal=appraisal)),
-            explain=False,
-        )
-        before = next(m for m in without.members if m.member_id == unit)
-        after = by_id[unit]
-        leader_changed = (without.leaders, without.leaders_undecided) != (
-            full.leaders,
-            full.leaders_undecided,
-        )
-        if abs(after.total_exact - before.total_exact) > limit or leader_changed:
-            index = codes.index(code)
-            out.append(
-                PendingAppraisal(
-                    pk,
-                    version,
-                    unit,
-                    after.name,
-                    code,
-                    before.points[index],
-                    after.points[index],
-                    before.total,
-                    after.total,
-                    by,
-                    leader_changed,
-                )
-            )
-    return out
-
-
-def appraisals_to_confirm(criteria_set: CriteriaSet) -> list[PendingAppraisal]:
-    """The appraisals that need the board's confirmation before this criteria set's ranking is published
-    (empty when the stored data cannot be scored: publication is refused for that reason first)."""
-    candidates = _candidates([criteria_set]).get(criteria_set.pk, [])
-    if not candidates:
-        return []
-    try:
-        built = ScoringData([criteria_set]).build(criteria_set)
-    except engine.ScoringInputError:
-        return []
-    return _pending(built.parsed, candidates)
-
-
 @transaction.atomic
 def assignments_set(
     *, actor: Actor, criteria_set: CriteriaSet, pairs: list[tuple[Unit, Unit]], no_reciprocal: bool = True
@@ -692,13 +596,15 @@ class _Scored(NamedTuple):
 
 
 def _score_sets(
-    data: ScoringData, sets: list[CriteriaSet], candidates: dict[int, list[_Candidate]]
+    data: ScoringData, sets: list[CriteriaSet], candidates: dict[int, list[AppraisalCandidate]]
 ) -> dict[int, _Scored]:
     out = {}
     for cs in sets:
         try:
             built = data.build(cs)
-            pending = tuple(_pending(built.parsed, candidates[cs.pk])) if cs.pk in candidates else ()
+            pending = (
+                tuple(appraisals_pending(built.parsed, candidates[cs.pk])) if cs.pk in candidates else ()
+            )
             out[cs.pk] = _Scored(
                 built.text, built.hash, jsonio.summarized(built.parsed, built.hash), pending=pending
             )
@@ -744,7 +650,7 @@ def _publish(
     runs = []
     with _without_gc():
         data = ScoringData(sets)
-        scored = _score_sets(data, sets, _candidates(sets))
+        scored = _score_sets(data, sets, appraisal_candidates(sets))
         for cs in sets:
             inputs = scored[cs.pk]
             if inputs.summary is None:

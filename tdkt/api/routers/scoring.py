@@ -60,11 +60,16 @@ from tdkt.org.models import Unit
 from tdkt.scoring.engine import ScoringInputError
 from tdkt.scoring.jsonio import run_strict as score_document
 from tdkt.scoring.models import CriteriaSet, CrossAssignment, Score, ScoringRun
-from tdkt.scoring.selectors import criteria_tree, current_criteria_set, latest_run, scoring_preview
-from tdkt.scoring.services import (
+from tdkt.scoring.selectors import (
     PendingAppraisal,
-    appraisal_confirm,
     appraisals_to_confirm,
+    criteria_tree,
+    current_criteria_set,
+    latest_run,
+    scoring_preview,
+)
+from tdkt.scoring.services import (
+    appraisal_confirm,
     assignments_propose,
     assignments_set,
     criteria_set_adopt,

@@ -15,9 +15,9 @@ from tdkt.core.personas import SCORING_CRITERIA, SCORING_RULES, World
 from tdkt.movements.services import ValueInput, report_get_or_create, report_transition, report_values_set
 from tdkt.org.models import Account, Role
 from tdkt.scoring.models import CriteriaSet, Score
+from tdkt.scoring.selectors import appraisals_to_confirm
 from tdkt.scoring.services import (
     appraisal_confirm,
-    appraisals_to_confirm,
     criteria_set_adopt,
     criteria_set_create,
     discrepancy_answer,

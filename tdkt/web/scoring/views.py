@@ -39,6 +39,7 @@ from tdkt.scoring.engine import ScoringInputError
 from tdkt.scoring.jsonio import HEAD_APPRAISERS, read_number
 from tdkt.scoring.models import CriteriaSet, Layer, Score, ScoringRun, SetStatus
 from tdkt.scoring.selectors import (
+    appraisals_to_confirm,
     criteria_tree,
     current_criteria_set,
     published_runs,
@@ -47,7 +48,6 @@ from tdkt.scoring.selectors import (
 from tdkt.scoring.services import (
     Verification,
     appraisal_confirm,
-    appraisals_to_confirm,
     assignments_propose,
     assignments_set,
     criteria_set_adopt,

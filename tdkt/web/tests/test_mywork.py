@@ -26,8 +26,8 @@ from tdkt.movements.services import ValueInput, report_get_or_create, report_tra
 from tdkt.org.models import UnitKind
 from tdkt.org.services import unit_create
 from tdkt.scoring.models import CriteriaSet
+from tdkt.scoring.selectors import appraisals_to_confirm
 from tdkt.scoring.services import (
-    appraisals_to_confirm,
     criteria_set_adopt,
     criteria_set_create,
     discrepancy_answer,
