@@ -131,17 +131,49 @@ class Target(models.Model):
         return f"{self.unit}: {self.indicator} = {self.value} ({self.get_basis_display()})"
 
 
+class CovenantStatus(models.TextChoices):
+    DRAFT = "draft", "Đang soạn thảo"
+    SIGNING = "signing", "Đang ký"
+    SIGNED = "signed", "Đã ký"
+
+
+class SignedCovenants(models.Manager["Covenant"]):
+    """`Covenant.objects`: the signed covenants only. Everywhere else in the code "the cluster-year has a
+    covenant" means it is signed (targets frozen and public); a draft must not count, so the drafts are
+    reached through `Covenant.all_objects` (the default manager: admin, dumps, related lookups see them)."""
+
+    def get_queryset(self) -> models.QuerySet[Covenant]:
+        return super().get_queryset().filter(status=CovenantStatus.SIGNED)
+
+
 class Covenant(models.Model):
-    """The emulation covenant (giao ước thi đua) the members sign for the year."""
+    """The emulation covenant (giao ước thi đua) the members sign for the year.
+
+    Drafted by the head's staff (`covenant_draft`: status draft, the text editable), signed by each member
+    for its unit (`covenant_member_sign`: status signing), signed when the last member signs (status
+    signed, `signed_on` set): the targets are then frozen and public."""
 
     cluster_year = models.OneToOneField(ClusterYear, on_delete=models.PROTECT, related_name="covenant")
-    signed_on = models.DateField("ngày ký")
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=CovenantStatus.choices, default=CovenantStatus.DRAFT
+    )
+    signed_on = models.DateField("ngày ký", null=True, blank=True)
     place = models.CharField("địa điểm", max_length=200, blank=True)
     document_number = models.CharField("số văn bản", max_length=100, blank=True)
     content = models.TextField("nội dung giao ước", blank=True)
 
+    all_objects = models.Manager()
+    objects = SignedCovenants()
+
+    class Meta:
+        default_manager_name = "all_objects"
+
     def __str__(self) -> str:
         return f"Giao ước {self.cluster_year}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == CovenantStatus.SIGNED
 
 
 class CovenantSignatory(models.Model):
@@ -149,6 +181,9 @@ class CovenantSignatory(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField("người ký", max_length=120)
     signer_title = models.CharField("chức vụ", max_length=160)
+    # when the unit signed (timezone-aware); empty for a covenant recorded in one step (`covenant_sign`),
+    # whose signatures bear the covenant's date
+    signed_at = models.DateTimeField("thời điểm ký", null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["covenant", "unit"], name="covenant_signatory_unique")]

@@ -26,6 +26,7 @@ from tdkt.movements.models import (
     ClusterIndicator,
     Covenant,
     CovenantSignatory,
+    CovenantStatus,
     Direction,
     Evidence,
     Indicator,
@@ -413,6 +414,116 @@ class Signatory:
     signer_title: str
 
 
+COVENANT_OPEN = (CovenantStatus.DRAFT, CovenantStatus.SIGNING)
+
+
+@transaction.atomic
+def covenant_draft(
+    *,
+    actor: Actor,
+    cluster_year: ClusterYear,
+    text: str,
+    place: str = "",
+    document_number: str = "",
+) -> Covenant:
+    """Draft the covenant (the head's staff or the board), or edit the draft: its text, place and number.
+    The members' targets are not copied: the document reads them from `Target` as registered. Editable
+    only while no member has signed."""
+    _check_manages(actor, cluster_year)
+    covenant = Covenant.all_objects.select_for_update().filter(cluster_year=cluster_year).first()
+    if covenant is not None and covenant.status != CovenantStatus.DRAFT:
+        raise ValidationFailed(
+            Problem(
+                f"giao ước của {cluster_year} {covenant.get_status_display().lower()}: không sửa được nữa",
+                field="text",
+            )
+        )
+    if not text.strip():
+        raise ValidationFailed(Problem("nội dung giao ước không được để trống", field="text"))
+    if not ClusterMember.objects.filter(cluster_year=cluster_year).exists():
+        raise ValidationFailed(Problem(f"{cluster_year} chưa có thành viên để ký giao ước", field="text"))
+    before = snapshot(covenant) if covenant else None
+    if covenant is None:
+        covenant = Covenant(cluster_year=cluster_year, status=CovenantStatus.DRAFT)
+    covenant.content = text.strip()
+    covenant.place = place.strip()
+    covenant.document_number = document_number.strip()
+    covenant.full_clean()
+    covenant.save()
+    audit_record(
+        actor=actor,
+        action="covenant.draft" if before is None else "covenant.edit",
+        instance=covenant,
+        before=before,
+        after=snapshot(covenant),
+    )
+    return covenant
+
+
+@transaction.atomic
+def covenant_member_sign(
+    *,
+    actor: Actor,
+    covenant: Covenant,
+    signer_name: str,
+    signer_title: str,
+    unit: Unit | None = None,
+) -> CovenantSignatory:
+    """Record who signed the covenant for a member unit, and when. A unit's staff sign for their own unit
+    (`unit` defaults to it); the system passes the unit. Once every member has signed, the covenant is
+    signed: `signed_on` is that day, the targets are frozen and public."""
+    covenant = Covenant.all_objects.select_for_update().get(pk=covenant.pk)
+    cluster_year = covenant.cluster_year
+    if unit is None:
+        viewer = viewer_for(actor) if actor is not None else None
+        if viewer is None or viewer.unit_id is None:
+            raise NotPermitted("Chỉ cán bộ của đơn vị thành viên mới ký giao ước cho đơn vị mình")
+        unit = Unit.objects.get(pk=viewer.unit_id)
+    elif actor is not None and not viewer_for(actor).is_staff_of(unit.pk):
+        raise NotPermitted(f"Chỉ cán bộ của “{unit}” mới ký giao ước cho đơn vị này")
+    if covenant.status not in COVENANT_OPEN:
+        raise ValidationFailed(
+            Problem(
+                f"giao ước của {cluster_year} {covenant.get_status_display().lower()}", field="signer_name"
+            )
+        )
+    members = set(ClusterMember.objects.filter(cluster_year=cluster_year).values_list("unit_id", flat=True))
+    if unit.pk not in members:
+        raise ValidationFailed(Problem(f"“{unit}” không phải thành viên của {cluster_year}", field="unit"))
+    if covenant.signatories.filter(unit=unit).exists():
+        raise ValidationFailed(Problem(f"“{unit}” đã ký giao ước này", field="signer_name"))
+    problems: list[Problem] = []
+    if not signer_name.strip():
+        problems.append(Problem("thiếu tên người ký", field="signer_name"))
+    if not signer_title.strip():
+        problems.append(Problem("thiếu chức vụ người ký", field="signer_title"))
+    if problems:
+        raise ValidationFailed(problems)
+    signatory = CovenantSignatory(
+        covenant=covenant,
+        unit=unit,
+        signer_name=signer_name.strip(),
+        signer_title=signer_title.strip(),
+        signed_at=timezone.now(),
+    )
+    signatory.full_clean()
+    signatory.save()
+    audit_record(actor=actor, action="covenant.member_sign", instance=signatory, after=snapshot(signatory))
+    before = snapshot(covenant)
+    signed = set(covenant.signatories.values_list("unit_id", flat=True))
+    if members <= signed:
+        covenant.status = CovenantStatus.SIGNED
+        covenant.signed_on = timezone.localdate(signatory.signed_at)
+    else:
+        covenant.status = CovenantStatus.SIGNING
+    covenant.save(update_fields=["status", "signed_on"])
+    if covenant.status == CovenantStatus.SIGNED:
+        audit_record(
+            actor=actor, action="covenant.sign", instance=covenant, before=before, after=snapshot(covenant)
+        )
+    return signatory
+
+
 @transaction.atomic
 def covenant_sign(
     *,
@@ -424,11 +535,12 @@ def covenant_sign(
     document_number: str = "",
     content: str = "",
 ) -> Covenant:
-    """Record the signed covenant: every member signs once; it cannot be signed twice."""
+    """Record in one step a covenant signed on paper (the demo loader, a covenant signed before the
+    system was used): every member signs once; it cannot be signed twice, nor over a draft in progress."""
     _check_manages(actor, cluster_year)
     problems: list[Problem] = []
-    if Covenant.objects.filter(cluster_year=cluster_year).exists():
-        problems.append(Problem(f"{cluster_year} đã ký giao ước", field="signed_on"))
+    if Covenant.all_objects.filter(cluster_year=cluster_year).exists():
+        problems.append(Problem(f"{cluster_year} đã có giao ước", field="signed_on"))
     members = set(ClusterMember.objects.filter(cluster_year=cluster_year).values_list("unit_id", flat=True))
     signed = [s.unit.pk for s in signatories]
     if len(set(signed)) != len(signed):
@@ -450,8 +562,9 @@ def covenant_sign(
         )
     if problems:
         raise ValidationFailed(problems)
-    covenant = Covenant.objects.create(
+    covenant = Covenant.all_objects.create(
         cluster_year=cluster_year,
+        status=CovenantStatus.SIGNED,
         signed_on=signed_on,
         place=place,
         document_number=document_number,
