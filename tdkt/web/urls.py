@@ -8,6 +8,7 @@ from tdkt.web.clusters import views as clusters
 from tdkt.web.movements import launch
 from tdkt.web.movements import views as work
 from tdkt.web.org import accounts
+from tdkt.web.org import people as org_people
 from tdkt.web.org import units as org_units
 from tdkt.web.public import views as public
 from tdkt.web.scoring import views as scoring
@@ -84,6 +85,11 @@ urlpatterns = [
         name="unit_candidates_xlsx",
     ),
     path("don-vi/<int:unit_id>/can-bo/them/", awards.person_new, name="person_new"),
+    # a unit's staff list by Excel, transfers and changes of post (web/org/people.py)
+    path("don-vi/<int:unit_id>/can-bo/nhap-excel/", org_people.staff_import, name="staff_import"),
+    path("don-vi/<int:unit_id>/can-bo/mau-excel/", org_people.staff_template, name="staff_template"),
+    path("nguoi/<int:person_id>/dieu-dong/", org_people.person_transfer, name="person_transfer"),
+    path("nguoi/<int:person_id>/chuc-vu/", org_people.person_position, name="person_position"),
     path("nguoi/<int:person_id>/ghi/<slug:action>/", awards.person_record, name="person_record"),
     path("don-vi/<int:unit_id>/khen-thuong/ghi/<slug:action>/", awards.unit_record, name="unit_record"),
     path("khen-thuong/<int:award_id>/<slug:action>/", awards.award_change, name="award_change"),
