@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -174,6 +175,13 @@ class Covenant(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == CovenantStatus.SIGNED
+
+    @property
+    def signed_date(self) -> dt.date:
+        """The signing date of a signed covenant (those `Covenant.objects` returns); a draft has none."""
+        if self.signed_on is None:
+            raise ValueError(f"{self} chưa ký")
+        return self.signed_on
 
 
 class CovenantSignatory(models.Model):

@@ -449,7 +449,7 @@ def _decisions_section(conference: Conference, ballots: list[Ballot]) -> Section
         lines.append(
             f"Ký kết giao ước thi đua: {covenant}"
             + (f", số {covenant.document_number}" if covenant.document_number else "")
-            + f", ký {format_date_decree30(covenant.signed_on)}"
+            + (f", ký {format_date_decree30(covenant.signed_on)}" if covenant.signed_on else ", chưa ký xong")
             + f", {covenant.signatories.count()} đơn vị ký."
         )
     criteria = conference.criteria_set

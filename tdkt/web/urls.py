@@ -5,6 +5,7 @@ from django.urls import path
 
 from tdkt.web.awards import views as awards
 from tdkt.web.clusters import views as clusters
+from tdkt.web.movements import covenant as covenant_pages
 from tdkt.web.movements import launch
 from tdkt.web.movements import views as work
 from tdkt.web.org import accounts
@@ -40,6 +41,9 @@ urlpatterns = [
     path("to-chuc/don-vi/<int:unit_id>/xoa/", org_units.unit_delete_view, name="unit_delete"),
     path("to-chuc/bien-dong/", org_units.lineage, name="lineage"),
     path("cum/<int:cy_id>/", public.cluster_year, name="cluster_year"),
+    path("cum/<int:cy_id>/giao-uoc/", covenant_pages.covenant, name="covenant"),
+    path("cum/<int:cy_id>/giao-uoc.docx", covenant_pages.covenant_docx, name="covenant_docx"),
+    path("cum/<int:cy_id>/giao-uoc.pdf", covenant_pages.covenant_pdf, name="covenant_pdf"),
     path("don-vi/<int:unit_id>/", public.unit, name="unit"),
     path("bao-cao/<int:report_id>/", work.report, name="report"),
     path("cum/<int:cy_id>/don-vi/<int:unit_id>/bao-cao/<str:period>/", work.report_open, name="report_open"),

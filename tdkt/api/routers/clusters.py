@@ -99,7 +99,7 @@ def cluster_year_detail(request: HttpRequest, cy_id: int) -> ClusterYearOut:
         covenant=None
         if covenant is None
         else CovenantOut(
-            signed_on=covenant.signed_on,
+            signed_on=covenant.signed_date,
             place=covenant.place,
             document_number=covenant.document_number,
             content=covenant.content,

@@ -179,7 +179,7 @@ def test_targets_are_frozen_only_when_the_last_member_signs(world: World) -> Non
 def test_a_signed_covenant_refuses_further_signatures(world: World) -> None:
     covenant = _draft(world)
     _sign_all(world, covenant)
-    with pytest.raises(ValidationFailed, match="Đã ký|đã ký"):
+    with pytest.raises(ValidationFailed, match="đã ký"):
         covenant_member_sign(actor=world.member, covenant=covenant, signer_name="Lại", signer_title="CT")
     assert CovenantSignatory.objects.count() == 3
 
