@@ -130,3 +130,16 @@ def test_no_covenant_no_document(world: World, client_as: Persona) -> None:
     assert client_as(world.board).get(_url(world, "web:covenant_docx")).status_code == 404
     page = client_as(None).get(_url(world)).content.decode()
     assert "Chưa có dự thảo giao ước" in page
+
+
+def test_a_draft_does_not_make_the_targets_public(world: World, client_as: Persona) -> None:
+    covenant = _draft(world)
+    covenant_member_sign(
+        actor=world.member, covenant=covenant, signer_name="Lê Thị Phước", signer_title="PCT"
+    )
+    targets = reverse("web:targets", args=[world.cluster_year.pk, world.tien_phuoc.pk])
+    assert client_as(world.outsider).get(targets).status_code == 404
+    dashboard = (
+        client_as(None).get(reverse("web:cluster_year", args=[world.cluster_year.pk])).content.decode()
+    )
+    assert "Chưa ký giao ước" in dashboard
