@@ -256,7 +256,9 @@ def test_a_movement_launched_by_a_closed_body_or_ending_before_it_starts_is_refu
     from tdkt.movements.models import Movement
     from tdkt.movements.services import movement_create
 
-    closed = unit_create(actor=None, code="T-OLDP", name="Huyện Cũ", kind="huyen", valid_to=dt.date(2023, 12, 31))
+    closed = unit_create(
+        actor=None, code="T-OLDP", name="Huyện Cũ", kind="huyen", valid_to=dt.date(2023, 12, 31)
+    )
     with pytest.raises(ValidationFailed) as exc:
         movement_create(
             actor=world.board,
