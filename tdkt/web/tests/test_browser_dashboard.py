@@ -27,7 +27,9 @@ def test_member_reads_own_figures_on_a_phone(live_server: Any, phone_page: Any) 
     page = phone_page
 
     login(page, live_server, world.member.get_username())
+    assert page.url.endswith("/viec-cua-toi/")  # a member lands on what waits for them
     assert page.get_by_text("Huyện Tiên Phước").first.is_visible()
+    page.goto(live_server.url + "/")
     page.get_by_label("Tên hoặc mã đơn vị").fill("tien phuoc")  # live search, diacritics folded
     page.locator("#unit-results").get_by_role("link", name="Huyện Tiên Phước").wait_for()
     assert_no_page_scroll(page)
