@@ -691,7 +691,6 @@ _TRANSITIONS: dict[str, tuple[set[str], str]] = {
 _ACTION_LABELS = {"submit": "gửi", "return": "trả lại", "accept": "tiếp nhận", "lock": "khóa"}
 
 
-@transaction.atomic
 def report_missing_indicators(report: Report) -> list[Indicator]:
     """The indicators the report's cluster-year follows that the report has no value for, in report order."""
     filled = set(report.values.values_list("indicator_id", flat=True))
@@ -720,6 +719,7 @@ def _incomplete_problems(report: Report) -> list[Problem]:
     ]
 
 
+@transaction.atomic
 def report_transition(
     *, actor: Actor, report: Report, action: str, reason: str = "", allow_incomplete: bool = True
 ) -> Report:
