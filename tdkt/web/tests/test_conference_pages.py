@@ -607,3 +607,35 @@ def test_the_dashboard_links_to_its_conferences_and_offers_managers_a_new_one(
         client_as(world.head).get(reverse("web:cluster_year", args=[world.cluster_year.pk])).content.decode()
     )
     assert reverse("web:conference_new", args=[world.cluster_year.pk]) in html
+
+
+def test_a_council_ballot_is_created_on_the_page_with_its_council_and_size(
+    world: World, client_as: ClientAs
+) -> None:
+    conference = make_conference(world)
+    new_ballot = reverse("web:ballot_new", args=[conference.pk])
+    fields = {
+        "purpose": "other",
+        "title": "Hội đồng Thi đua – Khen thưởng xét đề nghị Bằng khen",
+        "method": "yes_no",
+        "max_choices": "1",
+        "quorum": "2/3",
+        "threshold": "1/2",
+        "strict": "1",
+        "base": "valid",
+        "electorate_kind": "council",
+        "mode": "electronic",
+        "keep_1": "on",
+        "keep_2": "on",
+        "keep_3": "on",
+    }
+    refused = client_as(world.head).post(new_ballot, fields)
+    assert refused.status_code == 400 and "ghi tên hội đồng" in _text(refused).lower()
+    assert not Ballot.objects.exists()
+    council = "Hội đồng Thi đua – Khen thưởng tỉnh (Quyết định số 12/QĐ-UBND)"
+    response = client_as(world.head).post(
+        new_ballot, {**fields, "council_name": council, "council_size": "11"}
+    )
+    assert response.status_code == 302
+    ballot = Ballot.objects.get()
+    assert (ballot.electorate_kind, ballot.council_name, ballot.council_size) == ("council", council, 11)

@@ -196,6 +196,14 @@ class BallotForm(forms.Form):
     base = forms.ChoiceField(label="Tỷ lệ tính trên", choices=BallotBase.choices, initial="valid")
     electorate_kind = forms.ChoiceField(label="Cử tri", choices=Electorate.choices, initial="delegates")
     mode = forms.ChoiceField(label="Hình thức", choices=BallotMode.choices, initial="electronic")
+    council_name = forms.CharField(
+        label="Hội đồng bỏ phiếu (khi cử tri là thành viên hội đồng): tên và quyết định thành lập",
+        max_length=300,
+        required=False,
+    )
+    council_size = forms.IntegerField(
+        label="Số thành viên hội đồng", min_value=1, max_value=2000, required=False
+    )
     extra = forms.CharField(
         label="Thêm ứng viên ngoài danh sách (mỗi dòng: Tên ứng viên | lý do)",
         required=False,
@@ -225,6 +233,8 @@ class BallotForm(forms.Form):
         "strict",
         "base",
         "electorate_kind",
+        "council_name",
+        "council_size",
         "mode",
     )
 

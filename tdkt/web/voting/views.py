@@ -348,6 +348,8 @@ def ballot_new(request: HttpRequest, conference_id: int) -> HttpResponse:
                     base=data["base"],
                     electorate_kind=data["electorate_kind"],
                     mode=data["mode"],
+                    council_name=data["council_name"] if data["electorate_kind"] == "council" else "",
+                    council_size=data["council_size"] if data["electorate_kind"] == "council" else None,
                 )
             except ValidationFailed as exc:
                 _attach(form, exc)
