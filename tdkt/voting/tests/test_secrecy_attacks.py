@@ -397,3 +397,12 @@ def test_a_sound_ballot_verifies_from_the_command_line(world, capsys):
     ballot = ballot_tally(actor=board_of(world).chair, ballot=_closed(world))
     call_command("ballot", "verify", str(ballot.pk))
     assert "khớp với lúc đóng hòm và kiểm phiếu" in capsys.readouterr().out
+
+
+def test_verifying_a_ballot_still_open_says_there_is_nothing_to_check_yet(world):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    ballot, _ = open_ballot(world)
+    with pytest.raises(CommandError, match="hòm phiếu chưa đóng"):
+        call_command("ballot", "verify", str(ballot.pk))

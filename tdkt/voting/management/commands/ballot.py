@@ -9,7 +9,7 @@ from django.core.management.base import CommandParser
 
 from tdkt.core.cli import InputRefused, VietnameseCommand
 from tdkt.voting.counting import ballot_verify
-from tdkt.voting.models import Ballot
+from tdkt.voting.models import Ballot, BallotStatus
 
 
 class Command(VietnameseCommand):
@@ -23,6 +23,12 @@ class Command(VietnameseCommand):
         ballot = Ballot.objects.filter(pk=options["ballot_id"]).first()
         if ballot is None:
             raise InputRefused(f"Không có cuộc bỏ phiếu số {options['ballot_id']}.", [])
+        if ballot.status in (BallotStatus.DRAFT, BallotStatus.OPEN):
+            raise InputRefused(
+                f"Cuộc bỏ phiếu “{ballot}” {ballot.get_status_display().lower()}: hòm phiếu chưa đóng, chưa có "
+                "gì để kiểm tra.",
+                [],
+            )
         problems = ballot_verify(ballot)
         if problems:
             raise InputRefused(
