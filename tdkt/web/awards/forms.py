@@ -117,8 +117,9 @@ def _param_choices() -> list[tuple[str, str]]:
         for rule in pack.rules:
             for param in rule.params:
                 key = f"{rule.id}.{param.name}"
-                seen.setdefault(key, f"{rule.id} · {param.label or param.name}")
-    return sorted(seen.items())
+                titles = ", ".join(catalogue.title(t).name for t in rule.titles if t in catalogue.CATALOGUE)
+                seen.setdefault(key, f"{titles} — {param.label or param.name} ({rule.label})")
+    return sorted(seen.items(), key=lambda item: item[1])
 
 
 def param_type(rule_id: str, param: str) -> str | None:

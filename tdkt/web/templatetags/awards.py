@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from tdkt.awards import catalogue
+from tdkt.awards.rulepacks import ROUNDING_NAMES
+from tdkt.core.vn import format_number
 
 register = template.Library()
 
@@ -21,3 +26,33 @@ def get_item(mapping: Mapping[Any, Any] | None, key: Any) -> Any:
 @register.filter
 def outcome_count(counts: Mapping[str, int] | None, outcome: str) -> int:
     return int((counts or {}).get(outcome, 0))
+
+
+@register.filter
+def param_value(value: Any) -> str:
+    """A rule parameter's value as a person reads it: yes/no for a flag, the rounding mode's name, numbers
+    the Vietnamese way, lists joined."""
+    if value is True:
+        return "có"
+    if value is False:
+        return "không"
+    if value is None:
+        return "(không đặt)"
+    if isinstance(value, str) and value in ROUNDING_NAMES:
+        return ROUNDING_NAMES[value]
+    if isinstance(value, list | tuple):
+        return ", ".join(param_value(v) for v in value)
+    if isinstance(value, int | float | Decimal) or (
+        isinstance(value, str) and value.replace(".", "", 1).isdigit()
+    ):
+        try:
+            return format_number(Decimal(str(value)))
+        except InvalidOperation:
+            return str(value)
+    return str(value)
+
+
+@register.filter
+def title_names(codes: Any) -> str:
+    """Title and form codes as their names in the catalogue ("BK_TINH" → "Bằng khen của Chủ tịch UBND tỉnh")."""
+    return ", ".join(catalogue.title(c).name if c in catalogue.CATALOGUE else str(c) for c in codes or [])

@@ -56,7 +56,8 @@ def test_a_persons_page_is_for_the_board_and_their_units_staff(
 
 
 UNVERIFIED_BADGE = "badge--unverified"
-CITE = re.compile(r'<div class="check__cite small muted">([A-Za-z0-9_]+) · (.*?)</div>', re.S)
+# the rule's id travels in an attribute, for auditors and tests, never as visible text
+CITE = re.compile(r'<div class="check__cite small muted" data-rule="([A-Za-z0-9_]+)">(.*?)</div>', re.S)
 
 
 def test_the_unverified_badge_sits_only_beside_checks_whose_rule_is_tagged_r(
@@ -314,8 +315,11 @@ def test_parameters_are_read_by_accounts(
     assert response.status_code == status
     if status == 200:
         body = response.content.decode()
-        assert "CSTDCS_02" in body and "chưa được kiểm chứng" in body
+        assert 'data-rule="CSTDCS_02"' in body and "chưa được kiểm chứng" in body
         assert ("Điều chỉnh một tham số" in body) == (persona == "board")
+        visible = re.sub(r"<[^>]+>", " ", body)  # ids travel in attributes only
+        assert not re.search(r"\b[A-Z]{2,}[A-Za-z]*_\d{2}\b|\bCO_CP\b|\bTrue\b|\bFalse\b|\bfloor\b", visible)
+        assert "làm tròn xuống" in visible
 
 
 def test_only_the_board_changes_a_parameter_with_a_reason(world: World, client_as: ClientAs) -> None:
@@ -400,3 +404,12 @@ def test_a_person_who_moved_away_shows_their_new_unit_unlinked_to_the_staff_of_t
     assert member.get(candidates).status_code == 404
     board = client_as(world.board).get(reverse("web:person", args=[people.lan.pk])).content.decode()
     assert candidates in board
+
+
+def test_no_rule_id_is_visible_text_on_a_persons_page(
+    world: World, people: People, client_as: ClientAs
+) -> None:
+    body = client_as(world.member).get(reverse("web:person", args=[people.lan.pk])).content.decode()
+    visible = re.sub(r"<[^>]+>", " ", body)  # attribute values (data-rule) are not read by anyone
+    assert not re.search(r"\b[A-Z]{2,}[A-Za-z]*_\d{2}\b", visible)
+    assert 'data-rule="LDTT_01"' in body
