@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.voting.counting import NOTES_MAX, ballot_notes_set
-from tdkt.voting.models import Ballot, BallotStatus
-from tdkt.voting.selectors import ConferenceRoles, conference_roles
+from tdkt.voting.models import BallotStatus
+from tdkt.web.voting.common import forbidden, get_ballot, refuse, sentence
 
 REFUSED = 400
 BOARD_ONLY = (
@@ -47,44 +46,12 @@ class BallotNotesForm(forms.Form):
     )
 
 
-def _get_ballot(request: HttpRequest, ballot_id: int) -> tuple[Ballot, ConferenceRoles]:
-    """A ballot is visible once opened; a draft only to those who prepare or count it (else 404)."""
-    ballot = (
-        Ballot.objects.select_related("conference__cluster_year__cluster", "conference__host")
-        .filter(pk=ballot_id)
-        .first()
-    )
-    if ballot is None:
-        raise Http404("Không có cuộc bỏ phiếu này")
-    roles = conference_roles(request.user, ballot.conference)
-    if ballot.status == BallotStatus.DRAFT and not roles.sees_drafts:
-        raise Http404("Không có cuộc bỏ phiếu này")
-    return ballot, roles
-
-
-def _forbidden(request: HttpRequest, message: str, back: str) -> HttpResponse:
-    return render(request, "web/scoring/forbidden.html", {"message": message, "back_url": back}, status=403)
-
-
-def _refuse(request: HttpRequest, allowed: bool, message: str, back: str) -> HttpResponse | None:
-    """None when the viewer may act; the login page for the public; a 403 page saying who may."""
-    if allowed:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return _forbidden(request, message, back)
-
-
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]
-
-
 @require_http_methods(["GET", "POST"])
 def ballot_notes(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The counting board records its remarks and the complaints received for the minutes."""
-    ballot, roles = _get_ballot(request, ballot_id)
+    ballot, roles = get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
-    refused = _refuse(request, roles.counts, BOARD_ONLY, back)
+    refused = refuse(request, roles.counts, BOARD_ONLY, back)
     if refused is not None:
         return refused
     form = BallotNotesForm(
@@ -103,11 +70,11 @@ def ballot_notes(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     complaints=form.cleaned_data["complaints"],
                 )
             except NotPermitted as exc:
-                return _forbidden(request, exc.message, back)
+                return forbidden(request, exc.message, back)
             except ValidationFailed as exc:
                 for problem in exc.problems:
                     field = problem.field if problem.field in form.fields else None
-                    form.add_error(field, _sentence(problem.message))
+                    form.add_error(field, sentence(problem.message))
             else:
                 messages.success(request, "Đã ghi nhận xét và khiếu nại vào biên bản kiểm phiếu.")
                 return redirect(f"{back}#ballot-{ballot.pk}")

@@ -19,7 +19,6 @@ import io
 
 import segno
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -63,6 +62,7 @@ from tdkt.voting.services import (
     counting_board_candidates,
     counting_board_set,
 )
+from tdkt.web.voting.common import forbidden, get_ballot, refuse, sentence
 from tdkt.web.voting.forms import (
     BallotForm,
     ConferenceForm,
@@ -79,14 +79,6 @@ BOARD_ONLY = "Chỉ thành viên Ban kiểm phiếu của hội nghị mới đ�
 ACTIONS = ("open", "close", "tally", "apply", "next-round", "refresh", "keep")
 
 
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]
-
-
-def _forbidden(request: HttpRequest, message: str, back: str) -> HttpResponse:
-    return render(request, "web/scoring/forbidden.html", {"message": message, "back_url": back}, status=403)
-
-
 def _get_conference(request: HttpRequest, conference_id: int) -> tuple[Conference, ConferenceRoles]:
     """Conferences are public records; what a viewer may do there depends on their roles."""
     conference = (
@@ -101,30 +93,6 @@ def _get_conference(request: HttpRequest, conference_id: int) -> tuple[Conferenc
     return conference, conference_roles(request.user, conference)
 
 
-def _get_ballot(request: HttpRequest, ballot_id: int) -> tuple[Ballot, ConferenceRoles]:
-    """A ballot is visible once opened; a draft only to those who prepare or count it (else 404)."""
-    ballot = (
-        Ballot.objects.select_related("conference__cluster_year__cluster", "conference__host")
-        .filter(pk=ballot_id)
-        .first()
-    )
-    if ballot is None:
-        raise Http404("Không có cuộc bỏ phiếu này")
-    roles = conference_roles(request.user, ballot.conference)
-    if ballot.status == BallotStatus.DRAFT and not roles.sees_drafts:
-        raise Http404("Không có cuộc bỏ phiếu này")
-    return ballot, roles
-
-
-def _refuse(request: HttpRequest, allowed: bool, message: str, back: str) -> HttpResponse | None:
-    """None when the viewer may act; the login page for the public; a 403 page saying who may."""
-    if allowed:
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    return _forbidden(request, message, back)
-
-
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data of a POST (even an empty one, which then fails validation), None for a GET."""
     return request.POST if request.method == "POST" else None
@@ -133,7 +101,7 @@ def _posted(request: HttpRequest) -> QueryDict | None:
 def _problems(exc: ValidationFailed, noun: str = "Dòng") -> list[str]:
     """Messages for a person: "Dòng 3: …" where a problem names a line, the sentence alone otherwise."""
     return [
-        f"{noun} {p.row}: {p.message}" if p.row is not None else _sentence(p.message) for p in exc.problems
+        f"{noun} {p.row}: {p.message}" if p.row is not None else sentence(p.message) for p in exc.problems
     ]
 
 
@@ -184,7 +152,7 @@ def conference_new(request: HttpRequest, cy_id: int) -> HttpResponse:
     if cluster_year is None:
         raise Http404("Không tìm thấy cụm thi đua của năm này.")
     back = reverse("web:cluster_year", args=[cy_id])
-    refused = _refuse(request, viewer_for(request.user).manages(cy_id), MANAGERS_ONLY, back)
+    refused = refuse(request, viewer_for(request.user).manages(cy_id), MANAGERS_ONLY, back)
     if refused is not None:
         return refused
     form = ConferenceForm(_posted(request), cluster_year_id=cy_id)
@@ -219,14 +187,14 @@ def _attach(form: object, exc: ValidationFailed) -> None:
     fields = getattr(form, "fields", {})
     for problem in exc.problems:
         name = problem.field if problem.field in fields else None
-        form.add_error(name, _sentence(problem.message))  # type: ignore[attr-defined]
+        form.add_error(name, sentence(problem.message))  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
 def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
     back = reverse("web:conference", args=[conf.pk])
-    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
     if refused is not None:
         return refused
     form = ConferenceForm(
@@ -268,7 +236,7 @@ def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
 def conference_delegates(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
     back = reverse("web:conference", args=[conf.pk])
-    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
     if refused is not None:
         return refused
     form = DelegatesForm(_posted(request), conference=conf)
@@ -279,7 +247,7 @@ def conference_delegates(request: HttpRequest, conference_id: int) -> HttpRespon
             try:
                 n = conference_delegates_set(actor=request.user, conference=conf, delegates=form.delegates())
             except ValidationFailed as exc:
-                form.add_error(None, [_sentence(p.message) for p in exc.problems])
+                form.add_error(None, [sentence(p.message) for p in exc.problems])
             else:
                 messages.success(request, f"Đã lưu {n} đại biểu.")
                 return redirect(back)
@@ -290,7 +258,7 @@ def conference_delegates(request: HttpRequest, conference_id: int) -> HttpRespon
 def counting_board(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
     back = reverse("web:conference", args=[conf.pk])
-    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
     if refused is not None:
         return refused
     current = list(conf.counting_board.all())
@@ -319,7 +287,7 @@ def counting_board(request: HttpRequest, conference_id: int) -> HttpResponse:
 def ballot_new(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
     back = reverse("web:conference", args=[conf.pk])
-    refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
     if refused is not None:
         return refused
     default = default_candidates(conf.cluster_year)
@@ -386,9 +354,9 @@ def ballot_confirm(request: HttpRequest, ballot_id: int, action: str) -> HttpRes
     """The counting board confirms opening or closing the box, seeing what it is about to do."""
     if action not in CONFIRM:
         raise Http404
-    ballot, roles = _get_ballot(request, ballot_id)
+    ballot, roles = get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
-    refused = _refuse(request, roles.counts, BOARD_ONLY.format(what=CONFIRM[action]), back)
+    refused = refuse(request, roles.counts, BOARD_ONLY.format(what=CONFIRM[action]), back)
     if refused is not None:
         return refused
     context = {
@@ -410,13 +378,13 @@ def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResp
     board). Opening and closing need the confirmation page's `confirm`."""
     if action not in ACTIONS:
         raise Http404
-    ballot, roles = _get_ballot(request, ballot_id)
+    ballot, roles = get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
     if action in ("apply", "next-round", "refresh", "keep"):
-        refused = _refuse(request, roles.manages, MANAGERS_ONLY, back)
+        refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
     else:
         what = {"open": "mở hòm phiếu", "close": "đóng hòm phiếu", "tally": "kiểm phiếu"}[action]
-        refused = _refuse(request, roles.counts, BOARD_ONLY.format(what=what), back)
+        refused = refuse(request, roles.counts, BOARD_ONLY.format(what=what), back)
     if refused is not None:
         return refused
     if action in CONFIRM and request.POST.get("confirm") != "1":
@@ -467,7 +435,7 @@ def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResp
             messages.success(request, f"Đã tạo vòng {created.round_number} (đang chuẩn bị).")
             return redirect(f"{back}#ballot-{created.pk}")
     except NotPermitted as exc:
-        return _forbidden(request, exc.message, back)
+        return forbidden(request, exc.message, back)
     except ValidationFailed as exc:
         for message in _problems(exc):
             messages.error(request, message)
@@ -478,9 +446,9 @@ def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResp
 def ballot_roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """The roll: the counting board edits it, with a reason, while the ballot is in draft; once open, it
     records who is present and received a slip (never which)."""
-    ballot, roles = _get_ballot(request, ballot_id)
+    ballot, roles = get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
-    refused = _refuse(request, roles.counts, BOARD_ONLY.format(what="xem và thay đổi danh sách cử tri"), back)
+    refused = refuse(request, roles.counts, BOARD_ONLY.format(what="xem và thay đổi danh sách cử tri"), back)
     if refused is not None:
         return refused
     stored = list(Voter.objects.filter(ballot=ballot).order_by("name", "id"))
@@ -533,7 +501,7 @@ def ballot_roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
                     ),
                 )
         except NotPermitted as exc:
-            return _forbidden(request, exc.message, back)
+            return forbidden(request, exc.message, back)
         except ValidationFailed as exc:
             for message in _problems(exc):
                 messages.error(request, message)
@@ -556,9 +524,9 @@ def ballot_roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
 def ballot_paper(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Paper ballots: a member of the counting board enters them (each ballot, or the totals); another
     confirms or discards the entry."""
-    ballot, roles = _get_ballot(request, ballot_id)
+    ballot, roles = get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
-    refused = _refuse(request, roles.counts, BOARD_ONLY.format(what="nhập và xác nhận phiếu giấy"), back)
+    refused = refuse(request, roles.counts, BOARD_ONLY.format(what="nhập và xác nhận phiếu giấy"), back)
     if refused is not None:
         return refused
     if not ballot.is_paper:
@@ -607,18 +575,18 @@ def ballot_paper(request: HttpRequest, ballot_id: int) -> HttpResponse:
             if action not in ("ballots", "totals"):
                 errors.append("Thao tác không hợp lệ.")
         except NotPermitted as exc:
-            return _forbidden(request, exc.message, request.path)
+            return forbidden(request, exc.message, request.path)
         except ValidationFailed as exc:
             form_hit = lines_form if action == "ballots" else totals_form if action == "totals" else None
             for problem in exc.problems:
                 if isinstance(form_hit, PaperTotalsForm):
                     form_hit.add_error(
-                        form_hit.field_for(problem.field, problem.row), _sentence(problem.message)
+                        form_hit.field_for(problem.field, problem.row), sentence(problem.message)
                     )
                 elif isinstance(form_hit, PaperBallotsForm):
                     form_hit.add_error("lines", _problems(ValidationFailed(problem), "Phiếu thứ")[0])
                 else:
-                    errors.append(_sentence(problem.message))
+                    errors.append(sentence(problem.message))
     stored = list(ballot.paper_entries.select_related("entered_by", "confirmed_by").order_by("number"))
     entries = [{"entry": e, "summary": _entry_summary(e, names)} for e in stored]
     counted = sum(e.cast for e in stored if e.status == EntryStatus.CONFIRMED)
