@@ -131,7 +131,7 @@ def cluster_update(
     return cluster
 
 
-def _member_problems(year: int, members: list[Unit]) -> list[Problem]:
+def _member_problems(year: int, members: list[Unit], cluster: Cluster) -> list[Problem]:
     problems: list[Problem] = []
     if not members:
         problems.append(Problem(f"cụm – năm {year} phải có ít nhất một thành viên", field="members"))
@@ -144,6 +144,26 @@ def _member_problems(year: int, members: list[Unit]) -> list[Problem]:
         seen.add(unit.pk)
         if not unit.valid_in_year(year):
             problems.append(Problem(f"đơn vị “{unit}” không còn hiệu lực trong năm {year}", field="members"))
+    # A unit competes in one cluster (cụm) and at most one block (khối) a year: two memberships of the same
+    # kind would rank it twice and let it lead twice.
+    elsewhere = (
+        ClusterMember.objects.filter(
+            unit__in=[u.pk for u in members],
+            cluster_year__year=year,
+            cluster_year__cluster__kind=cluster.kind,
+        )
+        .exclude(cluster_year__cluster=cluster)
+        .select_related("unit", "cluster_year__cluster")
+        .order_by("unit__name")
+    )
+    for member in elsewhere:
+        problems.append(
+            Problem(
+                f"đơn vị “{member.unit}” đã là thành viên của {member.cluster_year.cluster} năm {year}: "
+                f"mỗi đơn vị chỉ thuộc một {cluster.get_kind_display().lower()} trong một năm",
+                field="members",
+            )
+        )
     return problems
 
 
@@ -165,7 +185,7 @@ def _year_open(
         problems.append(Problem(f"năm {year} không hợp lệ", field="year"))
     elif ClusterYear.objects.filter(cluster=cluster, year=year).exists():
         problems.append(Problem(f"{cluster} đã có năm {year}", field="year"))
-    problems += _member_problems(year, members)
+    problems += _member_problems(year, members, cluster)
     if problems:
         raise ValidationFailed(problems)
     cluster_year = ClusterYear.objects.create(cluster=cluster, year=year, note=note)
@@ -189,7 +209,7 @@ def cluster_year_members_set(*, actor: Actor, cluster_year: ClusterYear, members
     registered targets or opened a report that year."""
     _check_board(actor, "sửa thành viên của cụm, khối")
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
-    problems = _member_problems(cluster_year.year, members)
+    problems = _member_problems(cluster_year.year, members, cluster_year.cluster)
     kept = {u.pk for u in members}
     current = list(cluster_year.members.select_related("unit").order_by("position"))
     dropped = [m.unit for m in current if m.unit_id not in kept]

@@ -21,6 +21,7 @@ from tdkt.core.models import AuditEvent
 from tdkt.core.personas import World
 from tdkt.movements.models import ClusterIndicator, Indicator
 from tdkt.movements.services import cluster_indicators_set, indicator_create
+from tdkt.org.models import UnitKind
 from tdkt.org.services import unit_create
 
 
@@ -116,17 +117,56 @@ def test_a_member_not_valid_in_the_year_is_refused(world: World) -> None:
 
 
 def test_the_board_adds_a_member_and_the_order_is_kept(world: World) -> None:
+    new = unit_create(
+        actor=None, code="T-HA", name="Thành phố Hội An", kind=UnitKind.DISTRICT, parent=world.province
+    )
     cluster_year_members_set(
         actor=world.board,
         cluster_year=world.cluster_year,
-        members=[world.nam_giang, world.phuoc_son, world.tien_phuoc, world.dien_ban],
+        members=[world.nam_giang, world.phuoc_son, world.tien_phuoc, new],
     )
     assert [m.unit for m in world.cluster_year.members.order_by("position")] == [
         world.nam_giang,
         world.phuoc_son,
         world.tien_phuoc,
-        world.dien_ban,
+        new,
     ]
+
+
+def test_a_unit_already_in_another_cluster_that_year_is_refused(world: World) -> None:
+    before = _state()
+    with pytest.raises(ValidationFailed) as info:
+        cluster_year_members_set(
+            actor=world.board,
+            cluster_year=world.cluster_year,
+            members=[world.nam_giang, world.phuoc_son, world.tien_phuoc, world.dien_ban],
+        )
+    problem = info.value.problems[0]
+    assert problem.field == "members"
+    assert "Thị xã Điện Bàn" in problem.message and "năm 2024" in problem.message
+    assert "chỉ thuộc một cụm thi đua" in problem.message
+    assert _state() == before
+
+
+def test_a_unit_may_be_in_a_cluster_and_a_block_the_same_year(world: World) -> None:
+    block = _new_cluster(world)
+    cy = cluster_year_create(actor=world.board, cluster=block, year=2024, members=[world.dien_ban])
+    assert [m.unit for m in cy.members.all()] == [world.dien_ban]
+
+
+def test_a_new_year_refuses_a_unit_already_in_another_cluster(world: World) -> None:
+    other = cluster_create(
+        actor=world.board,
+        code="T-CUM3",
+        name="Cụm thứ ba",
+        kind="cum",
+        organiser=world.province,
+        rotation_policy=RotationPolicy.APPOINTED,
+    )
+    with pytest.raises(ValidationFailed) as info:
+        cluster_year_create(actor=world.board, cluster=other, year=2024, members=[world.dien_ban])
+    assert "Thị xã Điện Bàn" in info.value.problems[0].message
+    assert not ClusterYear.objects.filter(cluster=other).exists()
 
 
 def test_dropping_the_head_or_a_member_with_targets_is_refused(world: World) -> None:
