@@ -40,6 +40,11 @@ class Movement(models.Model):
         Cluster, verbose_name="cụm, khối tham gia", blank=True, related_name="movements"
     )
     units = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", blank=True, related_name="movements")
+    # the titles and forms of commendation planned for the movement (codes of tdkt.awards.catalogue, in
+    # catalogue order): a list, because they are read and written only as the movement's whole set
+    planned_titles = models.JSONField("danh hiệu, hình thức khen thưởng dự kiến", default=list, blank=True)
+    # raised by `movement_update` at every change; the edit form carries the version it read
+    version = models.PositiveIntegerField("phiên bản", default=1)
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -296,3 +301,83 @@ class Evidence(models.Model):
     @staticmethod
     def digest(data: bytes) -> str:
         return hashlib.sha256(data).hexdigest()
+
+
+class RegistrationStatus(models.TextChoices):
+    DRAFT = "draft", "Đang soạn"
+    SUBMITTED = "submitted", "Đã gửi cấp trên"
+    RETURNED = "returned", "Bị trả lại"
+    ACCEPTED = "accepted", "Đã tiếp nhận"
+
+
+class TitleRegistration(models.Model):
+    """A unit's emulation registration for a cycle (bản đăng ký thi đua): the titles its collective and its
+    people register for at the year's start. Drafted by the unit's staff, sent to its superior (the parent
+    unit's staff, or the board), who accepts it or returns it with a reason — the status cycle of a
+    `Report`. Written by `tdkt.movements.registration` only."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="+")
+    cycle = models.PositiveSmallIntegerField("năm thi đua")
+    status = models.CharField(
+        "trạng thái", max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_reason = models.TextField("lý do trả lại", blank=True)
+    # raised at every change of its lines or status; a page or API write carries the version it read
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cycle", "unit__name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "cycle"], name="title_registration_unique")]
+
+    def __str__(self) -> str:
+        return f"Đăng ký thi đua năm {self.cycle} – {self.unit}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)
+
+
+class RegistrationLine(models.Model):
+    """One title registered: by the collective itself (`person` empty) or by one of its people. `cycle`
+    repeats the registration's so that the database holds one registration of a title per subject and
+    cycle, whichever unit's list it is on."""
+
+    registration = models.ForeignKey(TitleRegistration, on_delete=models.CASCADE, related_name="lines")
+    cycle = models.PositiveSmallIntegerField("năm thi đua")
+    person = models.ForeignKey(
+        "org.Person",
+        verbose_name="cá nhân",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    title = models.CharField("danh hiệu", max_length=20)  # a code of tdkt.awards.catalogue
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "person", "title"],
+                condition=models.Q(person__isnull=False),
+                name="registration_line_person_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "title"],
+                condition=models.Q(person__isnull=True),
+                name="registration_line_collective_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.registration.unit}: {self.title}"

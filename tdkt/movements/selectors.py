@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from tdkt.clusters.models import ClusterMember, ClusterRole, ClusterRoleKind, ClusterYear
 from tdkt.clusters.scopes import Viewer
@@ -19,11 +19,14 @@ from tdkt.movements.models import (
     Indicator,
     Movement,
     Period,
+    RegistrationLine,
+    RegistrationStatus,
     Report,
     ReportStatus,
     ReportValue,
     Target,
     TargetBasis,
+    TitleRegistration,
 )
 from tdkt.org.models import Unit
 from tdkt.org.selectors import unit_history_ids
@@ -311,4 +314,80 @@ def units_without_accounts() -> list[Unit]:
         .exclude(account__user__is_active=True)
         .distinct()
         .order_by("name")
+    )
+
+
+# --- emulation registrations (tdkt.movements.registration) ----------------------------------------------------
+
+
+def registration_visible(viewer: Viewer, unit: Unit) -> bool:
+    """Who sees a unit's registration list (it names people): the board, the unit's staff (and its
+    successor's), and its superior's staff, to whom the list is sent."""
+    if viewer.is_board:
+        return True
+    if viewer.unit_id is None:
+        return False
+    return viewer.unit_id in (unit.pk, unit.parent_id) or unit.pk in _viewer_history(viewer)
+
+
+def _viewer_history(viewer: Viewer) -> set[int]:
+    """The viewer's unit and every unit it succeeded."""
+    unit = Unit.objects.filter(pk=viewer.unit_id).first()
+    return unit_history_ids(unit) if unit is not None else set()
+
+
+def registration_of(unit: Unit, cycle: int) -> TitleRegistration | None:
+    return (
+        TitleRegistration.objects.filter(unit=unit, cycle=cycle)
+        .select_related("unit", "submitted_by", "reviewed_by")
+        .first()
+    )
+
+
+def registration_lines(registration: TitleRegistration) -> list[RegistrationLine]:
+    """The lines, the collective's first, then people by name."""
+    lines = registration.lines.select_related("person")
+    return sorted(
+        lines,
+        key=lambda x: (x.person is not None, x.person.full_name if x.person else "", x.person_id or 0, x.pk),
+    )
+
+
+def registered_titles(unit: Unit, cycle: int) -> dict[int, set[str]]:
+    """{person id: titles registered} on the lists of the unit (or of a unit it succeeded) for the cycle,
+    whatever their status: what the candidates page marks “đã đăng ký”. One query."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = RegistrationLine.objects.filter(
+        cycle=cycle, person__isnull=False, registration__unit_id__in=unit_history_ids(unit)
+    ).values_list("person_id", "title")
+    for person_id, title in rows:
+        found[person_id].add(title)
+    return dict(found)
+
+
+def registrations_to_review(viewer: Viewer, cycle: int | None = None) -> QuerySet[TitleRegistration]:
+    """The lists sent to this viewer as superior (every list, for the board), newest cycle first; drafts
+    are the unit's own and are not shown."""
+    rows = TitleRegistration.objects.exclude(status=RegistrationStatus.DRAFT)
+    if not viewer.is_board:
+        if viewer.unit_id is None:
+            return rows.none()
+        rows = rows.filter(unit__parent_id=viewer.unit_id)
+    if cycle is not None:
+        rows = rows.filter(cycle=cycle)
+    return rows.select_related("unit", "unit__parent").annotate(line_count=Count("lines"))
+
+
+def registrations_waiting(viewer: Viewer) -> list[TitleRegistration]:
+    """Lists that wait for this viewer: their unit's drafts and returned lists (to complete and send), and
+    the lists sent to them as superior (to accept or return): the board only for units with no parent.
+    Two queries whatever the number of units."""
+    rule = Q(pk__in=[])
+    if viewer.unit_id is not None:
+        rule |= Q(unit_id=viewer.unit_id, status__in=[RegistrationStatus.DRAFT, RegistrationStatus.RETURNED])
+        rule |= Q(unit__parent_id=viewer.unit_id, status=RegistrationStatus.SUBMITTED)
+    if viewer.is_board:
+        rule |= Q(unit__parent__isnull=True, status=RegistrationStatus.SUBMITTED)
+    return list(
+        TitleRegistration.objects.filter(rule).select_related("unit").order_by("-cycle", "unit__name")
     )

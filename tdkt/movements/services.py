@@ -11,11 +11,13 @@ import datetime as dt
 import pathlib
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from tdkt.awards import catalogue
 from tdkt.clusters.models import Cluster, ClusterMember, ClusterYear
 from tdkt.clusters.scopes import viewer_for
 from tdkt.core.audit import Actor, actor_user, audit_record, snapshot, state_at_version
@@ -211,22 +213,33 @@ def indicator_create(
     return indicator
 
 
-@transaction.atomic
-def movement_create(
+MOVEMENT_LABELS = {
+    "name": "tên phong trào",
+    "slogan": "khẩu hiệu",
+    "launched_by": "cơ quan phát động",
+    "level": "cấp phát động",
+    "kind": "hình thức",
+    "start_date": "từ ngày",
+    "end_date": "đến ngày",
+    "description": "nội dung",
+    "planned_titles": "danh hiệu, hình thức khen thưởng dự kiến",
+    "clusters": "cụm, khối tham gia",
+    "units": "đơn vị tham gia",
+}
+
+
+def _movement_problems(
     *,
-    actor: Actor,
     name: str,
     launched_by: Unit,
     level: str,
     kind: str,
     start_date: dt.date,
-    end_date: dt.date | None = None,
-    slogan: str = "",
-    description: str = "",
-    clusters: list[Cluster] | None = None,
-    units: list[Unit] | None = None,
-) -> Movement:
-    _check_board(actor, "phát động phong trào")
+    end_date: dt.date | None,
+    slogan: str,
+    units: list[Unit],
+    planned_titles: list[str],
+) -> list[Problem]:
     problems: list[Problem] = []
     if not name.strip():
         problems.append(Problem("thiếu tên phong trào", field="name"))
@@ -247,11 +260,93 @@ def movement_create(
                 field="launched_by",
             )
         )
-    for unit in units or []:
+    for unit in units:
         if not unit.valid_in_year(start_date.year):
             problems.append(
                 Problem(f"đơn vị “{unit}” không còn hiệu lực năm {start_date.year}", field="units")
             )
+    for code in planned_titles:
+        if code not in catalogue.CATALOGUE:
+            problems.append(
+                Problem(
+                    f"không có danh hiệu, hình thức khen thưởng mã “{code}” trong danh mục",
+                    field="planned_titles",
+                )
+            )
+    if len(set(planned_titles)) != len(planned_titles):
+        problems.append(Problem("một danh hiệu, hình thức được chọn hai lần", field="planned_titles"))
+    return problems
+
+
+def _planned(codes: list[str]) -> list[str]:
+    """The planned titles in catalogue order (the order they are shown in)."""
+    return sorted(codes, key=lambda c: catalogue.TITLE_ORDER.get(c, len(catalogue.TITLE_ORDER)))
+
+
+def _shown_movement(state: dict[str, Any]) -> dict[str, object]:
+    """A movement's stored state as a person reads it: names, labels and dd/mm/yyyy, never ids or codes."""
+    unit_ids = {*state.get("units", []), state.get("launched_by")}
+    units = dict(Unit.objects.filter(pk__in=[u for u in unit_ids if u]).values_list("pk", "name"))
+    clusters = dict(Cluster.objects.filter(pk__in=state.get("clusters", [])).values_list("pk", "name"))
+
+    def day(value: object) -> str:
+        return dt.date.fromisoformat(str(value)).strftime("%d/%m/%Y") if value else ""
+
+    return {
+        "name": state.get("name", ""),
+        "slogan": state.get("slogan", ""),
+        "launched_by": units.get(state.get("launched_by"), ""),
+        "level": MovementLevel(state["level"]).label if state.get("level") in MovementLevel.values else "",
+        "kind": MovementKind(state["kind"]).label if state.get("kind") in MovementKind.values else "",
+        "start_date": day(state.get("start_date")),
+        "end_date": day(state.get("end_date")),
+        "description": state.get("description", ""),
+        "planned_titles": ", ".join(
+            catalogue.CATALOGUE[c].name for c in state.get("planned_titles", []) if c in catalogue.CATALOGUE
+        ),
+        "clusters": ", ".join(sorted(clusters.get(c, "") for c in state.get("clusters", []))),
+        "units": ", ".join(sorted(units.get(u, "") for u in state.get("units", []))),
+    }
+
+
+def _movement_state(movement: Movement) -> dict[str, object]:
+    return {
+        **snapshot(movement),
+        "clusters": sorted(movement.clusters.values_list("pk", flat=True)),
+        "units": sorted(movement.units.values_list("pk", flat=True)),
+    }
+
+
+@transaction.atomic
+def movement_create(
+    *,
+    actor: Actor,
+    name: str,
+    launched_by: Unit,
+    level: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    slogan: str = "",
+    description: str = "",
+    clusters: list[Cluster] | None = None,
+    units: list[Unit] | None = None,
+    planned_titles: list[str] | None = None,
+) -> Movement:
+    """Launch a movement (the board): its level, kind, dates, slogan, the clusters and units taking part
+    and the titles and forms of commendation planned (catalogue codes)."""
+    _check_board(actor, "phát động phong trào")
+    problems = _movement_problems(
+        name=name,
+        launched_by=launched_by,
+        level=level,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        slogan=slogan,
+        units=units or [],
+        planned_titles=planned_titles or [],
+    )
     if problems:
         raise ValidationFailed(problems)
     movement = Movement.objects.create(
@@ -263,18 +358,84 @@ def movement_create(
         end_date=end_date,
         slogan=slogan,
         description=description,
+        planned_titles=_planned(planned_titles or []),
     )
     movement.clusters.set(clusters or [])
     movement.units.set(units or [])
+    audit_record(actor=actor, action="movement.create", instance=movement, after=_movement_state(movement))
+    return movement
+
+
+@transaction.atomic
+def movement_update(
+    *,
+    actor: Actor,
+    movement: Movement,
+    name: str,
+    launched_by: Unit,
+    level: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    slogan: str = "",
+    description: str = "",
+    clusters: list[Cluster] | None = None,
+    units: list[Unit] | None = None,
+    planned_titles: list[str] | None = None,
+    version: int | None = None,
+) -> Movement:
+    """Edit a launched movement (the board): every field, the clusters, units and planned titles. `version`:
+    the movement's as read (None: not checked); a movement changed since is refused, saying what changed."""
+    _check_board(actor, "sửa phong trào thi đua")
+    movement = Movement.objects.select_for_update().get(pk=movement.pk)
+    before = _movement_state(movement)
+    if version is not None and version != movement.version:
+        then = state_at_version(movement, version)
+        changes = (
+            changes_between(_shown_movement(then), _shown_movement(before), MOVEMENT_LABELS)
+            if then is not None
+            else []
+        )
+        check_version(
+            what=f"phong trào “{movement.name}”", given=version, current=movement.version, changes=changes
+        )
+    problems = _movement_problems(
+        name=name,
+        launched_by=launched_by,
+        level=level,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        slogan=slogan,
+        units=units or [],
+        planned_titles=planned_titles or [],
+    )
+    if problems:
+        raise ValidationFailed(problems)
+    movement.name = name.strip()
+    movement.launched_by = launched_by
+    movement.level = level
+    movement.kind = kind
+    movement.start_date = start_date
+    movement.end_date = end_date
+    movement.slogan = slogan
+    movement.description = description
+    movement.planned_titles = _planned(planned_titles or [])
+    movement.clusters.set(clusters or [])
+    movement.units.set(units or [])
+    after = _movement_state(movement)
+    if {k: v for k, v in after.items() if k != "version"} == {
+        k: v for k, v in before.items() if k != "version"
+    }:
+        return movement
+    movement.version += 1
+    movement.save()
     audit_record(
         actor=actor,
-        action="movement.create",
+        action="movement.update",
         instance=movement,
-        after={
-            **snapshot(movement),
-            "clusters": [c.pk for c in clusters or []],
-            "units": [u.pk for u in units or []],
-        },
+        before=before,
+        after=_movement_state(movement),
     )
     return movement
 
