@@ -1,0 +1,212 @@
+"""Proposal tracks as data: who proposes what to whom, with which documents, through which steps. Pure.
+
+One dossier engine serves every track (decision 0007): a unit's yearly titles, a cluster's proposals from its
+conference, the province's own forms, proposals to the central level, awards for unexpected achievements
+(đột xuất) and for a movement's theme (chuyên đề), and the recognition of initiatives. A track is read from
+`tdkt/dossiers/tracks.json` and checked on load; a bad file raises `TrackError` listing every problem in
+Vietnamese. Title codes are checked against the award catalogue by the Django side (the catalogue is kept
+by the board as data).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+TRACKS_FILE = Path(__file__).resolve().parent / "tracks.json"
+
+# Who proposes.
+BY_UNIT = "unit"  # a unit's staff, for its people and itself
+BY_CLUSTER = "cluster_head"  # the cluster head's staff, from the conference's vote
+PROPOSERS = {BY_UNIT: "đơn vị", BY_CLUSTER: "trưởng cụm, khối thi đua"}
+
+# Who receives, on the hierarchy in force on the send date.
+TO_SELF = "self"  # the unit's own emulation council and head (titles the head decides)
+TO_PROVINCE = "province"  # the province's emulation board (Sở Nội vụ)
+RECEIVERS = {
+    TO_SELF: "Hội đồng Thi đua – Khen thưởng của đơn vị",
+    TO_PROVINCE: "Ban Thi đua – Khen thưởng tỉnh",
+}
+
+# Who decides.
+DECIDED_BY_UNIT = "unit"
+DECIDED_BY_PROVINCE = "province"
+DECIDED_BY_CENTRAL = "central"
+DECIDERS = {
+    DECIDED_BY_UNIT: "Thủ trưởng cơ quan, đơn vị; Chủ tịch Ủy ban nhân dân cấp xã",
+    DECIDED_BY_PROVINCE: "Chủ tịch Ủy ban nhân dân tỉnh",
+    DECIDED_BY_CENTRAL: "Thủ tướng Chính phủ, Chủ tịch nước (trình qua tỉnh)",
+}
+
+# Where a required document comes from.
+DOC_GENERATED = "generated"  # written by TĐKT from the dossier (tờ trình, danh sách)
+DOC_DRAFTED = (
+    "drafted"  # drafted by TĐKT from the records, edited and signed by the unit (báo cáo thành tích)
+)
+DOC_CONFERENCE = "conference"  # attached from the conference and its ballot (biên bản, kết quả bỏ phiếu)
+DOC_UPLOADED = "uploaded"  # uploaded by the proposer (xác nhận sáng kiến, other evidence)
+DOC_SOURCES = {
+    DOC_GENERATED: "TĐKT lập từ hồ sơ",
+    DOC_DRAFTED: "TĐKT soạn sẵn từ dữ liệu, đơn vị hoàn chỉnh",
+    DOC_CONFERENCE: "lấy từ hội nghị và kết quả bỏ phiếu",
+    DOC_UPLOADED: "đơn vị tải lên",
+}
+
+SUBJECTS = ("individual", "collective", "commune", "household", "village", "initiative")
+STEPS = ("receive", "check", "posting", "council", "decide")
+TAGS = ("V", "V-old", "V-2nd", "R")
+
+
+class TrackError(ValueError):
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    kind: str
+    name: str
+    source: str
+    citation: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    code: str
+    name: str
+    titles: tuple[str, ...]  # catalogue codes a line may carry; empty: any form the decider may award
+    subjects: tuple[str, ...]
+    proposer: str
+    receiver: str
+    decider: str
+    documents: tuple[Document, ...]
+    council: bool
+    posting_days: int  # working days the list stays posted before the council (0: no posting)
+    deadlines: Mapping[str, int]  # working days per step
+    citation: str
+    tag: str
+
+    @property
+    def needs_posting(self) -> bool:
+        return self.posting_days > 0
+
+    @property
+    def decides_at_receiver(self) -> bool:
+        """The receiver's level signs; otherwise the receiver approves and forwards up."""
+        return self.decider != DECIDED_BY_CENTRAL
+
+    def allows(self, title: str) -> bool:
+        return not self.titles or title in self.titles
+
+
+def _problems(raw: Any, where: str) -> list[str]:
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        return [f"{where}: phải là một đối tượng"]
+    required = [
+        "code",
+        "name",
+        "subjects",
+        "proposer",
+        "receiver",
+        "decider",
+        "documents",
+        "council",
+        "posting_days",
+        "deadlines",
+        "citation",
+        "tag",
+    ]
+    for key in required:
+        if key not in raw:
+            problems.append(f"{where}: thiếu “{key}”")
+    unknown = set(raw) - set(required) - {"titles"}
+    for key in sorted(unknown):
+        problems.append(f"{where}: khóa “{key}” không được dùng")
+    if problems:
+        return problems
+    if not isinstance(raw["code"], str) or not raw["code"].isascii() or not raw["code"]:
+        problems.append(f"{where}.code: cần mã ASCII không rỗng")
+    for key, allowed in (
+        ("proposer", PROPOSERS),
+        ("receiver", RECEIVERS),
+        ("decider", DECIDERS),
+        ("tag", TAGS),
+    ):
+        if raw[key] not in allowed:
+            problems.append(f"{where}.{key}: “{raw[key]}” không thuộc {', '.join(allowed)}")
+    for subject in raw["subjects"]:
+        if subject not in SUBJECTS:
+            problems.append(f"{where}.subjects: “{subject}” không hợp lệ")
+    if not isinstance(raw["council"], bool):
+        problems.append(f"{where}.council: cần true hoặc false")
+    if not isinstance(raw["posting_days"], int) or raw["posting_days"] < 0:
+        problems.append(f"{where}.posting_days: cần số ngày làm việc không âm")
+    for step, days in raw["deadlines"].items():
+        if step not in STEPS:
+            problems.append(f"{where}.deadlines: bước “{step}” không hợp lệ")
+        elif not isinstance(days, int) or days <= 0:
+            problems.append(f"{where}.deadlines.{step}: cần số ngày làm việc dương")
+    for i, doc in enumerate(raw["documents"]):
+        if not isinstance(doc, dict) or {"kind", "name", "source"} - set(doc):
+            problems.append(f"{where}.documents[{i}]: cần kind, name, source")
+        elif doc["source"] not in DOC_SOURCES:
+            problems.append(f"{where}.documents[{i}].source: “{doc['source']}” không hợp lệ")
+    if raw["receiver"] == TO_SELF and raw["decider"] != DECIDED_BY_UNIT:
+        problems.append(f"{where}: hồ sơ xét tại đơn vị chỉ do thủ trưởng đơn vị quyết định")
+    return problems
+
+
+def parse_tracks(raw: Any) -> dict[str, Track]:
+    """The tracks of a JSON document, or TrackError naming every problem."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("tracks"), list):
+        raise TrackError(["tệp luồng hồ sơ phải có danh sách “tracks”"])
+    problems: list[str] = []
+    tracks: dict[str, Track] = {}
+    for i, item in enumerate(raw["tracks"]):
+        where = f"tracks[{i}]"
+        found = _problems(item, where)
+        if found:
+            problems += found
+            continue
+        if item["code"] in tracks:
+            problems.append(f"{where}.code: mã “{item['code']}” bị trùng")
+            continue
+        tracks[item["code"]] = Track(
+            code=item["code"],
+            name=item["name"],
+            titles=tuple(item.get("titles", ())),
+            subjects=tuple(item["subjects"]),
+            proposer=item["proposer"],
+            receiver=item["receiver"],
+            decider=item["decider"],
+            documents=tuple(
+                Document(kind=d["kind"], name=d["name"], source=d["source"], citation=d.get("citation", ""))
+                for d in item["documents"]
+            ),
+            council=item["council"],
+            posting_days=item["posting_days"],
+            deadlines=dict(item["deadlines"]),
+            citation=item["citation"],
+            tag=item["tag"],
+        )
+    if problems:
+        raise TrackError(problems)
+    return tracks
+
+
+@lru_cache(maxsize=1)
+def all_tracks() -> dict[str, Track]:
+    return parse_tracks(json.loads(TRACKS_FILE.read_text(encoding="utf-8")))
+
+
+def track(code: str) -> Track:
+    try:
+        return all_tracks()[code]
+    except KeyError:
+        raise TrackError([f"không có luồng hồ sơ “{code}”"]) from None
