@@ -45,7 +45,10 @@ KIND_CODES = {kind: i for i, kind in enumerate(AWARD_KINDS)}  # cong_trang 0, do
 BASIS_CODES = {BASIS_HTXSNV: 0, BASIS_INITIATIVE: 1, BASIS_OTHER: 2}
 SCOPE_CODES = {scope: i for i, scope in enumerate(SCOPES)}  # co_so 0 < bo_tinh 1 < toan_quoc 2
 NOT_USED = -1  # init_used_title: the initiative has not served any award
-USED_ELSEWHERE = -2  # init_used_title: it served an award that is not in the subject's history
+USED_ELSEWHERE = (
+    -2
+)  # init_used_title: it served an award that is not in the subject's history (or not a title)
+UNKNOWN_TITLE = -1  # award_title: a catalogue code the engine holds no rules for (`bulk` reads it so too)
 
 
 def _i8(a: Any) -> NDArray[np.int8]:
@@ -217,7 +220,8 @@ def columns_from_subjects(subjects: Sequence[Subject]) -> Columns:
         for a in s.awards:
             cols["award_subject"].append(i)
             cols["award_cycle"].append(a.cycle)
-            cols["award_title"].append(TITLE_INDEX[a.title])
+            # a code the engine holds no rules for (a Huân chương Độc lập…) is kept, matching no title
+            cols["award_title"].append(TITLE_INDEX.get(a.title, UNKNOWN_TITLE))
             cols["award_kind"].append(KIND_CODES.get(a.kind, KIND_CODES[AWARD_KINDS[0]]))
             cols["award_basis"].append(BASIS_CODES.get(a.basis, BASIS_CODES[BASIS_OTHER]))
             for init_id in a.initiative_ids:
@@ -231,7 +235,7 @@ def columns_from_subjects(subjects: Sequence[Subject]) -> Columns:
                 cols["init_used_title"].append(NOT_USED)
                 cols["init_used_cycle"].append(0)
             elif award_id in by_id:
-                cols["init_used_title"].append(TITLE_INDEX[by_id[award_id].title])
+                cols["init_used_title"].append(TITLE_INDEX.get(by_id[award_id].title, USED_ELSEWHERE))
                 cols["init_used_cycle"].append(by_id[award_id].cycle)
             else:
                 cols["init_used_title"].append(USED_ELSEWHERE)

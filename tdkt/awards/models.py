@@ -114,9 +114,99 @@ class TaskRating(Recorded):
         return f"{self.subject_name} – {self.cycle}: {self.get_rating_display()}"
 
 
+class CatalogueGroup(models.TextChoices):
+    """The kinds of the catalogue, in the order of the Law (Art. 9 forms after the titles of Ch. II)."""
+
+    DANH_HIEU_THI_DUA = "danh_hieu_thi_dua", "Danh hiệu thi đua"
+    HUAN_CHUONG = "huan_chuong", "Huân chương"
+    HUY_CHUONG = "huy_chuong", "Huy chương"
+    DANH_HIEU_VINH_DU = "danh_hieu_vinh_du", "Danh hiệu vinh dự Nhà nước"
+    GIAI_THUONG = "giai_thuong", "Giải thưởng Hồ Chí Minh, Giải thưởng Nhà nước"
+    KY_NIEM_CHUONG = "ky_niem_chuong", "Kỷ niệm chương"
+    BANG_KHEN = "bang_khen", "Bằng khen"
+    GIAY_KHEN = "giay_khen", "Giấy khen"
+    KHAC = "khac", "Hình thức khác"
+
+
+class CatalogueClass(models.TextChoices):
+    NONE = "", "Không chia hạng"
+    NHAT = "nhat", "Hạng Nhất"
+    NHI = "nhi", "Hạng Nhì"
+    BA = "ba", "Hạng Ba"
+
+
+class CatalogueLevel(models.TextChoices):
+    NHA_NUOC = "nha_nuoc", "Cấp Nhà nước"
+    BO_TINH = "bo_tinh", "Cấp bộ, ban, ngành, tỉnh"
+    CO_SO = "co_so", "Cấp cơ sở"
+
+
+class VerificationTag(models.TextChoices):
+    """The verification tags of ../shared/domain/legal-rules.md."""
+
+    V = "V", "Đã đối chiếu với văn bản"
+    V_OLD = "V-old", "Theo văn bản đã hết hiệu lực"
+    V_2ND = "V-2nd", "Theo nguồn thứ cấp"
+    R = "R", "Chưa được kiểm chứng"
+
+
+SUBJECT_KIND_LABELS = {
+    s.SUBJECT_INDIVIDUAL: "cá nhân",
+    s.SUBJECT_COLLECTIVE: "tập thể",
+    s.SUBJECT_HOUSEHOLD: "hộ gia đình",
+    s.SUBJECT_VILLAGE: "thôn, tổ dân phố",
+    s.SUBJECT_COMMUNE: "xã, phường, đặc khu",
+}
+
+
+class CatalogueEntry(models.Model):
+    """One title or form of commendation the province records: every one of the Law, and the province's own
+    (`province_own`: a provincial Kỷ niệm chương, a Giấy khen of a commune chairman…). `code` is what
+    `Award.title` stores: never changed once an award refers to it, and an entry an award refers to is
+    retired (`active = False`), never deleted. Whether the rule engine holds rules for an entry is not stored:
+    it is read from the pure catalogue and the rule packs (`selectors.engine_codes`); the legal facts of
+    those entries are the pure catalogue's and read only."""
+
+    code = models.CharField("mã", max_length=20, unique=True)
+    name = models.CharField("tên", max_length=300)
+    short = models.CharField("tên ngắn", max_length=100)
+    group = models.CharField("loại", max_length=20, choices=CatalogueGroup.choices)
+    grade = models.CharField("hạng", max_length=4, choices=CatalogueClass.choices, blank=True, default="")
+    level = models.CharField("cấp", max_length=10, choices=CatalogueLevel.choices)
+    authority = models.CharField("người quyết định tặng", max_length=300, blank=True)
+    subject_kinds = models.JSONField("đối tượng", default=list)  # codes of tdkt.awards.subjects.SUBJECT_KINDS
+    article = models.CharField("căn cứ", max_length=300, blank=True)
+    article_tag = models.CharField(
+        "mức kiểm chứng", max_length=5, choices=VerificationTag.choices, default=VerificationTag.R
+    )
+    province_own = models.BooleanField("hình thức riêng của tỉnh", default=False)
+    active = models.BooleanField("đang dùng", default=True)
+    sort_order = models.PositiveIntegerField("thứ tự", default=0)
+    note = models.TextField("ghi chú", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="catalogue_entry_has_code"),
+            models.CheckConstraint(condition=~Q(name=""), name="catalogue_entry_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def subject_kinds_text(self) -> str:
+        return ", ".join(SUBJECT_KIND_LABELS.get(k, k) for k in self.subject_kinds)
+
+
 class Award(Recorded):
-    """A title or form of commendation received, as its decision states it. `title` is a catalogue code
-    (`tdkt.awards.catalogue`); `cycle` is the (last) cycle of the achievement period."""
+    """A title or form of commendation received, as its decision states it. `title` is the code of a
+    `CatalogueEntry` (the rule engine knows those of `tdkt.awards.catalogue`); `cycle` is the (last) cycle of
+    the achievement period."""
 
     title = models.CharField("danh hiệu, hình thức", max_length=20)
     cycle = models.PositiveSmallIntegerField("năm thành tích")

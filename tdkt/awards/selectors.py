@@ -30,6 +30,7 @@ from django.db.models import Max, Q, QuerySet
 
 from tdkt.awards import catalogue, engine, rulepacks
 from tdkt.awards import subjects as s
+from tdkt.awards.catalogue_selectors import title_name
 from tdkt.awards.models import (
     Award,
     AwardBasis,
@@ -196,8 +197,7 @@ def _change_value(name: str, value: Any) -> str:
     if value is None or value == "":
         return "—"
     if name == "title":
-        entry = catalogue.CATALOGUE.get(str(value))
-        return entry.name if entry is not None else str(value)
+        return title_name(str(value))
     if name in ("decision_date", "revoked_on"):
         try:
             return f"{dt.date.fromisoformat(str(value)):%d/%m/%Y}"

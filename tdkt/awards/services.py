@@ -16,19 +16,20 @@ and `award_revoke` change it. A parameter override is never edited: each change 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from tdkt.awards import catalogue, rulepacks
-from tdkt.awards import subjects as s
+from tdkt.awards import catalogue_services, rulepacks
+from tdkt.awards.catalogue_selectors import title_name, title_short
 from tdkt.awards.models import (
     Award,
     AwardBasis,
     AwardKind,
+    CatalogueEntry,
     Discipline,
     DisciplineChoice,
     EvaluationJob,
@@ -181,8 +182,8 @@ def _record_shown(state: dict[str, Any]) -> dict[str, Any]:
     shown = dict(state)
     if shown.get("rating") not in (None, ""):
         shown["rating"] = RatingChoice(int(shown["rating"])).label
-    if shown.get("title") in catalogue.CATALOGUE:
-        shown["title"] = catalogue.title(shown["title"]).name
+    if shown.get("title"):
+        shown["title"] = title_name(str(shown["title"]))
     if shown.get("kind") in AwardKind.values:
         shown["kind"] = AwardKind(shown["kind"]).label
     if shown.get("basis") in AwardBasis.values:
@@ -224,21 +225,25 @@ def _subject_filter(person: Person | None, unit: Unit | None) -> dict[str, Any]:
 
 
 def title_problem(
-    code: str, *, person: Person | None, unit: Unit | None, field: str = "title"
+    code: str,
+    *,
+    person: Person | None,
+    unit: Unit | None,
+    field: str = "title",
+    allow_retired: bool = False,
+    entries: Mapping[str, CatalogueEntry] | None = None,
 ) -> Problem | None:
-    """An unknown title, or one that is not given to this kind of subject."""
-    if code not in catalogue.CATALOGUE:
-        return Problem(f"danh hiệu, hình thức “{code}” không có trong danh mục", field=field)
-    entry = catalogue.title(code)
-    if person is not None and s.SUBJECT_INDIVIDUAL not in entry.subject_kinds:
-        return Problem(
-            f"“{entry.name}” là danh hiệu, hình thức dành cho tập thể, không tặng cá nhân", field=field
-        )
-    if unit is not None:
-        kinds = {subject_kind(unit), s.SUBJECT_COLLECTIVE, s.SUBJECT_COMMUNE}
-        if not kinds & set(entry.subject_kinds):
-            return Problem(f"“{entry.name}” là danh hiệu dành cho cá nhân, không tặng tập thể", field=field)
-    return None
+    """A code not in the catalogue the board keeps, retired there, or not given to this kind of subject.
+    Any active entry may be recorded, whether or not the rule engine holds rules for it."""
+    return catalogue_services.title_problem(
+        code,
+        person=person,
+        unit=unit,
+        unit_kind=subject_kind(unit) if unit is not None else "",
+        field=field,
+        allow_retired=allow_retired,
+        entries=entries,
+    )
 
 
 # --- ratings ------------------------------------------------------------------------------------------------
@@ -329,7 +334,9 @@ def _award_problems(
     exclude: Award | None = None,
 ) -> list[Problem]:
     problems: list[Problem] = []
-    if (p := title_problem(title, person=person, unit=unit)) is not None:
+    # a correction may keep the code of an entry retired since the award was recorded
+    kept = exclude is not None and exclude.title == title
+    if (p := title_problem(title, person=person, unit=unit, allow_retired=kept)) is not None:
         problems.append(p)
     _check_cycle(cycle, problems)
     if period_start is not None and period_start > cycle:
@@ -370,8 +377,7 @@ def _award_problems(
 
 
 def _title_short(code: str) -> str:
-    entry = catalogue.CATALOGUE.get(code)
-    return entry.short if entry is not None else code
+    return title_short(code)
 
 
 def _initiative_problems(

@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from tdkt.awards import catalogue, rulepacks
 from tdkt.awards import subjects as s
-from tdkt.awards.models import Award, Initiative, TaskRating
+from tdkt.awards.catalogue_selectors import title_short
+from tdkt.awards.models import Award, CatalogueEntry, Initiative, TaskRating
 from tdkt.awards.selectors import viewer_unit_history
 from tdkt.awards.services import (
     award_record,
@@ -96,8 +97,13 @@ class ImportResult:
 
 
 def title_names() -> dict[str, tuple[str, ...]]:
-    """Every catalogue title with the names a spreadsheet may use for it."""
-    return {t.code: (t.short, t.name) for t in catalogue.TITLES}
+    """Every entry of the catalogue the board keeps with the names a spreadsheet may use for it: the engine's
+    titles first (their short names win a clash), then the rest; a retired entry is recognised and then
+    refused by `title_problem`, saying so."""
+    names: dict[str, tuple[str, ...]] = {t.code: (t.short, t.name) for t in catalogue.TITLES}
+    for entry in CatalogueEntry.objects.order_by("sort_order", "code"):
+        names.setdefault(entry.code, (entry.short, entry.name))
+    return names
 
 
 # --- the plan ---------------------------------------------------------------------------------------------
@@ -129,6 +135,7 @@ class _Rows:
         self.own = Unit.objects.filter(pk=viewer.unit_id).first() if viewer and viewer.unit_id else None
         codes = {r.text("unit_code") for r in rows if r.text("unit_code")}
         self.units = {u.code.casefold(): u for u in Unit.objects.filter(code__in=codes)}
+        self.entries = {e.code: e for e in CatalogueEntry.objects.all()}
         self.aliases = title_aliases(title_names())
 
     def problem(self, row: RawRow, key: str, message: str) -> None:
@@ -354,9 +361,9 @@ def _plan_history(rows: list[RawRow], checks: _Rows, shape: Shape) -> _Plan:
             )
         if title is not None:
             wrong = (
-                title_problem(str(title), person=person, unit=None)
+                title_problem(str(title), person=person, unit=None, entries=checks.entries)
                 if individuals
-                else title_problem(str(title), person=None, unit=unit)
+                else title_problem(str(title), person=None, unit=unit, entries=checks.entries)
             )
             if unit is not None and (person is not None or not individuals) and wrong is not None:
                 checks.problem(r, "title", wrong.message)
@@ -693,8 +700,7 @@ def _write(actor: Actor, shape: Shape, filename: str, plan: _Plan) -> ImportResu
 
 
 def _short(code: str | None) -> str:
-    entry = catalogue.CATALOGUE.get(code or "")
-    return entry.short if entry is not None else (code or "")
+    return title_short(code) if code else ""
 
 
 def _rating_label(rating: s.Rating | None) -> str:
