@@ -654,3 +654,104 @@ def appraisals_to_confirm(criteria_set: CriteriaSet) -> list[PendingAppraisal]:
     except engine.ScoringInputError:
         return []
     return appraisals_pending(built.parsed, candidates)
+
+
+# ----------------------------------------------------------------------------- a draft on last year's data
+
+
+@dataclass(frozen=True)
+class LastYearPreview:
+    """The points each member of LAST year would get with a draft's criteria: `previous` is last year's
+    cluster-year (None when the cluster has none), `result` the engine's explained ranking (None when
+    there is no data or the draft cannot be scored yet, see `problems`)."""
+
+    previous: ClusterYear | None
+    result: dict[str, Any] | None = None
+    problems: tuple[str, ...] = ()
+    has_data: bool = False
+
+
+def previous_cluster_year(cluster_year: ClusterYear) -> ClusterYear | None:
+    return ClusterYear.objects.filter(cluster_id=cluster_year.cluster_id, year=cluster_year.year - 1).first()
+
+
+def _leaves(tree: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for item in tree:
+        if item.get("children") is not None or item.get("kind") == "group":
+            out.extend(_leaves(item.get("children") or []))
+        else:
+            out.append(item)
+    return out
+
+
+def last_year_preview(
+    criteria_set: CriteriaSet, criteria: list[dict[str, Any]] | None = None
+) -> LastYearPreview:
+    """Score last year's stored data with this criteria set (or with `criteria`, e.g. one criterion being
+    edited): last year's members, their accepted year-end results and targets, and — for judged criteria
+    — the final scores last year's criteria set gave the criterion of the same code, at most the new
+    maximum. The document is built by `ScoringData` exactly as a publication's, then scored by the pure
+    engine; nothing is written. The declared total is not checked (a draft is being built)."""
+    this_year = criteria_set.cluster_year
+    previous = previous_cluster_year(this_year)
+    if previous is None:
+        return LastYearPreview(None)
+    # the draft's criteria read against last year's cluster-year: the same statements a publication runs
+    stand_in = CriteriaSet(
+        pk=criteria_set.pk,
+        cluster_year_id=previous.pk,
+        version=criteria_set.version,
+        declared_total=criteria_set.declared_total,
+        rules=criteria_set.rules,
+    )
+    data = ScoringData([stand_in])
+    if not any(data.values.get((previous.pk, unit_id)) for unit_id, _c, _n in data.members[previous.pk]):
+        return LastYearPreview(previous)
+    document: dict[str, Any] = json.loads(data.text(stand_in))
+    known = {i["code"] for i in document["indicators"]}
+    document["indicators"] += [
+        {"code": code, "name": name, "direction": direction}
+        for code, name, direction in ClusterIndicator.objects.filter(cluster_year=this_year)
+        .order_by("position")
+        .values_list("indicator__code", "indicator__name", "indicator__direction")
+        if code not in known
+    ]
+    if criteria is not None:
+        document["criteria_set"] = {"criteria": criteria}
+        document["rules"] = {}
+    document["criteria_set"].pop("total", None)
+    document["robustness"] = {"perturbation": "0.10", "draws": 100, "seed": previous.year}
+    document["answers"] = []
+    document["scores"] = _last_year_judged(previous, document["criteria_set"]["criteria"])
+    try:
+        parsed = jsonio.parse(document)
+        result = jsonio.explained(parsed, engine.inputs_hash(document))
+    except engine.ScoringInputError as exc:
+        return LastYearPreview(previous, None, tuple(exc.problems), True)
+    return LastYearPreview(previous, result, (), True)
+
+
+def _last_year_judged(previous: ClusterYear, criteria: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Last year's layer scores of the judged criteria whose code the draft keeps, capped at the draft's
+    maximum."""
+    maxima = {
+        str(leaf["code"]): jsonio.read_number(leaf["max_points"])
+        for leaf in _leaves(criteria)
+        if isinstance(leaf.get("method"), dict) and leaf["method"].get("type") == "judged"
+    }
+    last = current_criteria_set(previous)
+    if last is None or not maxima:
+        return {}
+    scores = scoring_document(last).get("scores", {})
+    out: dict[str, list[Any]] = {}
+    for layer, entries in scores.items():
+        kept = []
+        for entry in entries:
+            limit = maxima.get(str(entry.get("criterion")))
+            if limit is None:
+                continue
+            points = jsonio.read_number(entry["points"])
+            kept.append({**entry, "points": _num(min(points, limit))})
+        out[layer] = kept
+    return out
