@@ -94,7 +94,7 @@ def may_review(viewer: Viewer, unit: Unit) -> bool:
     return viewer.is_board or (unit.parent_id is not None and viewer.is_staff_of(unit.parent_id))
 
 
-def _check_edit(actor: Actor, unit: Unit) -> None:
+def check_may_edit(actor: Actor, unit: Unit) -> None:
     if actor is not None and not may_edit(viewer_for(actor), unit):
         raise NotPermitted(
             f"Chỉ cán bộ của “{unit}” hoặc Ban Thi đua – Khen thưởng mới được lập bản đăng ký này"
@@ -142,7 +142,7 @@ def _locked(registration: TitleRegistration) -> TitleRegistration:
 def registration_get_or_create(*, actor: Actor, unit: Unit, cycle: int) -> TitleRegistration:
     """The unit's list for the cycle, opened (as a draft) the first time. Refused: a cycle out of range, a
     unit not in force that year."""
-    _check_edit(actor, unit)
+    check_may_edit(actor, unit)
     last = timezone.localdate().year + 1
     if not MIN_CYCLE <= cycle <= last:
         raise ValidationFailed(Problem(f"năm thi đua phải từ {MIN_CYCLE} đến {last}", field="cycle"))
@@ -255,7 +255,7 @@ def registration_lines_add(
 ) -> list[RegistrationLine]:
     """Add titles to an editable list, all or none."""
     registration = _locked(registration)
-    _check_edit(actor, registration.unit)
+    check_may_edit(actor, registration.unit)
     _check_editable(registration)
     _check_version(registration, version)
     if not lines:
@@ -295,7 +295,7 @@ def registration_lines_replace(
     """Replace every line of an editable list by `lines` (the Excel import), all or none; an empty list is
     refused (nothing to register is said by sending nothing)."""
     registration = _locked(registration)
-    _check_edit(actor, registration.unit)
+    check_may_edit(actor, registration.unit)
     _check_editable(registration)
     if not lines:
         raise ValidationFailed(Problem("không có dòng đăng ký nào", field="title"))
@@ -330,7 +330,7 @@ def registration_line_remove(
 ) -> None:
     """Take one title off an editable list."""
     registration = _locked(registration)
-    _check_edit(actor, registration.unit)
+    check_may_edit(actor, registration.unit)
     _check_editable(registration)
     _check_version(registration, version)
     line = registration.lines.filter(pk=line_id).first()
@@ -366,7 +366,7 @@ def registration_transition(
         raise ValidationFailed(Problem(f"thao tác “{action}” không hợp lệ", field="action"))
     registration = _locked(registration)
     if action == "submit":
-        _check_edit(actor, registration.unit)
+        check_may_edit(actor, registration.unit)
     else:
         _check_review(actor, registration.unit)
     allowed_from, to = _TRANSITIONS[action]

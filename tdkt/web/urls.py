@@ -3,10 +3,12 @@ awards)."""
 
 from django.urls import path
 
+from tdkt.web.awards import catalogue as award_catalogue
 from tdkt.web.awards import views as awards
 from tdkt.web.clusters import views as clusters
 from tdkt.web.movements import covenant as covenant_pages
 from tdkt.web.movements import launch
+from tdkt.web.movements import registration as registration_pages
 from tdkt.web.movements import views as work
 from tdkt.web.org import accounts
 from tdkt.web.org import people as org_people
@@ -98,6 +100,18 @@ urlpatterns = [
     path("don-vi/<int:unit_id>/khen-thuong/ghi/<slug:action>/", awards.unit_record, name="unit_record"),
     path("khen-thuong/<int:award_id>/<slug:action>/", awards.award_change, name="award_change"),
     path("khen-thuong/nhap-excel/", awards.import_awards, name="awards_import"),
+    # the catalogue of titles and forms: public to read, the board's to keep (web/awards/catalogue.py)
+    path("danh-muc/khen-thuong/", award_catalogue.catalogue_list, name="catalogue"),
+    path("danh-muc/khen-thuong/them/", award_catalogue.catalogue_new, name="catalogue_new"),
+    path("danh-muc/khen-thuong/<str:code>/", award_catalogue.catalogue_edit, name="catalogue_edit"),
+    path(
+        "danh-muc/khen-thuong/<str:code>/xoa-muc/", award_catalogue.catalogue_delete, name="catalogue_delete"
+    ),
+    path(
+        "danh-muc/khen-thuong/<str:code>/<slug:action>/",
+        award_catalogue.catalogue_active,
+        name="catalogue_active",
+    ),
     path("khen-thuong/mau-excel/<str:kind>/", awards.import_template, name="awards_import_template"),
     path("khen-thuong/tham-so/", awards.parameters, name="awards_parameters"),
     path("khen-thuong/xet-hang-loat/", awards.jobs, name="awards_jobs"),
@@ -115,4 +129,27 @@ urlpatterns = [
     path("cum/<int:cy_id>/mo-nam-sau/", clusters.roll_forward, name="roll_forward"),
     path("danh-muc-chi-tieu/", clusters.indicators, name="indicators"),
     path("phong-trao/", launch.movements, name="movements_launch"),
+    path("phong-trao/<int:movement_id>/sua/", launch.movement_edit, name="movement_edit"),
+    # emulation registration: a unit's list per cycle, its superior's review (web/movements/registration.py)
+    path("dang-ky-thi-dua/", registration_pages.registrations, name="registrations"),
+    path(
+        "don-vi/<int:unit_id>/dang-ky-thi-dua/<int:cycle>/",
+        registration_pages.registration,
+        name="registration",
+    ),
+    path(
+        "don-vi/<int:unit_id>/dang-ky-thi-dua/<int:cycle>/mau-excel/",
+        registration_pages.registration_template_xlsx,
+        name="registration_template",
+    ),
+    path(
+        "don-vi/<int:unit_id>/dang-ky-thi-dua/<int:cycle>/ban-dang-ky.docx",
+        registration_pages.registration_docx,
+        name="registration_docx",
+    ),
+    path(
+        "don-vi/<int:unit_id>/dang-ky-thi-dua/<int:cycle>/ban-dang-ky.pdf",
+        registration_pages.registration_pdf,
+        name="registration_pdf",
+    ),
 ]

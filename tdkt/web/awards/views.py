@@ -84,6 +84,7 @@ from tdkt.awards.verdicts import BARRED, ELIGIBLE, NOT_YET, Verdict
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.audit import Actor
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.movements.selectors import registered_titles
 from tdkt.org.models import Person, Unit
 from tdkt.org.selectors import unit_history_ids
 from tdkt.org.services import person_create, unit_emulation_set
@@ -739,6 +740,7 @@ def unit_candidates(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit, viewer = _get_unit_people_for_user(request, unit_id)
     cycle = _cycle(request, default_cycle())
     candidates = candidates_of_unit(unit, cycle)
+    registered = registered_titles(unit, cycle)
     context = {
         "unit": unit,
         "cycle": cycle,
@@ -747,7 +749,12 @@ def unit_candidates(request: HttpRequest, unit_id: int) -> HttpResponse:
         "candidates": candidates,
         "titles": catalogue.CATALOGUE,
         "person_titles": candidates.titles,
-        "rows": [(p, [candidates.verdict(p, t) for t in candidates.titles]) for p in candidates.people],
+        # each cell: the verdict, and whether the person registered for the title at the year's start
+        "rows": [
+            (p, [(candidates.verdict(p, t), t in registered.get(p.pk, ())) for t in candidates.titles])
+            for p in candidates.people
+        ],
+        "registered_any": bool(registered),
         "viewer": viewer,
     }
     return render(request, "web/awards/candidates.html", context)
