@@ -100,6 +100,12 @@ def _locked_draft(actor: Actor, criteria_set: CriteriaSet) -> CriteriaSet:
     return criteria_set
 
 
+def criteria_set_lock_draft(actor: Actor, criteria_set: CriteriaSet) -> CriteriaSet:
+    """The draft's row, locked for a write by someone who manages its cluster-year; refused (in
+    Vietnamese) when the version is adopted or locked. For writers outside this module (the import)."""
+    return _locked_draft(actor, criteria_set)
+
+
 def _refuse(checked: Checked) -> ValidationFailed:
     return ValidationFailed(
         [Problem(labelled(p), field=p.field, row=p.row, column=p.column) for p in checked.problems]

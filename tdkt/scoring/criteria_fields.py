@@ -382,12 +382,17 @@ def check_criterion(
 # --- a stored item back to fields ------------------------------------------------------------------------
 
 
+def typed_number(value: Decimal) -> str:
+    """A number as a person types it and `jsonio.read_number` reads it back: a decimal comma, no
+    thousands separator (7,5; 1000 — “1.000” would read as one)."""
+    return plain_number(value).replace(".", ",")
+
+
 def _shown(raw: object) -> str:
-    """A stored number as a person types it: the Vietnamese way (7,5)."""
     if raw is None or raw == "":
         return ""
     try:
-        return format_number(jsonio.read_number(raw))
+        return typed_number(jsonio.read_number(raw))
     except NumberFormatError:
         return str(raw)
 
@@ -422,7 +427,7 @@ def input_from_item(
             if isinstance(b, list | tuple) and len(b) == 2
         ),
         last_share=(
-            format_number(jsonio.read_number(share) * HUNDRED)
+            typed_number(jsonio.read_number(share) * HUNDRED)
             if mtype == "rank" and share not in (None, "")
             else ""
         ),
