@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tdkt.reports",
     "tdkt.voting",
     "tdkt.awards",
+    "tdkt.dossiers",
     "tdkt.demo",
     "tdkt.web",
     "tdkt.api",

@@ -29,3 +29,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class DayOffKind(models.TextChoices):
+    HOLIDAY = "holiday", "Ngày nghỉ lễ, Tết"
+    IN_LIEU = "in_lieu", "Nghỉ bù"
+    SWAP_OFF = "swap_off", "Hoán đổi: nghỉ"
+    SWAP_WORKED = "swap_work", "Hoán đổi: đi làm (thứ Bảy, Chủ nhật)"
+
+
+class DayOff(models.Model):
+    """A day that breaks the Monday-to-Friday week, with its source: the working-days calendar of every
+    deadline (`tdkt.core.workdays`) is read from these rows, kept by the board."""
+
+    day = models.DateField("ngày", unique=True)
+    kind = models.CharField("loại", max_length=10, choices=DayOffKind.choices)
+    name = models.CharField("tên", max_length=200)
+    source = models.CharField("căn cứ", max_length=300)
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} {self.name}"

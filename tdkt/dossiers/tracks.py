@@ -58,6 +58,9 @@ DOC_SOURCES = {
 
 SUBJECTS = ("individual", "collective", "commune", "household", "village", "initiative")
 STEPS = ("receive", "check", "posting", "council", "decide")
+# When a document must be there: before the proposer sends, or before the receiver decides or forwards up
+# (the province's own submission and its council's minutes).
+AT_SEND, AT_DECIDE = "send", "decide"
 TAGS = ("V", "V-old", "V-2nd", "R")
 
 
@@ -73,6 +76,7 @@ class Document:
     name: str
     source: str
     citation: str = ""
+    at: str = AT_SEND
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +161,8 @@ def _problems(raw: Any, where: str) -> list[str]:
             problems.append(f"{where}.documents[{i}]: cần kind, name, source")
         elif doc["source"] not in DOC_SOURCES:
             problems.append(f"{where}.documents[{i}].source: “{doc['source']}” không hợp lệ")
+        elif doc.get("at", AT_SEND) not in (AT_SEND, AT_DECIDE):
+            problems.append(f"{where}.documents[{i}].at: cần “{AT_SEND}” hoặc “{AT_DECIDE}”")
     if raw["receiver"] == TO_SELF and raw["decider"] != DECIDED_BY_UNIT:
         problems.append(f"{where}: hồ sơ xét tại đơn vị chỉ do thủ trưởng đơn vị quyết định")
     return problems
@@ -186,7 +192,13 @@ def parse_tracks(raw: Any) -> dict[str, Track]:
             receiver=item["receiver"],
             decider=item["decider"],
             documents=tuple(
-                Document(kind=d["kind"], name=d["name"], source=d["source"], citation=d.get("citation", ""))
+                Document(
+                    kind=d["kind"],
+                    name=d["name"],
+                    source=d["source"],
+                    citation=d.get("citation", ""),
+                    at=d.get("at", AT_SEND),
+                )
                 for d in item["documents"]
             ),
             council=item["council"],

@@ -1,0 +1,150 @@
+"""Proposal dossiers (hồ sơ đề nghị khen thưởng): one model for every track; the track is data
+(`tracks.py`), the life is a table (`states.py`). Design: docs/decisions/0007-dossiers.md."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from tdkt.awards.models import Initiative
+from tdkt.clusters.models import ClusterYear
+from tdkt.dossiers import states
+from tdkt.org.models import Person, Unit
+from tdkt.voting.models import Ballot, Conference
+
+STATE_CHOICES = list(states.STATE_NAMES.items())
+ACTION_CHOICES = list(states.ACTION_NAMES.items())
+
+
+class SubjectKind(models.TextChoices):
+    INDIVIDUAL = "individual", "Cá nhân"
+    COLLECTIVE = "collective", "Tập thể"
+    COMMUNE = "commune", "Xã, phường, đặc khu"
+    HOUSEHOLD = "household", "Hộ gia đình"
+    VILLAGE = "village", "Thôn, tổ dân phố"
+    INITIATIVE = "initiative", "Sáng kiến"
+
+
+class Dossier(models.Model):
+    track = models.CharField("loại hồ sơ", max_length=40)
+    cycle = models.PositiveSmallIntegerField("năm thành tích")
+    subject = models.CharField("trích yếu", max_length=300)
+    proposer = models.ForeignKey(
+        Unit, verbose_name="đơn vị đề nghị", on_delete=models.PROTECT, related_name="+"
+    )
+    receiver = models.ForeignKey(Unit, verbose_name="nơi nhận", on_delete=models.PROTECT, related_name="+")
+    cluster_year = models.ForeignKey(
+        ClusterYear, verbose_name="cụm, khối – năm", null=True, blank=True, on_delete=models.PROTECT
+    )
+    conference = models.ForeignKey(
+        Conference, verbose_name="hội nghị bình xét", null=True, blank=True, on_delete=models.PROTECT
+    )
+    ballot = models.ForeignKey(
+        Ballot, verbose_name="lần bỏ phiếu suy tôn", null=True, blank=True, on_delete=models.PROTECT
+    )
+    state = models.CharField("trạng thái", max_length=12, choices=STATE_CHOICES, default=states.DRAFT)
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="chuyên viên thẩm định",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    due_on = models.DateField("hạn của bước hiện tại", null=True, blank=True)
+    posted_on = models.DateField("ngày bắt đầu công khai", null=True, blank=True)
+    sent_on = models.DateField("ngày gửi", null=True, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cycle", "-id"]
+        indexes = [models.Index(fields=["receiver", "state"]), models.Index(fields=["proposer", "cycle"])]
+
+    def __str__(self) -> str:
+        return f"Hồ sơ số {self.pk}: {self.subject}"
+
+
+class DossierLine(models.Model):
+    """One subject proposed for one title. `verdict` is the eligibility engine's verdict when the line was
+    added (canonical JSON, with its SHA-256): the check at the province compares today's verdict with it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField("số thứ tự")
+    subject_kind = models.CharField("đối tượng", max_length=12, choices=SubjectKind.choices)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    initiative = models.ForeignKey(
+        Initiative, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField("danh hiệu, hình thức", max_length=20)
+    cycle = models.PositiveSmallIntegerField("năm thành tích")
+    outcome = models.CharField("kết quả xét khi đề nghị", max_length=10, blank=True)
+    verdict = models.TextField("kết quả xét điều kiện khi đề nghị", blank=True)
+    verdict_sha256 = models.CharField(max_length=64, blank=True)
+    note = models.TextField("thành tích, ghi chú", blank=True)
+
+    class Meta:
+        ordering = ["dossier", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, unit__isnull=True, initiative__isnull=True)
+                    | Q(person__isnull=True, unit__isnull=False, initiative__isnull=True)
+                    | Q(person__isnull=True, unit__isnull=True, initiative__isnull=False)
+                ),
+                name="dossier_line_one_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["title", "cycle"])]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.person or self.unit or self.initiative} — {self.title}"
+
+
+class DossierStep(models.Model):
+    """What happened to a dossier, in order: never edited."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField("thao tác", max_length=12, choices=ACTION_CHOICES)
+    from_state = models.CharField(max_length=12, choices=STATE_CHOICES)
+    to_state = models.CharField(max_length=12, choices=STATE_CHOICES)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    on = models.DateField("ngày")
+    reason = models.TextField("lý do, ghi chú", blank=True)
+    due_on = models.DateField("hạn bước tiếp theo", null=True, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y} {self.get_action_display()}"
+
+
+class DossierDocument(models.Model):
+    """A document of the dossier: generated or drafted by TĐKT, taken from the conference, or uploaded."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField("loại văn bản", max_length=40)
+    name = models.CharField("tên văn bản", max_length=300)
+    file = models.FileField("tệp", upload_to="dossiers/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    source = models.CharField("nguồn", max_length=12)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return self.name

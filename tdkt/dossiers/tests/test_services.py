@@ -1,0 +1,254 @@
+"""Dossier services: who may do what, what is refused with nothing changed, and the steps recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tdkt.core.errors import NotPermitted, ValidationFailed
+from tdkt.core.models import AuditEvent, DayOff, DayOffKind
+from tdkt.core.personas import World
+from tdkt.dossiers import states
+from tdkt.dossiers.models import Dossier, DossierDocument, DossierLine, DossierStep
+from tdkt.dossiers.services import (
+    dossier_act,
+    dossier_create,
+    dossier_document_add,
+    dossier_line_add,
+    dossier_line_remove,
+    dossier_missing,
+)
+from tdkt.org.models import Gender, Person
+from tdkt.org.services import person_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _person(world: World, name: str, unit: Any) -> Person:
+    return person_create(
+        actor=None,
+        full_name=name,
+        gender=Gender.FEMALE,
+        unit=unit,
+        start=dt.date(2020, 1, 1),
+        position="Chuyên viên",
+    )
+
+
+def _state() -> list[Any]:
+    return [
+        list(Dossier.objects.values_list("id", "state", "version", "receiver_id", "specialist_id")),
+        list(DossierLine.objects.values_list("id", "title", "person_id", "unit_id")),
+        DossierStep.objects.count(),
+        DossierDocument.objects.count(),
+    ]
+
+
+def _province_dossier(world: World) -> Dossier:
+    return dossier_create(
+        actor=world.member,
+        track="TINH_KHEN",
+        cycle=2024,
+        proposer=world.tien_phuoc,
+        subject="Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh năm 2024",
+    )
+
+
+def _ready(world: World) -> tuple[Dossier, Person]:
+    dossier = _province_dossier(world)
+    ngan = _person(world, "Trương Thị Ngân", world.tien_phuoc)
+    dossier_line_add(actor=world.member, dossier=dossier, title="BK_TINH", person=ngan)
+    for kind in ("bien_ban", "bao_cao_thanh_tich"):
+        dossier_document_add(
+            actor=world.member,
+            dossier=dossier,
+            kind=kind,
+            name="",
+            filename="van-ban.pdf",
+            content=b"%PDF-1.4 x",
+        )
+    return Dossier.objects.get(pk=dossier.pk), ngan
+
+
+def test_a_units_staff_drafts_for_the_province_and_the_board_receives(world: World) -> None:
+    dossier = _province_dossier(world)
+    assert dossier.state == states.DRAFT
+    assert dossier.receiver == world.province
+    assert AuditEvent.objects.filter(action="dossier.create", object_id=str(dossier.pk)).exists()
+
+
+def test_another_units_staff_cannot_draft_for_a_unit(world: World) -> None:
+    before = _state()
+    with pytest.raises(NotPermitted):
+        dossier_create(
+            actor=world.outsider, track="TINH_KHEN", cycle=2024, proposer=world.tien_phuoc, subject="Đề nghị"
+        )
+    assert _state() == before
+
+
+def test_a_line_stores_the_engines_verdict_with_its_hash(world: World) -> None:
+    dossier, ngan = _ready(world)
+    line = dossier.lines.get()
+    assert line.person == ngan and line.subject_kind == "individual"
+    assert line.outcome in ("eligible", "not_yet", "barred")
+    assert '"title":"BK_TINH"' in line.verdict and len(line.verdict_sha256) == 64
+
+
+def test_a_person_of_another_unit_is_refused_naming_them(world: World) -> None:
+    dossier = _province_dossier(world)
+    stranger = _person(world, "Đỗ Văn Lạ", world.dien_ban)
+    before = _state()
+    with pytest.raises(ValidationFailed) as info:
+        dossier_line_add(actor=world.member, dossier=dossier, title="BK_TINH", person=stranger)
+    assert "Đỗ Văn Lạ" in info.value.problems[0].message and info.value.problems[0].field == "person"
+    assert _state() == before
+
+
+def test_the_same_person_title_and_cycle_in_another_dossier_is_refused(world: World) -> None:
+    first, ngan = _ready(world)
+    second = dossier_create(
+        actor=world.member,
+        track="TINH_KHEN",
+        cycle=2024,
+        proposer=world.tien_phuoc,
+        subject="Đề nghị bổ sung",
+    )
+    before = _state()
+    with pytest.raises(ValidationFailed) as info:
+        dossier_line_add(actor=world.member, dossier=second, title="BK_TINH", person=ngan)
+    assert f"trong Hồ sơ số {first.pk}" in info.value.problems[0].message
+    assert _state() == before
+
+
+def test_a_title_the_track_does_not_take_is_refused(world: World) -> None:
+    dossier = _province_dossier(world)
+    ngan = _person(world, "Trương Thị Ngân", world.tien_phuoc)
+    with pytest.raises(ValidationFailed) as info:
+        dossier_line_add(actor=world.member, dossier=dossier, title="LDTT", person=ngan)
+    assert "không đề nghị “Lao động tiên tiến”" in info.value.problems[0].message
+
+
+def test_sending_an_incomplete_dossier_lists_what_is_missing(world: World) -> None:
+    dossier = _province_dossier(world)
+    ngan = _person(world, "Trương Thị Ngân", world.tien_phuoc)
+    dossier_line_add(actor=world.member, dossier=dossier, title="BK_TINH", person=ngan)
+    dossier.refresh_from_db()
+    assert dossier_missing(dossier) == [
+        "Biên bản họp và kết quả bỏ phiếu của Hội đồng Thi đua – Khen thưởng đơn vị",
+        "Báo cáo thành tích (Mẫu số 02, 03, Nghị định 98/2023/NĐ-CP)",
+    ]
+    before = _state()
+    with pytest.raises(ValidationFailed) as info:
+        dossier_act(actor=world.member, dossier=dossier, action=states.SEND, version=dossier.version)
+    assert info.value.problems[0].message.startswith("hồ sơ còn thiếu: Biên bản họp")
+    assert _state() == before
+
+
+def test_the_whole_path_to_a_decision_with_deadlines_in_working_days(world: World, monkeypatch: Any) -> None:
+    monkeypatch.setattr("tdkt.dossiers.services._today", lambda: dt.date(2026, 2, 13))
+    DayOff.objects.bulk_create(
+        [
+            DayOff(day=dt.date(2026, 2, d), kind=DayOffKind.HOLIDAY, name="Tết Nguyên đán", source="thử")
+            for d in range(16, 21)
+        ]
+    )
+    dossier, _ = _ready(world)
+    dossier = dossier_act(actor=world.member, dossier=dossier, action=states.SEND, version=dossier.version)
+    assert dossier.state == states.SENT and dossier.sent_on == dt.date(2026, 2, 13)
+    # 3 working days to receive, across Tết: 23, 24, 25 February.
+    assert dossier.due_on == dt.date(2026, 2, 25)
+    dossier = dossier_act(actor=world.board, dossier=dossier, action=states.RECEIVE, version=dossier.version)
+    dossier = dossier_act(
+        actor=world.board,
+        dossier=dossier,
+        action=states.ASSIGN,
+        version=dossier.version,
+        specialist=world.board,
+    )
+    dossier = dossier_act(actor=world.board, dossier=dossier, action=states.CHECK, version=dossier.version)
+    assert dossier.state == states.CHECKED
+    dossier = dossier_act(
+        actor=world.board, dossier=dossier, action=states.TO_COUNCIL, version=dossier.version
+    )
+    assert dossier.state == states.COUNCIL
+    steps = list(dossier.steps.values_list("action", "from_state", "to_state"))
+    assert steps == [
+        (states.SEND, states.DRAFT, states.SENT),
+        (states.RECEIVE, states.SENT, states.RECEIVED),
+        (states.ASSIGN, states.RECEIVED, states.CHECKING),
+        (states.CHECK, states.CHECKING, states.CHECKED),
+        (states.TO_COUNCIL, states.CHECKED, states.COUNCIL),
+    ]
+
+
+def test_a_sent_dossier_cannot_be_edited_and_the_proposer_cannot_receive_it(world: World) -> None:
+    dossier, _ = _ready(world)
+    dossier = dossier_act(actor=world.member, dossier=dossier, action=states.SEND, version=dossier.version)
+    before = _state()
+    with pytest.raises(ValidationFailed):
+        dossier_line_remove(actor=world.member, line=dossier.lines.get())
+    with pytest.raises(NotPermitted):
+        dossier_act(actor=world.member, dossier=dossier, action=states.RECEIVE, version=dossier.version)
+    with pytest.raises(NotPermitted):
+        dossier_act(actor=world.outsider, dossier=dossier, action=states.RECEIVE, version=dossier.version)
+    assert _state() == before
+
+
+def test_a_return_needs_a_reason_and_the_proposer_may_then_edit(world: World) -> None:
+    dossier, _ = _ready(world)
+    dossier = dossier_act(actor=world.member, dossier=dossier, action=states.SEND, version=dossier.version)
+    with pytest.raises(ValidationFailed) as info:
+        dossier_act(actor=world.board, dossier=dossier, action=states.RETURN, version=dossier.version)
+    assert info.value.problems[0].message == "trả lại hồ sơ phải ghi rõ lý do"
+    dossier = dossier_act(
+        actor=world.board,
+        dossier=dossier,
+        action=states.RETURN,
+        version=dossier.version,
+        reason="Thiếu xác nhận của cơ quan thuế",
+    )
+    assert dossier.state == states.RETURNED
+    dossier_line_remove(actor=world.member, line=dossier.lines.get())
+    assert dossier.steps.last().reason == "Thiếu xác nhận của cơ quan thuế"  # type: ignore[union-attr]
+
+
+def test_a_stale_version_is_refused(world: World) -> None:
+    dossier, _ = _ready(world)
+    with pytest.raises(ValidationFailed):
+        dossier_act(actor=world.member, dossier=dossier, action=states.SEND, version=dossier.version - 1)
+
+
+def test_an_unknown_file_type_is_refused(world: World) -> None:
+    dossier = _province_dossier(world)
+    with pytest.raises(ValidationFailed) as info:
+        dossier_document_add(
+            actor=world.member, dossier=dossier, kind="bien_ban", name="", filename="x.exe", content=b"MZ"
+        )
+    assert info.value.problems[0].field == "file"
+    assert not DossierDocument.objects.exists()
+
+
+def test_a_cluster_proposal_is_the_heads_and_names_its_members_only(world: World) -> None:
+    dossier = dossier_create(
+        actor=world.head,
+        track="CUM_DE_NGHI",
+        cycle=2024,
+        proposer=world.phuoc_son,
+        subject="Cụm đề nghị Cờ thi đua năm 2024",
+        cluster_year=world.cluster_year,
+    )
+    dossier_line_add(actor=world.head, dossier=dossier, title="CO_TINH", unit=world.tien_phuoc)
+    with pytest.raises(ValidationFailed) as info:
+        dossier_line_add(actor=world.head, dossier=dossier, title="CO_TINH", unit=world.dien_ban)
+    assert "không thuộc phạm vi" in info.value.problems[0].message
+    with pytest.raises(NotPermitted):
+        dossier_create(
+            actor=world.member,
+            track="CUM_DE_NGHI",
+            cycle=2024,
+            proposer=world.phuoc_son,
+            subject="Giả danh trưởng cụm",
+            cluster_year=world.cluster_year,
+        )
