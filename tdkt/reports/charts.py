@@ -8,12 +8,16 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
+
+from tdkt.core.vn import format_number
 
 # pyplot keeps global state: one chart at a time per process
 _LOCK = threading.Lock()
@@ -24,6 +28,12 @@ _FONT: dict[str, Any] = {
     "svg.hashsalt": "tdkt",
 }
 _RED, _GREY, _GOLD = "#b3261e", "#9e9e9e", "#c9a227"
+
+
+def vn_tick(value: float, _position: object = None) -> str:
+    """An axis tick the Vietnamese way: `0,5`, `−1,5`, `1.000` (matplotlib would write `0.5`, `1000`)."""
+    text = format_number(Decimal(repr(round(float(value), 6))))
+    return text.replace("-", "\u2212")  # the typographic minus, as matplotlib draws it
 
 
 def _render(fig: Any, fmt: str) -> bytes:
@@ -43,7 +53,8 @@ def ranking_chart(ranking: Sequence[Mapping[str, Any]], *, fmt: str = "svg") -> 
         colors = [_RED if row["rank"] == 1 else _GREY for row in ranking][::-1]
         fig, ax = plt.subplots(figsize=(6.4, 0.35 * len(names) + 0.8))
         bars = ax.barh(names, totals, color=colors)
-        ax.bar_label(bars, labels=[f"{t:.2f}".replace(".", ",") for t in totals], padding=3)
+        ax.xaxis.set_major_formatter(FuncFormatter(vn_tick))  # the y axis holds the names
+        ax.bar_label(bars, labels=[format_number(Decimal(repr(t)), 2) for t in totals], padding=3)
         ax.set_xlabel("Tổng điểm")
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(0, max([*totals, 1]) * 1.12)
@@ -63,12 +74,15 @@ def robustness_chart(robustness: Mapping[str, Any], names: Mapping[str, str], *,
         left.set_ylim(0, 100)
         left.set_ylabel("% số lần đứng đầu")
         pct = float(robustness.get("perturbation") or 0) * 100
-        left.set_title(f"Trọng số dao động ±{pct:g}%, {robustness.get('draws')} lần thử", fontsize=9)
+        left.yaxis.set_major_formatter(FuncFormatter(vn_tick))  # the x axis holds the names
+        draws = vn_tick(float(robustness.get("draws") or 0))
+        left.set_title(f"Trọng số dao động ±{vn_tick(pct)}%, {draws} lần thử", fontsize=9)
         left.tick_params(axis="x", rotation=20)
         left.spines[["top", "right"]].set_visible(False)
         codes = [d["code"] for d in deciding][::-1]
         diffs = [float(d["difference"]) for d in deciding][::-1]
         right.barh(codes, diffs, color=[_GOLD if d >= 0 else _GREY for d in diffs])
+        right.xaxis.set_major_formatter(FuncFormatter(vn_tick))  # the y axis holds the criteria
         right.axvline(0, color="#333", linewidth=0.8)
         right.set_xlabel("Chênh lệch điểm (đơn vị thứ nhất − thứ hai)")
         right.set_title("Tiêu chí quyết định thứ tự", fontsize=9)
