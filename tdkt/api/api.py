@@ -22,6 +22,7 @@ from ninja.parser import Parser
 
 from tdkt.api.errors import SaysWhatWasSent, problem_from_ninja
 from tdkt.api.routers import accounts, awards, clusters, people, reports, results, scoring, units, voting
+from tdkt.api.routers import registration as registration_router
 from tdkt.api.schemas import problem_out
 from tdkt.core.errors import NotPermitted, ValidationFailed
 
@@ -70,6 +71,7 @@ api.add_router("", voting.router)
 api.add_router("", awards.router)
 api.add_router("", accounts.router)
 api.add_router("", people.router)
+api.add_router("", registration_router.router)
 
 
 @api.exception_handler(ValidationFailed)

@@ -1,7 +1,7 @@
 """What waits for the signed-in user ("Việc của tôi"): the page and the header's count read the same list.
 
 Each domain answers its own question in its selectors (`movements.selectors.reports_waiting`,
-`setup_unfinished`, `units_without_accounts`; `scoring.selectors.scores_waiting`, `appraisals_waiting`;
+`registrations_waiting`, `setup_unfinished`, `units_without_accounts`; `scoring.selectors.scores_waiting`, `appraisals_waiting`;
 `voting.selectors.ballots_waiting`); this module only words them and links each to the page that does it.
 The list is built once per request (`for_request`), in a fixed number of queries whatever the number of
 clusters, so the header's count and the page always agree.
@@ -19,18 +19,24 @@ from tdkt.awards.models import EvaluationJob, JobStatus
 from tdkt.clusters.models import ClusterYear
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.vn import format_number
-from tdkt.movements.models import ReportStatus
-from tdkt.movements.selectors import reports_waiting, setup_unfinished, units_without_accounts
+from tdkt.movements.models import RegistrationStatus, ReportStatus
+from tdkt.movements.selectors import (
+    registrations_waiting,
+    reports_waiting,
+    setup_unfinished,
+    units_without_accounts,
+)
 from tdkt.scoring.selectors import appraisals_waiting, scores_waiting
 from tdkt.voting.selectors import ballots_waiting
 
 # Sections of the page, in this order.
 REPORTS = "Báo cáo kết quả"
+REGISTRATIONS = "Đăng ký thi đua"
 SCORING = "Chấm điểm, xếp hạng"
 VOTING = "Hội nghị, bỏ phiếu"
 SETUP = "Thiết lập còn dở"
 AWARDS = "Xét danh hiệu"
-SECTIONS = (REPORTS, SCORING, VOTING, SETUP, AWARDS)
+SECTIONS = (REGISTRATIONS, REPORTS, SCORING, VOTING, SETUP, AWARDS)
 
 SHOWN_NAMES = 5  # names listed in one item before "và N đơn vị khác"
 
@@ -77,6 +83,22 @@ def _report_items(viewer: Viewer) -> list[WorkItem]:
             items.append(WorkItem(REPORTS, f"Sửa và gửi lại báo cáo {period.lower()}", where, url, note=note))
         else:
             items.append(WorkItem(REPORTS, f"Nhập và gửi báo cáo {period.lower()}", where, url))
+    return items
+
+
+def _registration_items(viewer: Viewer) -> list[WorkItem]:
+    items = []
+    for registration in registrations_waiting(viewer):
+        where = f"{registration.unit.name} · năm {registration.cycle}"
+        url = reverse("web:registration", args=[registration.unit_id, registration.cycle])
+        if registration.status == RegistrationStatus.SUBMITTED:
+            items.append(WorkItem(REGISTRATIONS, "Tiếp nhận hoặc trả lại bản đăng ký thi đua", where, url))
+        elif registration.status == RegistrationStatus.RETURNED:
+            reason = registration.return_reason
+            note = f"Lý do trả lại: {reason}" if reason else ""
+            items.append(WorkItem(REGISTRATIONS, "Sửa và gửi lại bản đăng ký thi đua", where, url, note=note))
+        else:
+            items.append(WorkItem(REGISTRATIONS, "Hoàn thành và gửi bản đăng ký thi đua", where, url))
     return items
 
 
@@ -190,7 +212,9 @@ def work_items(viewer: Viewer) -> list[WorkItem]:
     """Everything waiting for this viewer, section by section. The public has nothing to do."""
     if viewer.is_public:
         return []
-    items = _report_items(viewer) + _scoring_items(viewer) + _ballot_items(viewer)
+    items = (
+        _registration_items(viewer) + _report_items(viewer) + _scoring_items(viewer) + _ballot_items(viewer)
+    )
     if viewer.is_board:
         items += _appraisal_items() + _setup_items() + _job_items()
     order = {title: n for n, title in enumerate(SECTIONS)}

@@ -8,18 +8,26 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
 from tdkt.core.personas import World
 from tdkt.movements.models import RegistrationLine, RegistrationStatus, TitleRegistration
-from tdkt.movements.registration import LineInput, registration_get_or_create, registration_lines_add
-from tdkt.org.models import Person
-from tdkt.org.services import person_create
+from tdkt.movements.registration import (
+    LineInput,
+    registration_get_or_create,
+    registration_lines_add,
+    registration_transition,
+)
+from tdkt.org.models import Person, UnitKind
+from tdkt.org.services import person_create, unit_create
 
 Persona = Callable[[User | None], Client]
 CYCLE = 2025
@@ -152,12 +160,7 @@ def test_the_candidates_page_marks_who_registered(world: World, client_as: Perso
             reverse("web:unit_candidates", args=[world.tien_phuoc.pk]) + f"?nam={CYCLE}"
         )
     )
-    rows = {
-        name: row
-        for name, row in re.findall(
-            r"<tr>\s*<th scope=\"row\"><a [^>]*>([^<]+)</a></th>(.*?)</tr>", page, re.S
-        )
-    }
+    rows = dict(re.findall(r"<tr>\s*<th scope=\"row\"><a [^>]*>([^<]+)</a></th>(.*?)</tr>", page, re.S))
     assert rows["Nguyễn Thị Lan"].count('data-registered="yes"') == 1
     assert 'data-registered="yes"' not in rows[other.full_name] and "không đăng ký" in rows[other.full_name]
 
@@ -177,3 +180,43 @@ def test_the_list_downloads_as_a_document(world: World, client_as: Persona, lan:
         and "Chiến sĩ thi đua cơ sở" in cells
         and "Tập thể lao động xuất sắc" in cells
     )
+
+
+def test_my_work_lists_a_draft_for_the_unit_and_a_sent_list_for_its_superior(
+    world: World, client_as: Persona, django_assert_max_num_queries: Any
+) -> None:
+    commune = unit_create(
+        actor=None,
+        code="T-TK",
+        name="Xã Tiên Kỳ",
+        kind=UnitKind.COMMUNE,
+        parent=world.tien_phuoc,
+        valid_from=dt.date(2020, 1, 1),
+    )
+    draft = registration_get_or_create(actor=None, unit=world.tien_phuoc, cycle=CYCLE)
+    sent = registration_get_or_create(actor=None, unit=commune, cycle=CYCLE)
+    registration_lines_add(actor=None, registration=sent, lines=[LineInput("XA_TIEU_BIEU")])
+    registration_transition(actor=None, registration=sent, action="submit")
+    client = client_as(world.member)
+    url = reverse("web:my_work")
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url).content.decode()
+    assert (
+        "Hoàn thành và gửi bản đăng ký thi đua" in page
+        and reverse("web:registration", args=[draft.unit_id, CYCLE]) in page
+    )
+    assert "Tiếp nhận hoặc trả lại bản đăng ký thi đua" in page and "Xã Tiên Kỳ · năm 2025" in page
+    for n in range(5):  # more lists sent up: the same number of queries
+        unit = unit_create(
+            actor=None,
+            code=f"T-X{n}",
+            name=f"Xã thử {n}",
+            kind=UnitKind.COMMUNE,
+            parent=world.tien_phuoc,
+            valid_from=dt.date(2020, 1, 1),
+        )
+        more = registration_get_or_create(actor=None, unit=unit, cycle=CYCLE)
+        registration_lines_add(actor=None, registration=more, lines=[LineInput("XA_TIEU_BIEU")])
+        registration_transition(actor=None, registration=more, action="submit")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(url)
