@@ -183,10 +183,10 @@ def _line_problems(
     others = RegistrationLine.objects.filter(cycle=cycle, person__in=[x.person for x in lines if x.person])
     if replacing:
         others = others.exclude(registration=registration)
-    taken = {(line.person_id, line.title): line for line in others.select_related("registration__unit")}
+    taken = {(row.person_id, row.title): row for row in others.select_related("registration__unit")}
     if not replacing:
-        for line in registration.lines.filter(person__isnull=True):
-            taken[(None, line.title)] = line
+        for row in registration.lines.filter(person__isnull=True):
+            taken[(None, row.title)] = row
     problems: list[Problem] = []
     seen: dict[tuple[int | None, str], int | None] = {}
     for line in lines:

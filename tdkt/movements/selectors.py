@@ -332,7 +332,7 @@ def registration_visible(viewer: Viewer, unit: Unit) -> bool:
 
 def _viewer_history(viewer: Viewer) -> set[int]:
     """The viewer's unit and every unit it succeeded."""
-    unit = Unit.objects.filter(pk=viewer.unit_id).first()
+    unit = Unit.objects.filter(pk=viewer.unit_id).first() if viewer.unit_id is not None else None
     return unit_history_ids(unit) if unit is not None else set()
 
 

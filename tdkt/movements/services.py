@@ -295,7 +295,7 @@ def _shown_movement(state: dict[str, Any]) -> dict[str, object]:
     return {
         "name": state.get("name", ""),
         "slogan": state.get("slogan", ""),
-        "launched_by": units.get(state.get("launched_by"), ""),
+        "launched_by": units.get(int(state.get("launched_by") or 0), ""),
         "level": MovementLevel(state["level"]).label if state.get("level") in MovementLevel.values else "",
         "kind": MovementKind(state["kind"]).label if state.get("kind") in MovementKind.values else "",
         "start_date": day(state.get("start_date")),

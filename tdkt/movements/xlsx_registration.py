@@ -131,8 +131,8 @@ def registration_template(unit: Unit, cycle: int) -> bytes:
     )
     guide.set_column(0, 0, 110)
     guide.write_string(0, 0, "HƯỚNG DẪN ĐIỀN MẪU ĐĂNG KÝ THI ĐUA", title)
-    for number, line in enumerate(GUIDE_LINES, start=1):
-        guide.write_string(number + 1, 0, f"{number}. {line}", text)
+    for number, guide_line in enumerate(GUIDE_LINES, start=1):
+        guide.write_string(number + 1, 0, f"{number}. {guide_line}", text)
     write_meta_sheet(meta, meta_rows(unit.code, unit.name, cycle))
     data.activate()
     workbook.close()

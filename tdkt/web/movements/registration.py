@@ -183,7 +183,7 @@ def registration(request: HttpRequest, unit_id: int, cycle: int) -> HttpResponse
         elif action == "import":
             import_form = done  # type: ignore[assignment]
         else:
-            action_errors = [e for errors in done.errors.values() for e in errors]
+            action_errors = [str(e) for errors in done.errors.values() for e in errors]
     lines = registration_lines(current) if current else []
     editable = current is None or current.is_editable
     context = {
@@ -257,7 +257,9 @@ def _post(
             version = data["version"]
             if version == 0 and registration.version == 1 and not registration.lines.exists():
                 version = 1
-            registration_lines_add(actor=request.user, registration=registration, lines=lines, version=version)
+            registration_lines_add(
+                actor=request.user, registration=registration, lines=lines, version=version
+            )
             return f"Đã thêm {len(lines)} danh hiệu đăng ký."
         if current is None:
             raise ValidationFailed(Problem("chưa có bản đăng ký", field="version"))

@@ -69,6 +69,7 @@ def test_the_board_edits_a_movement_and_its_planned_titles(
     assert movement.slogan == "Chuyển đổi số vì nhân dân" and movement.version == 2
     assert [u.code for u in movement.units.all()] == ["T-DB"]
     event = AuditEvent.objects.filter(action="movement.update", object_id=str(movement.pk)).get()
+    assert event.before is not None and event.after is not None
     assert event.before["planned_titles"] == ["CO_TINH"] and event.after["units"] == [world.dien_ban.pk]
     listing = board.get(reverse("web:movements_launch")).content.decode()
     assert "Danh hiệu, hình thức khen thưởng dự kiến: Bằng khen" in listing and "BK_TINH<" not in listing
