@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from tdkt.awards.models import Initiative
+from tdkt.awards.models import Award, Initiative
 from tdkt.clusters.models import ClusterYear
 from tdkt.dossiers import states
 from tdkt.org.models import Person, Unit
@@ -87,6 +87,17 @@ class DossierLine(models.Model):
     verdict = models.TextField("kết quả xét điều kiện khi đề nghị", blank=True)
     verdict_sha256 = models.CharField(max_length=64, blank=True)
     note = models.TextField("thành tích, ghi chú", blank=True)
+    # Left out by the council or the decider (with the reason); otherwise the line is in the decision.
+    excluded_reason = models.TextField("lý do không đưa vào quyết định", blank=True)
+    award = models.OneToOneField(
+        Award,
+        verbose_name="khen thưởng đã ghi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    amount = models.DecimalField("tiền thưởng (đồng)", max_digits=14, decimal_places=0, null=True, blank=True)
 
     class Meta:
         ordering = ["dossier", "position"]
@@ -148,3 +159,57 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BaseSalary(models.Model):
+    """The base salary (mức lương cơ sở) from a day on, with the instrument that set it: reward money is
+    a multiple of the one in force on the decision date (Decree 152/2025)."""
+
+    valid_from = models.DateField("áp dụng từ ngày", unique=True)
+    amount = models.DecimalField("mức lương cơ sở (đồng/tháng)", max_digits=12, decimal_places=0)
+    source = models.CharField("căn cứ", max_length=300)
+
+    class Meta:
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} đồng từ {self.valid_from:%d/%m/%Y}"
+
+
+class Decision(models.Model):
+    """The decision that ends a dossier: drafted from it, then signed with a number unique per authority.
+    Signing records every line's award; a signed decision never changes (awards are corrected or revoked
+    one by one, with a reason)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="decision")
+    authority_unit = models.ForeignKey(
+        Unit, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+"
+    )
+    authority = models.CharField("cấp quyết định", max_length=200)
+    number = models.CharField("số quyết định", max_length=60, blank=True)
+    # The number as compared: case folded in Python (SQLite folds ASCII only, and "QĐ" is not ASCII).
+    number_key = models.CharField(max_length=60, blank=True)
+    signed_on = models.DateField("ngày ký", null=True, blank=True)
+    signer_name = models.CharField("người ký", max_length=200, blank=True)
+    signer_title = models.CharField("chức vụ người ký", max_length=200, blank=True)
+    base_salary = models.DecimalField("mức lương cơ sở áp dụng", max_digits=12, decimal_places=0, null=True)
+    total = models.DecimalField("tổng tiền thưởng (đồng)", max_digits=16, decimal_places=0, null=True)
+    public = models.BooleanField("công bố công khai", default=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority_unit", "number"],
+                condition=~Q(number=""),
+                name="decision_number_per_authority",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.number:
+            return f"Quyết định số {self.number} ngày {self.signed_on:%d/%m/%Y}"
+        return f"Dự thảo quyết định ({self.dossier})"

@@ -1,0 +1,124 @@
+"""Signing a decision records every line's award, with its money, once, under a number unique per authority."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tdkt.awards.models import Award
+from tdkt.awards.selectors import person_verdicts
+from tdkt.core.errors import NotPermitted, ValidationFailed
+from tdkt.core.personas import World
+from tdkt.dossiers import states
+from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
+from tdkt.dossiers.models import Decision, Dossier
+from tdkt.dossiers.services import dossier_act, dossier_create, dossier_document_add, dossier_line_add
+from tdkt.org.models import Gender
+from tdkt.org.services import person_create
+from tdkt.reports.documents import to_docx
+
+pytestmark = pytest.mark.django_db
+
+
+def _approved(world: World, subject: str = "Khen thưởng đột xuất cứu hộ lũ") -> Dossier:
+    dossier = dossier_create(
+        actor=world.member, track="DOT_XUAT", cycle=2026, proposer=world.tien_phuoc, subject=subject
+    )
+    for name in ("Trương Thị Ngân", "Võ Văn Hùng"):
+        person = person_create(
+            actor=None, full_name=name, gender=Gender.FEMALE, unit=world.tien_phuoc, start=dt.date(2020, 1, 1)
+        )
+        dossier_line_add(actor=world.member, dossier=dossier, title="BK_TINH", person=person)
+    dossier_document_add(
+        actor=world.member,
+        dossier=dossier,
+        kind="tom_tat_thanh_tich",
+        name="",
+        filename="tom-tat.pdf",
+        content=b"%PDF-1.4 tom tat",
+    )
+    dossier.refresh_from_db()
+    for actor, action, extra in (
+        (world.member, states.SEND, {}),
+        (world.board, states.RECEIVE, {}),
+        (world.board, states.ASSIGN, {"specialist": world.board}),
+        (world.board, states.CHECK, {}),
+        (world.board, states.APPROVE, {}),
+    ):
+        dossier = dossier_act(actor=actor, dossier=dossier, action=action, version=dossier.version, **extra)
+    assert dossier.state == states.APPROVED
+    return dossier
+
+
+def _sign(world: World, decision: Decision, number: str = "125/QĐ-UBND") -> Decision:
+    return decision_sign(
+        actor=world.board,
+        decision=decision,
+        number=number,
+        signed_on=dt.date(2026, 3, 2),
+        signer_name="Lê Văn Dũng",
+        signer_title="Chủ tịch",
+    )
+
+
+def test_signing_records_each_award_with_its_money_and_the_verdicts_see_them(world: World) -> None:
+    dossier = _approved(world)
+    decision = _sign(world, decision_draft(actor=world.board, dossier=dossier))
+    dossier.refresh_from_db()
+    assert dossier.state == states.DECIDED
+    awards = list(Award.objects.filter(decision_no="125/QĐ-UBND").order_by("person__full_name"))
+    assert [a.person.full_name for a in awards] == ["Trương Thị Ngân", "Võ Văn Hùng"]  # type: ignore[union-attr]
+    assert {a.kind for a in awards} == {"dot_xuat"} or {a.get_kind_display() for a in awards} == {"Đột xuất"}
+    # Decree 152/2025: a provincial Bằng khen to an individual is 1.0 × 2,340,000 (base salary since 01/07/2024).
+    assert decision.base_salary == Decimal("2340000")
+    assert [line.amount for line in dossier.lines.order_by("position")] == [Decimal("2340000")] * 2
+    assert decision.total == Decimal("4680000")
+    ngan = awards[0].person
+    assert any(a.title == "BK_TINH" for a in Award.objects.filter(person=ngan))
+    assert person_verdicts(ngan, 2026)  # the engine runs with the new award in the history
+
+
+def test_a_number_the_authority_already_used_is_refused_and_nothing_is_recorded(world: World) -> None:
+    _sign(world, decision_draft(actor=world.board, dossier=_approved(world)))
+    second = _approved(world, "Khen thưởng đột xuất phòng cháy")
+    draft = decision_draft(actor=world.board, dossier=second)
+    before = Award.objects.count()
+    with pytest.raises(ValidationFailed) as info:
+        _sign(world, draft, number="125/qđ-ubnd")
+    assert "đã dùng cho một quyết định khác" in info.value.problems[0].message
+    assert Award.objects.count() == before
+    second.refresh_from_db()
+    assert second.state == states.APPROVED
+
+
+def test_only_the_decider_signs(world: World) -> None:
+    dossier = _approved(world)
+    draft = decision_draft(actor=world.board, dossier=dossier)
+    with pytest.raises(NotPermitted):
+        decision_sign(
+            actor=world.member,
+            decision=draft,
+            number="1/QĐ",
+            signed_on=dt.date(2026, 3, 2),
+            signer_name="Ai đó",
+            signer_title="",
+        )
+    assert not Award.objects.filter(decision_no="1/QĐ").exists()
+
+
+def test_a_signed_decision_is_not_signed_again(world: World) -> None:
+    decision = _sign(world, decision_draft(actor=world.board, dossier=_approved(world)))
+    with pytest.raises(ValidationFailed):
+        _sign(world, decision, number="126/QĐ-UBND")
+
+
+def test_the_decision_document_lists_each_line_with_its_money(world: World) -> None:
+    decision = _sign(world, decision_draft(actor=world.board, dossier=_approved(world)))
+    document = decision_document(decision)
+    assert document.number == "Số: 125/QĐ-UBND"
+    assert document.subtitle.startswith("Về việc tặng Bằng khen")
+    assert document.table_rows[0][1:] == ["Trương Thị Ngân", document.table_rows[0][2], "2.340.000"]
+    assert any("4.680.000 đồng" in p for p in document.paragraphs)
+    assert to_docx(document)[:2] == b"PK"
