@@ -1175,7 +1175,8 @@ def _quota(
     )
     if len(candidates) > limit:
         text += (
-            f"; chỉ được đề nghị {limit}, cần lựa chọn theo thành tích (ngang nhau thì ưu tiên nữ, GEN_06)"
+            f"; chỉ được đề nghị {limit}, cần lựa chọn theo thành tích "
+            "(ngang nhau thì ưu tiên nữ, theo Điều 4 Nghị định 98/2023/NĐ-CP)"
         )
     else:
         text += "; đều trong giới hạn"

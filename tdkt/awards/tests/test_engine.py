@@ -727,6 +727,12 @@ def test_cstdcs_cap_is_on_under_decree_91_and_rounds_down() -> None:
     assert cstdcs_quota(unit="Sở", ldtt_count=19, candidates=[], cycle=2023).limit == 2  # 2,85
 
 
+def test_a_quota_exceeded_names_the_tie_break_in_words_not_by_rule_id() -> None:
+    """Regression: the note ended "(ngang nhau thì ưu tiên nữ, GEN_06)", a rule id on the candidates page."""
+    q = cstdcs_quota(unit="Sở Nội vụ", ldtt_count=20, candidates=list("ABCDE"), cycle=2023)
+    assert "ưu tiên nữ, theo Điều 4 Nghị định 98/2023/NĐ-CP" in q.text and "GEN_06" not in q.text
+
+
 def test_cstdcs_cap_is_off_by_default_from_2024_and_can_be_switched_on() -> None:
     off = cstdcs_quota(unit="Sở Nội vụ", ldtt_count=20, candidates=list("ABCDE"), cycle=2025)
     assert not off.enabled and off.limit is None and off.within == tuple("ABCDE")
