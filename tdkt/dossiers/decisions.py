@@ -16,7 +16,8 @@ from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.core.vn import format_date, format_number
 from tdkt.dossiers import states, tracks
-from tdkt.dossiers.models import BaseSalary, Decision, Dossier, DossierLine
+from tdkt.dossiers.fund import fund_entry_add
+from tdkt.dossiers.models import BaseSalary, Decision, Dossier, DossierLine, FundEntryKind
 from tdkt.dossiers.services import dossier_act
 from tdkt.reports.documents import AdminDocument, Signature
 
@@ -170,6 +171,17 @@ def decision_sign(
                 )
             ]
         ) from None
+    if total:
+        fund_entry_add(
+            actor=actor,
+            unit=decision.authority_unit,
+            year=signed_on.year,
+            kind=FundEntryKind.PAYOUT,
+            amount=total,
+            on=signed_on,
+            note=f"Chi thưởng theo {decision}",
+            decision=decision,
+        )
     audit_record(
         actor=actor,
         action="decision.sign",

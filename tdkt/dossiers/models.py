@@ -213,3 +213,35 @@ class Decision(models.Model):
         if self.number:
             return f"Quyết định số {self.number} ngày {self.signed_on:%d/%m/%Y}"
         return f"Dự thảo quyết định ({self.dossier})"
+
+
+class FundEntryKind(models.TextChoices):
+    ALLOCATION = "allocation", "Trích lập, cấp vào quỹ"
+    PAYOUT = "payout", "Chi thưởng theo quyết định"
+    OTHER_OUT = "other_out", "Chi khác"
+
+
+class FundEntry(models.Model):
+    """One movement of a unit's emulation and commendation fund (quỹ thi đua, khen thưởng) in a year.
+    Never edited: a mistake is corrected by an entry the other way, with its reason."""
+
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị giữ quỹ", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    kind = models.CharField("loại", max_length=10, choices=FundEntryKind.choices)
+    amount = models.DecimalField("số tiền (đồng)", max_digits=16, decimal_places=0)
+    on = models.DateField("ngày")
+    decision = models.ForeignKey(
+        Decision, verbose_name="quyết định", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("nội dung", max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "year", "on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fund_entry_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} đồng ngày {self.on:%d/%m/%Y}"

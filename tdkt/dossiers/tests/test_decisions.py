@@ -13,7 +13,7 @@ from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.personas import World
 from tdkt.dossiers import states
 from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
-from tdkt.dossiers.models import Decision, Dossier
+from tdkt.dossiers.models import Decision, Dossier, FundEntry, FundEntryKind
 from tdkt.dossiers.services import dossier_act, dossier_create, dossier_document_add, dossier_line_add
 from tdkt.org.models import Gender
 from tdkt.org.services import person_create
@@ -75,6 +75,12 @@ def test_signing_records_each_award_with_its_money_and_the_verdicts_see_them(wor
     assert decision.base_salary == Decimal("2340000")
     assert [line.amount for line in dossier.lines.order_by("position")] == [Decimal("2340000")] * 2
     assert decision.total == Decimal("4680000")
+    payout = FundEntry.objects.get(decision=decision)
+    assert (payout.unit, payout.kind, payout.amount) == (
+        world.province,
+        FundEntryKind.PAYOUT,
+        Decimal("4680000"),
+    )
     ngan = awards[0].person
     assert any(a.title == "BK_TINH" for a in Award.objects.filter(person=ngan))
     assert person_verdicts(ngan, 2026)  # the engine runs with the new award in the history
