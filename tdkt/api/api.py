@@ -21,7 +21,18 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from tdkt.api.errors import SaysWhatWasSent, problem_from_ninja
-from tdkt.api.routers import accounts, awards, clusters, people, reports, results, scoring, units, voting
+from tdkt.api.routers import (
+    accounts,
+    awards,
+    catalogue,
+    clusters,
+    people,
+    reports,
+    results,
+    scoring,
+    units,
+    voting,
+)
 from tdkt.api.routers import registration as registration_router
 from tdkt.api.schemas import problem_out
 from tdkt.core.errors import NotPermitted, ValidationFailed
@@ -69,6 +80,7 @@ api.add_router("", reports.router)
 api.add_router("", scoring.router)
 api.add_router("", voting.router)
 api.add_router("", awards.router)
+api.add_router("", catalogue.router)
 api.add_router("", accounts.router)
 api.add_router("", people.router)
 api.add_router("", registration_router.router)

@@ -107,11 +107,7 @@ def _problems(values: dict[str, Any], *, entry: CatalogueEntry | None) -> list[P
         problems.append(Problem("chưa ghi tên", field="name"))
     elif len(name) > 300:
         problems.append(Problem(f"tên dài {len(name)} ký tự, tối đa 300 ký tự", field="name"))
-    elif (
-        other_named := CatalogueEntry.objects.filter(name__iexact=name)
-        .exclude(pk=getattr(entry, "pk", None))
-        .first()
-    ) is not None:
+    elif (other_named := _same_name(name, entry)) is not None:
         problems.append(
             Problem(f"đã có “{other_named.name}” (mã {other_named.code}) trong danh mục", field="name")
         )
@@ -139,6 +135,11 @@ def _problems(values: dict[str, Any], *, entry: CatalogueEntry | None) -> list[P
     if not isinstance(order, int) or isinstance(order, bool) or order < 0:
         problems.append(Problem("thứ tự phải là số nguyên không âm", field="sort_order"))
     return problems
+
+
+def _same_name(name: str, entry: CatalogueEntry | None) -> CatalogueEntry | None:
+    rows = CatalogueEntry.objects.filter(name__iexact=name)
+    return (rows.exclude(pk=entry.pk) if entry is not None else rows).first()
 
 
 def _next_order(group: str) -> int:

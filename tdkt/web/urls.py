@@ -3,6 +3,7 @@ awards)."""
 
 from django.urls import path
 
+from tdkt.web.awards import catalogue as award_catalogue
 from tdkt.web.awards import views as awards
 from tdkt.web.clusters import views as clusters
 from tdkt.web.movements import covenant as covenant_pages
@@ -99,6 +100,14 @@ urlpatterns = [
     path("don-vi/<int:unit_id>/khen-thuong/ghi/<slug:action>/", awards.unit_record, name="unit_record"),
     path("khen-thuong/<int:award_id>/<slug:action>/", awards.award_change, name="award_change"),
     path("khen-thuong/nhap-excel/", awards.import_awards, name="awards_import"),
+    # the catalogue of titles and forms: public to read, the board's to keep (web/awards/catalogue.py)
+    path("danh-muc/khen-thuong/", award_catalogue.catalogue_list, name="catalogue"),
+    path("danh-muc/khen-thuong/them/", award_catalogue.catalogue_new, name="catalogue_new"),
+    path("danh-muc/khen-thuong/<str:code>/", award_catalogue.catalogue_edit, name="catalogue_edit"),
+    path("danh-muc/khen-thuong/<str:code>/xoa-muc/", award_catalogue.catalogue_delete, name="catalogue_delete"),
+    path(
+        "danh-muc/khen-thuong/<str:code>/<slug:action>/", award_catalogue.catalogue_active, name="catalogue_active"
+    ),
     path("khen-thuong/mau-excel/<str:kind>/", awards.import_template, name="awards_import_template"),
     path("khen-thuong/tham-so/", awards.parameters, name="awards_parameters"),
     path("khen-thuong/xet-hang-loat/", awards.jobs, name="awards_jobs"),

@@ -20,7 +20,8 @@ from pydantic import Field
 
 from tdkt.api.access import viewer_of
 from tdkt.api.schemas import WRITE_ERRORS, InputSchema
-from tdkt.awards import catalogue, engine
+from tdkt.awards import engine
+from tdkt.awards.catalogue_selectors import title_name
 from tdkt.awards.models import Award, Discipline, Initiative, TaskRating
 from tdkt.awards.selectors import (
     PEOPLE_QUERY_MAX,
@@ -309,8 +310,7 @@ def _person_for(request: HttpRequest, person_id: int) -> Person:
 
 
 def _title_name(code: str) -> str:
-    entry = catalogue.CATALOGUE.get(code)
-    return entry.name if entry is not None else code
+    return title_name(code)
 
 
 def verdict_out(v: Verdict) -> VerdictOut:

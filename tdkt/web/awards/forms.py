@@ -11,16 +11,22 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from tdkt.awards import catalogue, rulepacks
+from tdkt.awards.catalogue_selectors import grouped_choices, recordable, title_name, title_short
 from tdkt.awards.models import (
+    SUBJECT_KIND_LABELS,
     Award,
     AwardBasis,
     AwardKind,
+    CatalogueClass,
+    CatalogueGroup,
+    CatalogueLevel,
     DisciplineChoice,
     Initiative,
     InitiativeScope,
     PendingKind,
     PendingReview,
     RatingChoice,
+    VerificationTag,
 )
 from tdkt.awards.services import CORRECTABLE
 from tdkt.awards.xlsx_rules import SHAPES
@@ -287,8 +293,25 @@ def cycle_help(school_year: bool) -> str:
 
 
 def _short(code: str) -> str:
-    entry = catalogue.CATALOGUE.get(code)
-    return entry.short if entry is not None else code
+    return title_short(code)
+
+
+def individual_title_choices() -> list[tuple[str, Any]]:
+    """The active catalogue entries a person may be recorded as having received, one group per kind."""
+    return grouped_choices(recordable(individual=True))
+
+
+def collective_title_choices() -> list[tuple[str, Any]]:
+    """The active catalogue entries a collective may be recorded as having received, one group per kind."""
+    return grouped_choices(recordable(individual=False))
+
+
+def _with_code(titles: list[tuple[str, Any]], code: str) -> list[tuple[str, Any]]:
+    """The choices with `code` among them: a correction keeps an award's code even after its entry retired."""
+    codes = {c for _, options in titles for c, _ in (options if isinstance(options, list) else [(_, "")])}
+    if not code or code in codes:
+        return titles
+    return [*titles, ("Đã ngừng sử dụng", [(code, title_name(code))])]
 
 
 def initiative_label(initiative: Initiative) -> str:
@@ -409,7 +432,7 @@ class AwardForm(RecordForm):
     def __init__(
         self,
         *args: Any,
-        titles: list[tuple[str, str]],
+        titles: list[tuple[str, Any]],
         initiatives: QuerySet[Initiative] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -560,13 +583,13 @@ class AwardCorrectForm(RecordForm):
         },
     )
 
-    def __init__(self, *args: Any, award: Award, titles: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, award: Award, titles: list[tuple[str, Any]], **kwargs: Any) -> None:
         kwargs.setdefault(
             "initial", {**{name: getattr(award, name) for name in CORRECTABLE}, "version": award.version}
         )
         super().__init__(*args, **kwargs)
         self.award = award
-        self.fields["title"].widget.choices = [("", "— chọn —"), *titles]
+        self.fields["title"].widget.choices = [("", "— chọn —"), *_with_code(titles, award.title)]
         if award.person_id is None:
             del self.fields["basis"]
 
@@ -601,3 +624,65 @@ class UnitEmulationForm(RecordForm):
         label="Thuộc lực lượng vũ trang (Quân đội, Công an, Dân quân tự vệ)", required=False
     )
     reason = _text("Lý do, căn cứ", 2000, rows=2)
+
+
+# --- the catalogue (the board's) ---------------------------------------------------------------------------
+
+
+class CatalogueEntryForm(forms.Form):
+    """An entry of the catalogue: the province's own in full; of the Law's and the engine's, the fields the
+    service lets change (the others are shown disabled). The service validates again."""
+
+    code = _text("Mã (chữ in hoa không dấu, ví dụ KNC_TINH)", 20, required=True)
+    name = _text("Tên", 300, required=True)
+    short = _text("Tên ngắn (để trống: như tên)", 100)
+    group = _pick("Loại", list(CatalogueGroup.choices))
+    grade = _pick("Hạng", [c for c in CatalogueClass.choices if c[0]])
+    level = _pick("Cấp", list(CatalogueLevel.choices))
+    authority = _text("Người quyết định tặng", 300)
+    subject_kinds = forms.MultipleChoiceField(
+        label="Đối tượng được tặng",
+        choices=list(SUBJECT_KIND_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    article = _text("Căn cứ (văn bản, điều)", 300)
+    article_tag = _pick("Mức kiểm chứng của căn cứ", list(VerificationTag.choices), initial=VerificationTag.R)
+    note = _text("Ghi chú", 2000, rows=2)
+    sort_order = _number("Thứ tự trong loại", required=False)
+
+    def __init__(self, *args: Any, fixed: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in fixed:
+            if name in self.fields:
+                self.fields[name].disabled = True
+
+    def values(self) -> dict[str, Any]:
+        """What was typed, for the service (disabled fields keep their stored value and are left out)."""
+        out: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            if field.disabled:
+                continue
+            value = self.cleaned_data.get(name)
+            if name == "subject_kinds":
+                value = list(value or [])
+            elif name == "sort_order" and value is None:
+                continue
+            elif value is None:
+                value = ""
+            out[name] = value
+        return out
+
+    def apply(self, problems: list[Any]) -> None:
+        for problem in problems:
+            message = problem.message[:1].upper() + problem.message[1:]
+            self.add_error(problem.field if problem.field in self.fields else None, message)
+
+
+class CatalogueActiveForm(forms.Form):
+    reason = _text("Lý do", 2000, required=True, rows=2)
+
+    def apply(self, problems: list[Any]) -> None:
+        for problem in problems:
+            message = problem.message[:1].upper() + problem.message[1:]
+            self.add_error("reason" if problem.field == "reason" else None, message)

@@ -33,6 +33,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tdkt.awards import catalogue, engine, rulepacks, xlsx_candidates, xlsx_import, xlsx_template
+from tdkt.awards.catalogue_selectors import entries_by_code, title_short
 from tdkt.awards.models import (
     Award,
     EvaluationJob,
@@ -105,6 +106,8 @@ from tdkt.web.awards.forms import (
     RatingForm,
     RecordForm,
     UnitEmulationForm,
+    collective_title_choices,
+    individual_title_choices,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -225,12 +228,6 @@ def _page_url(name: str, pk: int, cycle: int) -> str:
 
 # --- a person ---------------------------------------------------------------------------------------------
 
-INDIVIDUAL_TITLE_CHOICES = [
-    (t.code, t.name) for t in catalogue.TITLES if t.code in catalogue.INDIVIDUAL_TITLES
-]
-COLLECTIVE_TITLE_CHOICES = [
-    (t.code, t.name) for t in catalogue.TITLES if t.code in catalogue.COLLECTIVE_TITLES
-]
 PERSON_FORMS: dict[str, type[RecordForm]] = {
     f.action: f
     for f in (
@@ -258,7 +255,7 @@ def _person_form(action: str, person: Person, school_year: bool, data: QueryDict
     awards = Award.objects.filter(person=person, revoked_on__isnull=True).order_by("cycle", "id")
     kwargs: dict[str, Any] = {"data": data, "prefix": action, "school_year": school_year}
     if action == AwardForm.action:
-        return AwardForm(titles=INDIVIDUAL_TITLE_CHOICES, initiatives=initiatives, **kwargs)
+        return AwardForm(titles=individual_title_choices(), initiatives=initiatives, **kwargs)
     if action == InitiativeForm.action:
         return InitiativeForm(awards=awards, **kwargs)
     if action == InitiativeUseForm.action:
@@ -343,7 +340,7 @@ def _render_person(
         "eligible": [v for v in views if v.outcome == ELIGIBLE],
         "not_yet": [v for v in views if v.outcome == NOT_YET],
         "barred": [v for v in views if v.outcome == BARRED],
-        "titles": catalogue.CATALOGUE,
+        "titles": entries_by_code(),
         "viewer": viewer,
         "record_forms": forms,
         "open_form": bound.prefix if bound is not None else "",
@@ -351,7 +348,7 @@ def _render_person(
         "current_unit_linked": history.current is not None
         and unit_people_visible(viewer, history.current.unit),
         "changes": award_changes(a.pk for a in history.awards),
-        "corrections": _correction_forms(history.awards, INDIVIDUAL_TITLE_CHOICES, bound, cycle=cycle)
+        "corrections": _correction_forms(history.awards, individual_title_choices(), bound, cycle=cycle)
         if viewer.is_board
         else [],
     }
@@ -507,8 +504,7 @@ def _record_write(
 
 
 def _short(code: str) -> str:
-    entry = catalogue.CATALOGUE.get(code)
-    return entry.short if entry is not None else code
+    return title_short(code)
 
 
 # --- corrections and revocations (the board's) -----------------------------------------------------------
@@ -550,7 +546,7 @@ def award_change(request: HttpRequest, award_id: int, action: str) -> HttpRespon
     if not viewer.is_board:
         what = "đính chính khen thưởng đã ghi" if correcting else "hủy bỏ quyết định khen thưởng"
         return _forbidden(request, NotPermitted(f"Chỉ Ban Thi đua – Khen thưởng tỉnh được {what}"), back)
-    titles = INDIVIDUAL_TITLE_CHOICES if award.person_id is not None else COLLECTIVE_TITLE_CHOICES
+    titles = individual_title_choices() if award.person_id is not None else collective_title_choices()
     form: RecordForm = (
         AwardCorrectForm(request.POST, award=award, titles=titles, prefix=f"dc{award.pk}")
         if correcting
@@ -601,7 +597,7 @@ def award_change(request: HttpRequest, award_id: int, action: str) -> HttpRespon
 def _unit_form(action: str, unit: Unit, data: QueryDict | None = None) -> RecordForm:
     kwargs: dict[str, Any] = {"data": data, "prefix": action, "school_year": unit.school_year}
     if action == AwardForm.action:
-        return AwardForm(titles=COLLECTIVE_TITLE_CHOICES, **kwargs)
+        return AwardForm(titles=collective_title_choices(), **kwargs)
     if action == PendingCloseForm.action:
         return PendingCloseForm(reviews=PendingReview.objects.filter(unit=unit, until__isnull=True), **kwargs)
     if action == UnitEmulationForm.action:
@@ -631,7 +627,7 @@ def _render_unit_awards(
         "cycle": cycle,
         "cycles": _cycle_options(cycle, CYCLE_SCHOOL if unit.school_year else CYCLE_CALENDAR),
         "school_cycles": unit.school_year,
-        "titles": catalogue.CATALOGUE,
+        "titles": entries_by_code(),
         "viewer": viewer,
         # who corrected what and why: for those who see the collective's records, not the public
         "changes": award_changes(row["award"].pk for row in awards) if sees else {},
@@ -662,7 +658,7 @@ def _render_unit_awards(
         ]
     if viewer.is_board:
         context["corrections"] = _correction_forms(
-            [row["award"] for row in awards], COLLECTIVE_TITLE_CHOICES, bound, cycle=cycle, page_unit=unit
+            [row["award"] for row in awards], collective_title_choices(), bound, cycle=cycle, page_unit=unit
         )
     return render(request, "web/awards/unit.html", context, status=status)
 
@@ -724,14 +720,16 @@ def _unit_write(action: str, actor: Actor, unit: Unit, data: dict[str, Any]) -> 
 
 
 def unit_awards_list(unit: Unit) -> list[dict[str, Any]]:
+    rows = awards_of_unit(unit)
+    names = entries_by_code(award.title for award, _ in rows)
     return [
         {
             "award": award,
             "unit": owner,
             "inherited": owner.pk != unit.pk,
-            "title": catalogue.CATALOGUE.get(award.title),
+            "title": names.get(award.title),
         }
-        for award, owner in awards_of_unit(unit)
+        for award, owner in rows
     ]
 
 
@@ -747,7 +745,7 @@ def unit_candidates(request: HttpRequest, unit_id: int) -> HttpResponse:
         "cycles": _cycle_options(cycle, candidates.cycle_kind),
         "school_cycles": candidates.cycle_kind == CYCLE_SCHOOL,
         "candidates": candidates,
-        "titles": catalogue.CATALOGUE,
+        "titles": entries_by_code(),
         "person_titles": candidates.titles,
         # each cell: the verdict, and whether the person registered for the title at the year's start
         "rows": [

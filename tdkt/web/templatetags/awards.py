@@ -8,7 +8,8 @@ from typing import Any
 
 from django import template
 
-from tdkt.awards import catalogue
+from tdkt.awards import catalogue_selectors
+from tdkt.awards.models import VerificationTag
 from tdkt.awards.rulepacks import ROUNDING_NAMES
 from tdkt.core.vn import format_number
 
@@ -55,4 +56,21 @@ def param_value(value: Any) -> str:
 @register.filter
 def title_names(codes: Any) -> str:
     """Title and form codes as their names in the catalogue ("BK_TINH" → "Bằng khen của Chủ tịch UBND tỉnh")."""
-    return ", ".join(catalogue.title(c).name if c in catalogue.CATALOGUE else str(c) for c in codes or [])
+    return ", ".join(title_name(str(c)) for c in codes or [])
+
+
+@register.filter
+def title_name(code: Any) -> str:
+    """One code as its name in the catalogue the board keeps (retired entries keep their names)."""
+    return catalogue_selectors.title_name(str(code)) if code else ""
+
+
+@register.filter
+def title_short(code: Any) -> str:
+    return catalogue_selectors.title_short(str(code)) if code else ""
+
+
+@register.filter
+def tag_label(tag: str) -> str:
+    """A verification tag in words: V, V-old, V-2nd, R."""
+    return VerificationTag(tag).label if tag in VerificationTag.values else ""
