@@ -104,9 +104,13 @@ urlpatterns = [
     path("danh-muc/khen-thuong/", award_catalogue.catalogue_list, name="catalogue"),
     path("danh-muc/khen-thuong/them/", award_catalogue.catalogue_new, name="catalogue_new"),
     path("danh-muc/khen-thuong/<str:code>/", award_catalogue.catalogue_edit, name="catalogue_edit"),
-    path("danh-muc/khen-thuong/<str:code>/xoa-muc/", award_catalogue.catalogue_delete, name="catalogue_delete"),
     path(
-        "danh-muc/khen-thuong/<str:code>/<slug:action>/", award_catalogue.catalogue_active, name="catalogue_active"
+        "danh-muc/khen-thuong/<str:code>/xoa-muc/", award_catalogue.catalogue_delete, name="catalogue_delete"
+    ),
+    path(
+        "danh-muc/khen-thuong/<str:code>/<slug:action>/",
+        award_catalogue.catalogue_active,
+        name="catalogue_active",
     ),
     path("khen-thuong/mau-excel/<str:kind>/", awards.import_template, name="awards_import_template"),
     path("khen-thuong/tham-so/", awards.parameters, name="awards_parameters"),
