@@ -1149,7 +1149,8 @@ def _quota(
             "điều kiện đều có thể được đề nghị"
         )
         if rule is not None:
-            text += f" (Ban Thi đua – Khen thưởng có thể bật bằng tham số {rule.id}.enabled)"
+            switch = next((p.label for p in rule.params if p.name == "enabled" and p.label), "Áp dụng trần")
+            text += f" (Ban Thi đua – Khen thưởng có thể bật ở trang Tham số quy tắc, mục “{switch}”)"
         return QuotaResult(
             rule_id=rule.id if rule else "",
             enabled=False,

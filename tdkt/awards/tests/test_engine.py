@@ -736,7 +736,8 @@ def test_a_quota_exceeded_names_the_tie_break_in_words_not_by_rule_id() -> None:
 def test_cstdcs_cap_is_off_by_default_from_2024_and_can_be_switched_on() -> None:
     off = cstdcs_quota(unit="Sở Nội vụ", ldtt_count=20, candidates=list("ABCDE"), cycle=2025)
     assert not off.enabled and off.limit is None and off.within == tuple("ABCDE")
-    assert "CSTDCS_02.enabled" in off.text and off.unverified
+    assert "có thể bật ở trang Tham số quy tắc, mục “Áp dụng trần”" in off.text and off.unverified
+    assert "CSTDCS_02" not in off.text  # the rule id travels in attributes only
     on = cstdcs_quota(
         unit="Sở Nội vụ",
         ldtt_count=20,
