@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from tdkt.awards.catalogue import CATALOGUE, reward_amount
+from tdkt.awards.catalogue_selectors import title_name
 from tdkt.awards.models import AwardBasis, AwardKind
 from tdkt.awards.services import award_record
 from tdkt.core.audit import Actor, actor_user, audit_record, snapshot
@@ -201,12 +202,12 @@ def decision_document(decision: Decision) -> AdminDocument:
     """The decision in the Decree 30 layout, its list as the annex table."""
     dossier = decision.dossier
     lines = list(dossier.lines.filter(excluded_reason="").select_related("person", "unit", "initiative"))
-    titles = sorted({CATALOGUE[line.title].name if line.title in CATALOGUE else line.title for line in lines})
+    titles = sorted({title_name(line.title) for line in lines})
     rows = [
         [
             str(i),
             line.person.full_name if line.person else str(line.unit or line.initiative),
-            CATALOGUE[line.title].name if line.title in CATALOGUE else line.title,
+            title_name(line.title),
             _vnd(line.amount),
         ]
         for i, line in enumerate(lines, start=1)

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tdkt.awards.catalogue import CATALOGUE
+from tdkt.awards.catalogue_selectors import entry_by_code, title_name
 from tdkt.awards.jsonio import verdict_to_json
 from tdkt.awards.models import Initiative
 from tdkt.awards.selectors import collective_verdicts, person_verdicts, unit_of_people
@@ -205,7 +206,12 @@ def _subject_problems(
         problems.append(Problem(f"loại hồ sơ này không đề nghị cho {kind.label.lower()}", field="subject"))
     if kind != SubjectKind.INITIATIVE:
         entry = CATALOGUE.get(title)
-        if not spec.allows(title):
+        known = entry_by_code(title)
+        if known is None or not known.active:
+            problems.append(
+                Problem(f"mã “{title}” không có trong danh mục khen thưởng đang dùng", field="title")
+            )
+        elif not spec.allows(title):
             problems.append(Problem(f"loại hồ sơ này không đề nghị “{_title_name(title)}”", field="title"))
         elif (
             entry is not None
@@ -242,8 +248,7 @@ def _within(dossier: Dossier, unit: Unit) -> bool:
 
 
 def _title_name(code: str) -> str:
-    entry = CATALOGUE.get(code)
-    return entry.name if entry is not None else code
+    return title_name(code)
 
 
 def _duplicate_problem(

@@ -128,3 +128,38 @@ def test_the_decision_document_lists_each_line_with_its_money(world: World) -> N
     assert document.table_rows[0][1:] == ["Trương Thị Ngân", document.table_rows[0][2], "2.340.000"]
     assert any("4.680.000 đồng" in p for p in document.paragraphs)
     assert to_docx(document)[:2] == b"PK"
+
+
+def test_the_zip_for_a_central_authority_carries_every_document_and_a_manifest(world: World) -> None:
+    import io
+    import json
+    import zipfile
+
+    from tdkt.dossiers.documents import dossier_zip
+
+    dossier = _approved(world)
+    archive = zipfile.ZipFile(io.BytesIO(dossier_zip(dossier)))
+    names = set(archive.namelist())
+    assert {
+        "01-to-trinh.docx",
+        "01-to-trinh.pdf",
+        "02-danh-sach.pdf",
+        "danh-sach.json",
+        "SHA256SUMS",
+    } <= names
+    assert "03-tom_tat_thanh_tich.pdf" in names
+    listing = json.loads(archive.read("danh-sach.json"))
+    assert [r["ho_ten_hoac_ten_tap_the"] for r in listing["danh_sach"]] == ["Trương Thị Ngân", "Võ Văn Hùng"]
+    assert listing["danh_sach"][0]["hinh_thuc"].startswith("Bằng khen")
+    sums = archive.read("SHA256SUMS").decode().splitlines()
+    assert len(sums) == len(names) - 1
+
+
+def test_a_draft_is_not_exported(world: World) -> None:
+    from tdkt.dossiers.documents import dossier_zip
+
+    draft = dossier_create(
+        actor=world.member, track="DOT_XUAT", cycle=2026, proposer=world.tien_phuoc, subject="Nháp"
+    )
+    with pytest.raises(ValueError, match="thống nhất đề nghị"):
+        dossier_zip(draft)
