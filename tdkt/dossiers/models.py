@@ -245,3 +245,61 @@ class FundEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} đồng ngày {self.on:%d/%m/%Y}"
+
+
+class PostingComment(models.Model):
+    """A comment on a list posted for the public before the council (Decree 98/2023 Art. 46 cl. 2: in
+    writing, with name and address), and the board's answer."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="comments")
+    line = models.ForeignKey(
+        DossierLine, verbose_name="về", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    author_name = models.CharField("họ tên người góp ý", max_length=200)
+    author_address = models.CharField("địa chỉ", max_length=300)
+    body = models.TextField("nội dung góp ý")
+    received_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField("trả lời", blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["dossier", "id"]
+
+    def __str__(self) -> str:
+        return f"Góp ý của {self.author_name}"
+
+
+class CertificateForm(models.Model):
+    """Where each item is printed on an official blank (phôi Bằng khen, Giấy khen), set by the board per
+    catalogue code: a JSON layout of positioned fields in millimetres, checked by `certificates.layout_problems`."""
+
+    title = models.CharField("danh hiệu, hình thức", max_length=20, unique=True)
+    name = models.CharField("tên mẫu phôi", max_length=200)
+    layout = models.JSONField("bố cục")
+    version = models.PositiveIntegerField("phiên bản", default=1)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Certificate(models.Model):
+    """A printed certificate of one award. Its public page (`/xac-thuc/<token>/`) confirms it, or says it was
+    revoked; the token is random, so certificates cannot be enumerated."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="certificates")
+    token = models.CharField(max_length=32, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    form_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["decision", "id"]
+
+    def __str__(self) -> str:
+        return f"Giấy chứng nhận {self.token[:6]}…"
