@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from tdkt.awards import catalogue_selectors
+from tdkt.awards import catalogue_selectors, rulepacks
 from tdkt.awards.models import VerificationTag
 from tdkt.awards.rulepacks import ROUNDING_NAMES
 from tdkt.core.vn import format_number
@@ -74,3 +74,17 @@ def title_short(code: Any) -> str:
 def tag_label(tag: str) -> str:
     """A verification tag in words: V, V-old, V-2nd, R."""
     return VerificationTag(tag).label if tag in VerificationTag.values else ""
+
+
+@register.filter
+def override_label(row: Any) -> str:
+    """A board's override (a history row) in words: the parameter's label in the pack in force for its
+    first cycle and the titles its rule governs ("Áp dụng trần — Chiến sĩ thi đua cơ sở"); never the rule id
+    or the parameter's name in code."""
+    try:
+        rule = rulepacks.pack_for(int(row.cycle_from)).rule(str(row.rule_id))
+    except (KeyError, ValueError, TypeError):
+        return "tham số của một quy tắc không còn trong bộ quy tắc"
+    label = next((p.label for p in rule.params if p.name == row.param and p.label), "tham số")
+    titles = title_names(rule.titles)
+    return f"{label} — {titles}" if titles else label

@@ -343,6 +343,26 @@ def test_only_the_board_changes_a_parameter_with_a_reason(world: World, client_a
     assert "Ban TĐKT điều chỉnh" in body and "Quy chế thi đua của tỉnh" in body
 
 
+def test_the_history_names_the_parameter_in_words_and_the_person_family_name_first(
+    world: World, client_as: ClientAs
+) -> None:
+    """Regression: the history showed `rounding` for the parameter and "Hà Nguyễn Thị Thu" for the board's
+    officer (Django's get_full_name puts the given name first)."""
+    form = {
+        "target": "COCP_02.rounding",
+        "value": "half_up",
+        "cycle_from": "2025",
+        "reason": "Thử",
+        "action": "set",
+    }
+    assert client_as(world.board).post(reverse("web:awards_parameters"), form).status_code == 302
+    body = client_as(world.member).get(reverse("web:awards_parameters") + "?nam=2025").content.decode()
+    history = re.sub(r"<[^>]+>", " ", body.split('id="history-heading"')[1])
+    name = f"{world.board.last_name} {world.board.first_name}"
+    assert name in history and f"{world.board.first_name} {world.board.last_name}" not in history
+    assert "Cờ thi đua của Chính phủ" in history and "rounding" not in history
+
+
 # --- the bulk evaluation -------------------------------------------------------------------------------
 
 
