@@ -285,6 +285,12 @@ def _verdict_snapshot(
     return text, hashlib.sha256(text.encode()).hexdigest(), verdict.outcome
 
 
+def verdict_now(line: DossierLine) -> dict[str, Any] | None:
+    """Today's verdict for a line, as the JSON stored with it (None: no rules for this title or subject)."""
+    text, _, _ = _verdict_snapshot(line.title, line.cycle, line.person, line.unit)
+    return json.loads(text) if text else None
+
+
 @transaction.atomic
 def dossier_line_add(
     *,

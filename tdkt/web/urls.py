@@ -6,6 +6,7 @@ from django.urls import path
 from tdkt.web.awards import catalogue as award_catalogue
 from tdkt.web.awards import views as awards
 from tdkt.web.clusters import views as clusters
+from tdkt.web.dossiers import views as dossier_pages
 from tdkt.web.movements import covenant as covenant_pages
 from tdkt.web.movements import launch
 from tdkt.web.movements import registration as registration_pages
@@ -151,5 +152,23 @@ urlpatterns = [
         "don-vi/<int:unit_id>/dang-ky-thi-dua/<int:cycle>/ban-dang-ky.pdf",
         registration_pages.registration_pdf,
         name="registration_pdf",
+    ),
+    # proposal dossiers and decisions (web/dossiers/views.py)
+    path("ho-so/", dossier_pages.dossiers, name="dossiers"),
+    path("ho-so/lap/", dossier_pages.dossier_new, name="dossier_new"),
+    path("ho-so/de-nghi-nhanh/", dossier_pages.dossier_propose, name="dossier_propose"),
+    path("ho-so/<int:dossier_id>/", dossier_pages.dossier, name="dossier"),
+    path("ho-so/<int:dossier_id>/<str:which>.<str:kind>", dossier_pages.dossier_file, name="dossier_file"),
+    path("ho-so/<int:dossier_id>/toan-bo.zip", dossier_pages.dossier_zip_view, name="dossier_zip"),
+    path(
+        "ho-so/<int:dossier_id>/tai-lieu/<int:document_id>/",
+        dossier_pages.dossier_document,
+        name="dossier_document",
+    ),
+    path("ho-so/<int:dossier_id>/quyet-dinh/", dossier_pages.dossier_decision, name="dossier_decision"),
+    path("quyet-dinh/", dossier_pages.decisions, name="decisions"),
+    path("quyet-dinh/<int:decision_id>/", dossier_pages.decision, name="decision"),
+    path(
+        "quyet-dinh/<int:decision_id>/van-ban.<str:kind>", dossier_pages.decision_file, name="decision_file"
     ),
 ]

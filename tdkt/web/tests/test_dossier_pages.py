@@ -1,0 +1,159 @@
+"""The dossier pages: a unit drafts and sends, the board receives, checks and decides, the public reads the
+decision; outsiders get 404; refusals are shown on the field with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tdkt.awards.models import Award
+from tdkt.core.personas import World
+from tdkt.dossiers import states
+from tdkt.dossiers.models import Decision, Dossier, DossierLine
+from tdkt.org.models import Gender, Person
+from tdkt.org.services import person_create
+
+pytestmark = pytest.mark.django_db
+ClientAs = Callable[..., Client]
+
+
+def _person(world: World, name: str = "Trương Thị Ngân") -> Person:
+    return person_create(
+        actor=None, full_name=name, gender=Gender.FEMALE, unit=world.tien_phuoc, start=dt.date(2020, 1, 1)
+    )
+
+
+def _post(client: Client, dossier: Dossier, **data: object) -> object:
+    return client.post(reverse("web:dossier", args=[dossier.pk]), data)
+
+
+def _act(client: Client, dossier: Dossier, action: str, **extra: object) -> object:
+    dossier.refresh_from_db()
+    return _post(client, dossier, what="act", action=action, version=dossier.version, **extra)
+
+
+def _drafted(world: World, client: Client) -> Dossier:
+    response = client.post(
+        reverse("web:dossier_new"),
+        {"track": "DOT_XUAT", "cycle": 2026, "subject": "Khen thưởng đột xuất cứu hộ lũ"},
+    )
+    assert response.status_code == 302
+    return Dossier.objects.get()
+
+
+def test_a_dossier_goes_from_the_unit_to_a_signed_decision_through_the_pages(
+    world: World, client_as: ClientAs
+) -> None:
+    member, board, public = client_as(world.member), client_as(world.board), client_as(None)
+    ngan = _person(world)
+    dossier = _drafted(world, member)
+    page = member.get(reverse("web:dossier", args=[dossier.pk])).content.decode()
+    assert "Còn thiếu trước khi gửi" in page and "Bản tóm tắt thành tích đột xuất" in page
+    assert (
+        _post(
+            member, dossier, what="line", subject=f"p{ngan.pk}", title="BK_TINH", note="Cứu 3 người"
+        ).status_code
+        == 302
+    )
+    upload = SimpleUploadedFile("tom-tat.pdf", b"%PDF-1.4 tom tat", content_type="application/pdf")
+    response = member.post(
+        reverse("web:dossier", args=[dossier.pk]),
+        {"what": "document", "kind": "tom_tat_thanh_tich", "name": "", "file": upload},
+    )
+    assert response.status_code == 302
+    assert _act(member, dossier, states.SEND).status_code == 302
+    # The board sees it in its list and takes every step on the page.
+    assert "Khen thưởng đột xuất cứu hộ lũ" in board.get(reverse("web:dossiers")).content.decode()
+    assert _act(board, dossier, states.RECEIVE).status_code == 302
+    assert _act(board, dossier, states.ASSIGN, specialist=world.board.pk).status_code == 302
+    page = board.get(reverse("web:dossier", args=[dossier.pk])).content.decode()
+    assert "Thay đổi đến nay" in page and "không thay đổi" in page
+    assert _act(board, dossier, states.CHECK).status_code == 302
+    assert _act(board, dossier, states.APPROVE).status_code == 302
+    sign = board.post(
+        reverse("web:dossier_decision", args=[dossier.pk]),
+        {
+            "number": "125/QĐ-UBND",
+            "signed_on": "02/03/2026",
+            "signer_name": "Lê Văn Dũng",
+            "signer_title": "Chủ tịch",
+        },
+    )
+    assert sign.status_code == 302
+    decision = Decision.objects.get()
+    assert Award.objects.filter(person=ngan, title="BK_TINH", decision_no="125/QĐ-UBND").exists()
+    # The public finds it in the registry by the person's name typed without diacritics.
+    registry = public.get(reverse("web:decisions"), {"q": "truong thi ngan"}).content.decode()
+    assert "125/QĐ-UBND" in registry
+    detail = public.get(reverse("web:decision", args=[decision.pk])).content.decode()
+    assert "Trương Thị Ngân" in detail and "2.340.000" in detail
+    assert public.get(reverse("web:decision_file", args=[decision.pk, "pdf"])).status_code == 200
+
+
+def test_outsiders_and_the_public_get_404_on_a_dossier(world: World, client_as: ClientAs) -> None:
+    dossier = _drafted(world, client_as(world.member))
+    for user in (world.outsider, world.head, None):
+        assert client_as(user).get(reverse("web:dossier", args=[dossier.pk])).status_code == 404
+    # The board does not see a unit's draft either: it has not been sent.
+    assert client_as(world.board).get(reverse("web:dossier", args=[dossier.pk])).status_code == 404
+
+
+def test_a_refused_line_is_shown_on_its_field_and_nothing_is_written(
+    world: World, client_as: ClientAs
+) -> None:
+    member = client_as(world.member)
+    dossier = _drafted(world, member)
+    ngan = _person(world)
+    _post(member, dossier, what="line", subject=f"p{ngan.pk}", title="BK_TINH")
+    response = _post(member, dossier, what="line", subject=f"p{ngan.pk}", title="BK_TINH")
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "trong hồ sơ này" in response.content.decode()  # type: ignore[attr-defined]
+    assert DossierLine.objects.count() == 1
+
+
+def test_a_return_without_a_reason_is_refused_on_the_page(world: World, client_as: ClientAs) -> None:
+    member, board = client_as(world.member), client_as(world.board)
+    dossier = _drafted(world, member)
+    _post(member, dossier, what="line", subject=f"p{_person(world).pk}", title="BK_TINH")
+    member.post(
+        reverse("web:dossier", args=[dossier.pk]),
+        {"what": "document", "kind": "tom_tat_thanh_tich", "file": SimpleUploadedFile("a.pdf", b"%PDF x")},
+    )
+    _act(member, dossier, states.SEND)
+    response = _act(board, dossier, states.RETURN, reason="")
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert "Trả lại hồ sơ phải ghi rõ lý do" in response.content.decode()  # type: ignore[attr-defined]
+    dossier.refresh_from_db()
+    assert dossier.state == states.SENT
+
+
+def test_one_click_on_the_candidates_page_proposes_into_a_draft(world: World, client_as: ClientAs) -> None:
+    member = client_as(world.member)
+    ngan = _person(world)
+    data = {"unit": world.tien_phuoc.pk, "person": ngan.pk, "title": "LDTT", "cycle": 2025}
+    assert member.post(reverse("web:dossier_propose"), data).status_code == 302
+    line = DossierLine.objects.get()
+    assert (
+        line.person == ngan
+        and line.dossier.track == "DV_DANH_HIEU"
+        and line.dossier.proposer == world.tien_phuoc
+    )
+    member.post(reverse("web:dossier_propose"), data)
+    assert DossierLine.objects.count() == 1  # refused the second time, with a message
+    assert client_as(world.outsider).post(reverse("web:dossier_propose"), data).status_code == 404
+
+
+def test_the_dossier_page_shows_no_raw_code(world: World, client_as: ClientAs) -> None:
+    member = client_as(world.member)
+    dossier = _drafted(world, member)
+    _post(member, dossier, what="line", subject=f"p{_person(world).pk}", title="BK_TINH")
+    html = member.get(reverse("web:dossier", args=[dossier.pk])).content.decode()
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S))
+    for raw in ("DOT_XUAT", "BK_TINH", "draft", "eligible", "not_yet", "True", "False"):
+        assert not re.search(rf"\b{raw}\b", text), raw
