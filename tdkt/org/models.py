@@ -252,3 +252,73 @@ class Employment(models.Model):
 
     def active_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+class ImportKind(models.TextChoices):
+    UNITS = "units", "Danh sách đơn vị"
+    STAFF = "staff", "Danh sách cán bộ của đơn vị"
+    PROVINCE_STAFF = "staff_all", "Danh sách cán bộ toàn tỉnh"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang nhập"
+    DONE = "done", "Đã nhập xong"
+    REFUSED = "refused", "Tệp có lỗi, chưa ghi dòng nào"
+    FAILED = "failed", "Lỗi hệ thống, chưa ghi dòng nào"
+
+
+class ImportPhase(models.TextChoices):
+    READ = "read", "Đọc tệp"
+    VALIDATE = "validate", "Kiểm tra từng dòng"
+    WRITE = "write", "Ghi vào cơ sở dữ liệu"
+
+
+class ImportJob(models.Model):
+    """A large Excel import (a unit list, a unit's or the province's staff list) run as a background task
+    (`tdkt.org.tasks`), all rows or none as inline. The upload is kept only until the run ends; the page
+    polls `phase`, `done` of `total` rows checked, and shows the problems (row, column, message) or the
+    counts written."""
+
+    kind = models.CharField("loại", max_length=10, choices=ImportKind.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField("tên tệp", max_length=255)
+    size = models.PositiveIntegerField("kích thước", default=0)
+    data = models.BinaryField("nội dung tệp", editable=False, default=b"")
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    phase = models.CharField("bước", max_length=8, choices=ImportPhase.choices, blank=True)
+    total = models.PositiveIntegerField("số dòng", default=0)
+    done = models.PositiveIntegerField("đã kiểm tra", default=0)
+    problems = models.JSONField("lỗi", default=list)  # [{message, row, column}]
+    result = models.JSONField("kết quả", default=dict)
+    error = models.TextField("lỗi hệ thống", blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.filename} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Rows checked, in percent; the write is one transaction, shown as a step without a number."""
+        if self.status == ImportStatus.DONE:
+            return 100
+        if self.phase == ImportPhase.WRITE:
+            return 100
+        return (100 * self.done) // self.total if self.total else 0

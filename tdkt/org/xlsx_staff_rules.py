@@ -4,7 +4,8 @@ and of `tdkt.movements.xlsx_rules`, whose file checks and header matching both r
 
 One sheet, `Cán bộ`, one row per person: code, full name, gender, date of birth, recruitment date, post,
 and the day the row's facts hold from (the start in the unit for a new person, the day of a new post for
-someone already on the list).
+someone already on the list). A unit's template is made for that unit; the province's (the board's, to
+set up a province at once) has a first column more, the code of each person's unit.
 """
 
 from __future__ import annotations
@@ -20,11 +21,15 @@ from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.core.vn import fold
 from tdkt.movements.xlsx_rules import MAX_COLUMNS, cell_text, column_letter, is_blank
 from tdkt.org.xlsx_units_rules import (
+    PHASE_VALIDATE,
+    PROGRESS_EVERY,
     CellError,
     Column,
+    Progress,
     Sheet,
     extract,
     label,
+    no_progress,
     parse_choice,
     parse_date,
     parse_text,
@@ -34,6 +39,7 @@ STAFF_SHEET = "Cán bộ"
 GUIDE_SHEET = "Hướng dẫn"
 META_SHEET = "_tdkt"
 TEMPLATE_KIND = "tdkt-can-bo"
+PROVINCE_TEMPLATE_KIND = "tdkt-can-bo-tinh"
 TEMPLATE_VERSION = "1"
 HEADER_ROW = 4
 HEADER_SEARCH_ROWS = 10
@@ -53,7 +59,9 @@ STAFF_COLUMNS: tuple[Column, ...] = (
     Column("position", "Chức vụ", 28),
     Column("start", "Từ ngày", 13, True),
 )
-STAFF_HEADERS = {c.key: c.header for c in STAFF_COLUMNS}
+UNIT_CODE_COLUMN = Column("unit_code", "Mã đơn vị", 16, True)
+PROVINCE_COLUMNS: tuple[Column, ...] = (UNIT_CODE_COLUMN, *STAFF_COLUMNS)
+STAFF_HEADERS = {c.key: c.header for c in PROVINCE_COLUMNS}
 
 
 class StaffSheet(Sheet):
@@ -63,8 +71,8 @@ class StaffSheet(Sheet):
         return label(self.headers, self.positions, key)
 
 
-def extract_staff(rows: Sequence[Sequence[object]]) -> StaffSheet:
-    found = extract(rows, STAFF_COLUMNS, STAFF_SHEET)
+def extract_staff(rows: Sequence[Sequence[object]], columns: Sequence[Column] = STAFF_COLUMNS) -> StaffSheet:
+    found = extract(rows, columns, STAFF_SHEET)
     return StaffSheet(found.name, found.headers, found.positions, found.rows, found.problems)
 
 
@@ -78,6 +86,7 @@ class StaffRow:
     recruited_on: dt.date | None
     position: str
     start: dt.date
+    unit_code: str = ""  # the province's list only
 
 
 @dataclass(frozen=True)
@@ -131,10 +140,49 @@ def meta_rows(unit_code: str, unit_name: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def province_meta_rows() -> list[tuple[str, str, str]]:
+    return [("mau", PROVINCE_TEMPLATE_KIND, "Loại mẫu"), ("phien_ban", TEMPLATE_VERSION, "Phiên bản mẫu")]
+
+
+NOT_PROVINCE_TEMPLATE = (
+    "tệp không phải mẫu danh sách cán bộ toàn tỉnh của hệ thống (thiếu trang thông tin mẫu): "
+    "hãy tải mẫu danh sách cán bộ toàn tỉnh, điền vào rồi tải lên"
+)
+
+
+def _meta_values(meta: Sequence[Sequence[object]] | None) -> dict[str, str]:
+    return {cell_text(r[0]): cell_text(r[1]) for r in meta or [] if len(r) >= 2 and not is_blank(r[0])}
+
+
+def check_province_identity(meta: Sequence[Sequence[object]] | None) -> None:
+    """The file is the province's template (with the unit column), of this version."""
+    values = _meta_values(meta)
+    if values.get("mau") == TEMPLATE_KIND:
+        raise ValidationFailed(
+            Problem(
+                "tệp là mẫu danh sách cán bộ của một đơn vị (không có cột mã đơn vị): hãy tải lên ở trang "
+                "nhập danh sách cán bộ của đơn vị đó, hoặc dùng mẫu danh sách cán bộ toàn tỉnh"
+            )
+        )
+    if values.get("mau") != PROVINCE_TEMPLATE_KIND:
+        raise ValidationFailed(Problem(NOT_PROVINCE_TEMPLATE))
+    if values.get("phien_ban") != TEMPLATE_VERSION:
+        raise ValidationFailed(
+            Problem("tệp được tạo từ phiên bản mẫu khác: hãy tải mẫu mới rồi chép dữ liệu sang")
+        )
+
+
 def check_identity(meta: Sequence[Sequence[object]] | None, unit_code: str, unit_name: str) -> None:
     """The file is this template, of this version, made for this unit."""
-    values = {cell_text(r[0]): cell_text(r[1]) for r in meta or [] if len(r) >= 2 and not is_blank(r[0])}
+    values = _meta_values(meta)
     names = {cell_text(r[0]): cell_text(r[2]) for r in meta or [] if len(r) >= 3 and not is_blank(r[0])}
+    if values.get("mau") == PROVINCE_TEMPLATE_KIND:
+        raise ValidationFailed(
+            Problem(
+                "tệp là mẫu danh sách cán bộ toàn tỉnh: hãy tải lên ở trang nhập danh sách cán bộ toàn tỉnh "
+                "(Ban Thi đua – Khen thưởng), hoặc dùng mẫu của đơn vị"
+            )
+        )
     if values.get("mau") != TEMPLATE_KIND:
         raise ValidationFailed(Problem(NOT_TEMPLATE))
     if values.get("phien_ban") != TEMPLATE_VERSION:
@@ -158,24 +206,38 @@ def _person_date(raw: object, *, what: str) -> dt.date | None:
     return day
 
 
-def staff_rows(sheet: Sheet, *, today: dt.date) -> tuple[list[StaffRow], list[Problem]]:
+def staff_rows(
+    sheet: Sheet,
+    *,
+    today: dt.date,
+    columns: Sequence[Column] = STAFF_COLUMNS,
+    progress: Progress = no_progress,
+) -> tuple[list[StaffRow], list[Problem]]:
     """Every cell read and checked; a row with any problem is left out of the rows and named in the
-    problems (row and column), so one upload shows every bad cell."""
+    problems (row and column), so one upload shows every bad cell. `columns`: a unit's
+    (`STAFF_COLUMNS`) or the province's (`PROVINCE_COLUMNS`). `progress` hears every `PROGRESS_EVERY`
+    rows."""
     rows: list[StaffRow] = []
     problems: list[Problem] = []
     first: dict[str, int] = {}  # a code's first row, whatever else is wrong on either row
-    for number, cells in sheet.rows:
+    total = len(sheet.rows)
+    places = {c.key: sheet.column(c.key) for c in columns}  # named once, not once per cell
+    for index, (number, cells) in enumerate(sheet.rows):
+        if index and index % PROGRESS_EVERY == 0:
+            progress(PHASE_VALIDATE, index, total)
         found: list[Problem] = []
         values: dict[str, object] = {}
-        for column in STAFF_COLUMNS:
+        for column in columns:
             raw = cells.get(column.key)
-            where = sheet.column(column.key)
+            where = places[column.key]
             if column.required and is_blank(raw):
                 found.append(Problem(f"chưa ghi {column.header.lower()}", row=number, column=where))
                 continue
             try:
                 if column.key == "code":
                     values["code"] = parse_text(raw, limit=MAX_CODE, what="mã cán bộ")
+                elif column.key == "unit_code":
+                    values["unit_code"] = parse_text(raw, limit=MAX_CODE, what="mã đơn vị")
                 elif column.key == "full_name":
                     values["full_name"] = parse_text(raw, limit=MAX_NAME, what="họ và tên")
                 elif column.key == "gender":
@@ -188,16 +250,17 @@ def staff_rows(sheet: Sheet, *, today: dt.date) -> tuple[list[StaffRow], list[Pr
                 found.append(Problem(str(exc), row=number, column=where))
         code = values.get("code")
         if isinstance(code, str) and code:
-            if fold(code) in first:
+            key = fold(code)
+            if key in first:
                 found.append(
                     Problem(
-                        f"mã cán bộ “{code}” đã có ở dòng {first[fold(code)]}: mỗi người chỉ ghi một dòng",
+                        f"mã cán bộ “{code}” đã có ở dòng {first[key]}: mỗi người chỉ ghi một dòng",
                         row=number,
-                        column=sheet.column("code"),
+                        column=places["code"],
                     )
                 )
             else:
-                first[fold(code)] = number
+                first[key] = number
         born, recruited, start = values.get("date_of_birth"), values.get("recruited_on"), values.get("start")
         for key, day in (("date_of_birth", born), ("recruited_on", recruited), ("start", start)):
             if isinstance(day, dt.date) and day > today and key != "start":
@@ -205,7 +268,7 @@ def staff_rows(sheet: Sheet, *, today: dt.date) -> tuple[list[StaffRow], list[Pr
                     Problem(
                         f"{STAFF_HEADERS[key].lower()} {day:%d/%m/%Y} chưa đến",
                         row=number,
-                        column=sheet.column(key),
+                        column=places[key],
                     )
                 )
         if isinstance(born, dt.date) and isinstance(recruited, dt.date) and recruited <= born:
@@ -213,7 +276,7 @@ def staff_rows(sheet: Sheet, *, today: dt.date) -> tuple[list[StaffRow], list[Pr
                 Problem(
                     f"ngày tuyển dụng {recruited:%d/%m/%Y} không sau ngày sinh {born:%d/%m/%Y}",
                     row=number,
-                    column=sheet.column("recruited_on"),
+                    column=places["recruited_on"],
                 )
             )
         if isinstance(recruited, dt.date) and isinstance(start, dt.date) and start < recruited:
@@ -221,7 +284,7 @@ def staff_rows(sheet: Sheet, *, today: dt.date) -> tuple[list[StaffRow], list[Pr
                 Problem(
                     f"từ ngày {start:%d/%m/%Y} trước ngày tuyển dụng {recruited:%d/%m/%Y}",
                     row=number,
-                    column=sheet.column("start"),
+                    column=places["start"],
                 )
             )
         if found:
@@ -237,6 +300,7 @@ def staff_rows(sheet: Sheet, *, today: dt.date) -> tuple[list[StaffRow], list[Pr
                 recruited_on=recruited,  # type: ignore[arg-type]
                 position=" ".join(str(values["position"]).split()),
                 start=start,  # type: ignore[arg-type]
+                unit_code=str(values.get("unit_code", "")),
             )
         )
     return rows, problems

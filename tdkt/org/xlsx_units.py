@@ -3,10 +3,12 @@
 The whole file is read and every cell checked first (`xlsx_units_rules`: the file, the template's identity,
 the headers, each cell, duplicate codes, parent loops within the file), then every row against the
 database (codes already used, parents and lineage codes found in the file or the database). Any problem:
-`ValidationFailed` with every problem located by row and column, and nothing written. Otherwise every unit
-is created through `unit_create` (parents first, wherever they are in the file) and every lineage row
-through `unit_apply_lineage`, in ONE transaction: a refusal by a service is reported on its row and undoes
-the whole file.
+`ValidationFailed` with every problem located by row and column, and nothing written. Otherwise, in ONE
+transaction, every unit is checked by `unit_create`'s rules (`services.unit_problems` and the model's field
+checks) and inserted in bulk, parents first wherever they are in the file (one INSERT per level of the tree
+rather than one `unit_create` per row: 1,000 units took 6–13 s that way), one audit row per unit in one
+insert as `unit_create` writes them, and every lineage row goes through `unit_apply_lineage`: a refusal is
+reported on its row and undoes the whole file.
 
 A row whose code is already stored with the same values is left as it is, so uploading the same file twice
 changes nothing.
@@ -19,14 +21,15 @@ import io
 from dataclasses import dataclass
 
 import xlsxwriter
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from xlsxwriter.worksheet import Worksheet
 
-from tdkt.core.audit import Actor, audit_record
+from tdkt.core.audit import Actor, audit_record, audit_record_many, snapshot
 from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.movements.xlsx_template import write_meta_sheet
 from tdkt.org.models import CycleKind, LineageKind, Unit, UnitKind
-from tdkt.org.services import _check_board, unit_apply_lineage, unit_create
+from tdkt.org.services import _check_board, unit_apply_lineage, unit_problems
 from tdkt.org.xlsx_units_rules import (
     GUIDE_SHEET,
     HEADER_ROW,
@@ -37,9 +40,13 @@ from tdkt.org.xlsx_units_rules import (
     MAX_CODE,
     MAX_NAME,
     META_SHEET,
+    PHASE_READ,
+    PHASE_VALIDATE,
+    PHASE_WRITE,
     UNIT_COLUMNS,
     UNITS_SHEET,
     CellError,
+    Progress,
     Sheet,
     UnitRow,
     cap_problems,
@@ -48,6 +55,7 @@ from tdkt.org.xlsx_units_rules import (
     extract,
     inspect_upload,
     meta_rows,
+    no_progress,
     parent_loops,
     parents_first,
     parse_choice,
@@ -59,6 +67,7 @@ from tdkt.org.xlsx_units_rules import (
 )
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+BATCH = 500  # rows per INSERT
 TEMPLATE_FILENAME = "mau-danh-sach-don-vi.xlsx"
 KIND_CHOICES = {str(value): str(label) for value, label in UnitKind.choices}
 LINEAGE_CHOICES = {str(value): str(label) for value, label in LineageKind.choices}
@@ -197,11 +206,14 @@ class _EventRow:
     legal_basis: str
 
 
-def units_import(*, actor: Actor, filename: str, data: bytes) -> UnitsImportResult:
+def units_import(
+    *, actor: Actor, filename: str, data: bytes, progress: Progress = no_progress
+) -> UnitsImportResult:
     """Validate the whole file, then create every unit and record every lineage row in one transaction,
     or raise ValidationFailed (each problem with its 1-based row and its column) and write nothing. The
-    board's (or the system's)."""
+    board's (or the system's). `progress` hears each phase (read, validate, write)."""
     _check_board(actor, "nhập danh sách đơn vị")
+    progress(PHASE_READ, 0, 0)
     inspect_upload(filename, data, max_bytes=MAX_IMPORT_BYTES)
     book = read_units_workbook(data)
     check_identity(book.meta)
@@ -210,6 +222,8 @@ def units_import(*, actor: Actor, filename: str, data: bytes) -> UnitsImportResu
     if not units_sheet.rows and not (lineage_sheet and lineage_sheet.rows):
         raise ValidationFailed(Problem(f"tệp không có dòng nào ở trang “{UNITS_SHEET}”: chưa có gì để nhập"))
 
+    total = len(units_sheet.rows) + (len(lineage_sheet.rows) if lineage_sheet else 0)
+    progress(PHASE_VALIDATE, 0, total)
     problems = [*units_sheet.problems, *(lineage_sheet.problems if lineage_sheet else [])]
     rows = _unit_rows(units_sheet, problems)
     events = _event_rows(lineage_sheet, problems) if lineage_sheet else []
@@ -242,6 +256,7 @@ def units_import(*, actor: Actor, filename: str, data: bytes) -> UnitsImportResu
     if problems:
         problems.sort(key=lambda p: (p.row or 0, p.column or ""))
         raise ValidationFailed(cap_problems(problems))
+    progress(PHASE_WRITE, 0, total)
     return _write(actor, filename, new_rows, unchanged, events, units_sheet, lineage_sheet, stored)
 
 
@@ -352,6 +367,32 @@ def _against_database(
     return new_rows, unchanged
 
 
+def _layers(rows: list[UnitRow]) -> list[list[UnitRow]]:
+    """The rows by depth within the file: first those whose parent is not in the file (stored, or none),
+    then their children, and so on; each layer is one bulk insert, after its parents have their ids.
+    `rows` are parents first (`parents_first`)."""
+    depth: dict[str, int] = {}
+    layers: list[list[UnitRow]] = []
+    for r in rows:
+        level = depth.get(r.parent_code.casefold(), -1) + 1 if r.parent_code else 0
+        depth[r.code.casefold()] = level
+        if level == len(layers):
+            layers.append([])
+        layers[level].append(r)
+    return layers
+
+
+def _field_problems(unit: Unit) -> list[Problem]:
+    """The model's own field checks, as `unit_create` runs them, less the queries: the parent is a unit
+    read or written in this transaction, and the one table constraint (validity ordered) is among
+    `unit_problems`' checks."""
+    try:
+        unit.full_clean(validate_unique=False, validate_constraints=False, exclude=["parent"])
+    except DjangoValidationError as exc:
+        return [Problem(m, field=f) for f, messages in exc.message_dict.items() for m in messages]
+    return []
+
+
 def _write(
     actor: Actor,
     filename: str,
@@ -362,49 +403,59 @@ def _write(
     lineage_sheet: Sheet | None,
     stored: dict[str, Unit],
 ) -> UnitsImportResult:
+    """Every unit checked by `unit_create`'s rules (`unit_problems`, the model's field checks) and written
+    by one bulk insert per layer of the tree, one audit row per unit in one insert; then every lineage row
+    through `unit_apply_lineage`. A refusal is reported on its row and undoes the whole file."""
     name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     known = dict(stored)
     created: list[Unit] = []
     problems: list[Problem] = []
     failed: set[str] = set()
     with transaction.atomic():
-        for r in parents_first(rows):
-            parent = known.get(r.parent_code.casefold()) if r.parent_code else None
-            if r.parent_code and r.parent_code.casefold() in failed:
-                problems.append(
-                    Problem(
-                        f"đơn vị cấp trên “{r.parent_code}” có lỗi nên chưa tạo được đơn vị này",
-                        row=r.row,
-                        column=units_sheet.column("parent_code"),
+        for layer in _layers(parents_first(rows)):
+            batch: list[Unit] = []
+            for r in layer:
+                if r.parent_code and r.parent_code.casefold() in failed:
+                    problems.append(
+                        Problem(
+                            f"đơn vị cấp trên “{r.parent_code}” có lỗi nên chưa tạo được đơn vị này",
+                            row=r.row,
+                            column=units_sheet.column("parent_code"),
+                        )
                     )
+                    failed.add(r.code.casefold())
+                    continue
+                unit = Unit(
+                    code=r.code.strip(),
+                    name=" ".join(r.name.split()),
+                    kind=r.kind,
+                    parent=known.get(r.parent_code.casefold()) if r.parent_code else None,
+                    valid_from=r.valid_from,
+                    cycle_kind=CycleKind.SCHOOL if r.school_year else CycleKind.CALENDAR,
+                    armed_forces=r.armed_forces,
                 )
-                failed.add(r.code.casefold())
-                continue
-            try:
-                with transaction.atomic():
-                    unit = unit_create(
-                        actor=actor,
-                        code=r.code,
-                        name=r.name,
-                        kind=r.kind,
-                        parent=parent,
-                        valid_from=r.valid_from,
-                        cycle_kind=CycleKind.SCHOOL if r.school_year else CycleKind.CALENDAR,
-                        armed_forces=r.armed_forces,
-                    )
-            except ValidationFailed as exc:
-                failed.add(r.code.casefold())
-                problems += [
-                    Problem(
-                        p.message,
-                        row=r.row,
-                        column=units_sheet.column(_UNIT_FIELD_COLUMNS.get(p.field or "", "code")),
-                    )
-                    for p in exc.problems
-                ]
-                continue
-            known[r.code.casefold()] = unit
-            created.append(unit)
+                found = unit_problems(unit, parent_changed=actor is not None) or _field_problems(unit)
+                if found:
+                    failed.add(r.code.casefold())
+                    problems += [
+                        Problem(
+                            p.message,
+                            row=r.row,
+                            column=units_sheet.column(_UNIT_FIELD_COLUMNS.get(p.field or "", "code")),
+                        )
+                        for p in found
+                    ]
+                    continue
+                known[unit.code.casefold()] = unit
+                batch.append(unit)
+            Unit.objects.bulk_create(batch, batch_size=BATCH)
+            created += batch
+        audit_record_many(
+            actor=actor,
+            action="unit.create",
+            changes=((u, snapshot(u)) for u in created),
+            summary=f"Tạo đơn vị từ tệp Excel “{name}”",
+        )
         for e in events:
             assert lineage_sheet is not None
             if any(c.casefold() in failed for c in [*e.predecessors, *e.successors]):

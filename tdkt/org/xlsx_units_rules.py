@@ -11,9 +11,10 @@ rows so that parents are written first.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from python_calamine import CalamineWorkbook
@@ -81,6 +82,19 @@ _ISO_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _CODE_SEPARATORS = re.compile(r"[,;\n]+")
 
 
+# An import's progress, told as (phase, rows done, rows in all): the background task saves it on its job for
+# the page, the benchmark times the phases by it. Phases: the file read, its rows checked, the rows written.
+Progress = Callable[[str, int, int], None]
+PHASE_READ = "read"
+PHASE_VALIDATE = "validate"
+PHASE_WRITE = "write"
+PROGRESS_EVERY = 1000  # rows between two reports while checking
+
+
+def no_progress(phase: str, done: int, total: int) -> None:
+    """The default: nobody is watching."""
+
+
 class CellError(ValueError):
     """A cell that cannot be read; the message is Vietnamese and says what was expected."""
 
@@ -104,12 +118,27 @@ def parse_choice(raw: object, choices: Mapping[str, str], *, what: str) -> str:
     """A value of `choices` (value → label) written as its label or its value, compared without
     diacritics or case: “Xã”, “xa” and “XÃ” all give the commune."""
     text = cell_text(raw)
-    folded = fold(text)
-    for value, shown in choices.items():
-        if folded in (fold(shown), fold(value)):
-            return value
+    index = _choice_index(tuple(choices.items()))
+    found = index.get(text)  # as the template's list writes it: no folding needed
+    if found is None:
+        found = index.get(fold(text))
+    if found is not None:
+        return found
     expected = ", ".join(f"“{shown}”" for shown in choices.values())
     raise CellError(f"{what} “{text}” không có trong danh mục: cần một trong {expected}")
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_index(choices: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Each choice by its label as written and by its label and value folded."""
+    index: dict[str, str] = {}
+    for value, shown in choices:
+        index.setdefault(fold(shown), value)
+        index.setdefault(fold(value), value)
+    for value, shown in choices:
+        if index[fold(shown)] == value:  # the exact label gives what its folded form gives
+            index.setdefault(shown, value)
+    return index
 
 
 def parse_date(raw: object, *, what: str) -> dt.date | None:

@@ -1,4 +1,5 @@
-"""A unit's people: its staff list by Excel (upload and the unit's template), and for one person a transfer
+"""A unit's people: its staff list by Excel (upload and the unit's template; the board's the province's list
+at once, each row naming its unit; a large file runs as a background task), and for one person a transfer
 to another unit and a change of post, each keeping history (the open employment ends the day before).
 
 Who: the board, and the unit's staff (for a person: the staff of their current unit). Someone who may not
@@ -27,9 +28,10 @@ from tdkt.awards.selectors import person_visible, unit_people_visible
 from tdkt.clusters.scopes import viewer_for
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.org import xlsx_staff
-from tdkt.org.models import Employment, Person, Unit
+from tdkt.org.models import Employment, ImportKind, Person, Unit
 from tdkt.org.selectors import units_valid_on
 from tdkt.org.services import employment_position_change, employment_transfer
+from tdkt.org.tasks import import_job_start, runs_in_background
 from tdkt.web.org.forms import UnitsImportForm
 
 REFUSED = 400
@@ -81,25 +83,53 @@ def _place(form: forms.Form, problems: list[Problem], fields: dict[str, str]) ->
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's staff list: every row written, or none and a table of problems. A large file runs as a
+    background task and the user is sent to its progress page."""
     unit = _get_unit_people_for_user(request, unit_id)
+    return _staff_import_page(request, unit)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def province_staff_import(request: HttpRequest) -> HttpResponse:
+    """The province's staff list at once, each row naming its unit (the board's, to set up a province).
+    Others get 404."""
+    if not viewer_for(request.user).is_board:
+        raise Http404("Không tìm thấy trang.")
+    return _staff_import_page(request, None)
+
+
+def _staff_import_page(request: HttpRequest, unit: Unit | None) -> HttpResponse:
     posted = request.method == "POST"
     form = UnitsImportForm(
         request.POST if posted else None,
         request.FILES if posted else None,
         max_bytes=xlsx_staff.MAX_IMPORT_BYTES,
     )
+    back = reverse("web:unit", args=[unit.pk]) if unit is not None else reverse("web:home")
     problems: list[Problem] = []
     status = 200
     if posted:
         status = REFUSED
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            name, data = upload.name or "", upload.read()
             try:
-                result = xlsx_staff.staff_import(
-                    actor=request.user, unit=unit, filename=upload.name or "", data=upload.read()
-                )
+                if runs_in_background(len(data)):  # a large list: a task, its progress on its page
+                    job = import_job_start(
+                        actor=request.user,
+                        kind=ImportKind.STAFF if unit is not None else ImportKind.PROVINCE_STAFF,
+                        unit=unit,
+                        filename=name,
+                        data=data,
+                    )
+                    return redirect("web:import_job", job_id=job.pk)
+                if unit is not None:
+                    result = xlsx_staff.staff_import(actor=request.user, unit=unit, filename=name, data=data)
+                else:
+                    result = xlsx_staff.province_staff_import(actor=request.user, filename=name, data=data)
             except NotPermitted as exc:
-                return _forbidden(request, exc.message, reverse("web:unit", args=[unit.pk]))
+                return _forbidden(request, exc.message, back)
             except ValidationFailed as exc:
                 problems = exc.problems
             else:
@@ -108,7 +138,7 @@ def staff_import(request: HttpRequest, unit_id: int) -> HttpResponse:
                     f"Đã nhập danh sách cán bộ: {result.created} người mới, {result.position_changes} thay đổi "
                     f"chức vụ, {result.unchanged} người không thay đổi.",
                 )
-                return redirect("web:unit", unit_id=unit.pk)
+                return redirect(back)
     context = {"unit": unit, "form": form, "problems": problems, "max_bytes": xlsx_staff.MAX_IMPORT_BYTES}
     return render(request, "web/org/people_import.html", context, status=status)
 
@@ -121,6 +151,19 @@ def staff_template(request: HttpRequest, unit_id: int) -> HttpResponseBase:
         iter([xlsx_staff.staff_template(unit)]),
         as_attachment=True,
         filename=xlsx_staff.template_filename(unit),
+        content_type=XLSX,
+    )
+
+
+@login_required
+@require_GET
+def province_staff_template(request: HttpRequest) -> HttpResponseBase:
+    if not viewer_for(request.user).is_board:
+        raise Http404("Không tìm thấy trang.")
+    return FileResponse(
+        iter([xlsx_staff.province_staff_template()]),
+        as_attachment=True,
+        filename=xlsx_staff.PROVINCE_TEMPLATE_FILENAME,
         content_type=XLSX,
     )
 

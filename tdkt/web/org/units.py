@@ -23,7 +23,7 @@ from tdkt.clusters.scopes import viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.vn import fold
 from tdkt.org import xlsx_units
-from tdkt.org.models import LineageKind, Unit, UnitKind
+from tdkt.org.models import ImportKind, LineageKind, Unit, UnitKind
 from tdkt.org.selectors import lineage_preview, unit_lineage_events, unit_references, units_valid_on
 from tdkt.org.services import (
     lineage_problems,
@@ -33,6 +33,7 @@ from tdkt.org.services import (
     unit_delete,
     unit_update,
 )
+from tdkt.org.tasks import import_job_start, runs_in_background
 from tdkt.web.org.forms import LineageForm, UnitCloseForm, UnitForm, UnitsImportForm
 
 REFUSED = 400
@@ -229,7 +230,8 @@ def unit_delete_view(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def units_import(request: HttpRequest) -> HttpResponse:
-    """Upload the province's unit list: every row written, or none and a table of problems."""
+    """Upload the province's unit list: every row written, or none and a table of problems. A large file
+    runs as a background task and the board is sent to its progress page."""
     if not _board(request):
         return _forbidden(request)
     posted = request.method == "POST"
@@ -245,6 +247,14 @@ def units_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
+                if runs_in_background(upload.size or 0):  # a large list: a task, its progress on its page
+                    job = import_job_start(
+                        actor=request.user,
+                        kind=ImportKind.UNITS,
+                        filename=upload.name or "",
+                        data=upload.read(),
+                    )
+                    return redirect("web:import_job", job_id=job.pk)
                 result = xlsx_units.units_import(
                     actor=request.user, filename=upload.name or "", data=upload.read()
                 )
