@@ -12,6 +12,7 @@ from tdkt.web.movements import launch
 from tdkt.web.movements import registration as registration_pages
 from tdkt.web.movements import views as work
 from tdkt.web.org import accounts
+from tdkt.web.org import import_jobs as org_import_jobs
 from tdkt.web.org import people as org_people
 from tdkt.web.org import units as org_units
 from tdkt.web.public import views as public
@@ -95,6 +96,9 @@ urlpatterns = [
     # a unit's staff list by Excel, transfers and changes of post (web/org/people.py)
     path("don-vi/<int:unit_id>/can-bo/nhap-excel/", org_people.staff_import, name="staff_import"),
     path("don-vi/<int:unit_id>/can-bo/mau-excel/", org_people.staff_template, name="staff_template"),
+    path("to-chuc/can-bo/nhap-excel/", org_people.province_staff_import, name="province_staff_import"),
+    path("to-chuc/can-bo/mau-excel/", org_people.province_staff_template, name="province_staff_template"),
+    path("to-chuc/nhap-excel/<int:job_id>/", org_import_jobs.import_job, name="import_job"),
     path("nguoi/<int:person_id>/dieu-dong/", org_people.person_transfer, name="person_transfer"),
     path("nguoi/<int:person_id>/chuc-vu/", org_people.person_position, name="person_position"),
     path("nguoi/<int:person_id>/ghi/<slug:action>/", awards.person_record, name="person_record"),
