@@ -159,7 +159,10 @@ def criteria_set_adopt(*, actor: Actor, criteria_set: CriteriaSet, adopted_on: d
         raise ValidationFailed(Problem("chỉ thông qua được bộ tiêu chí đang dự thảo", field="status"))
     # a draft built in the editor may be incomplete while it is built; never once adopted
     _validate_spec(
-        criteria_set.cluster_year, criteria_tree(criteria_set), criteria_set.rules, criteria_set.declared_total
+        criteria_set.cluster_year,
+        criteria_tree(criteria_set),
+        criteria_set.rules,
+        criteria_set.declared_total,
     )
     before = snapshot(criteria_set, ["status", "adopted_on"])
     criteria_set.status = SetStatus.ADOPTED

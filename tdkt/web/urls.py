@@ -16,6 +16,7 @@ from tdkt.web.org import import_jobs as org_import_jobs
 from tdkt.web.org import people as org_people
 from tdkt.web.org import units as org_units
 from tdkt.web.public import views as public
+from tdkt.web.scoring import criteria as scoring_criteria
 from tdkt.web.scoring import views as scoring
 from tdkt.web.voting import notes as ballot_notes
 from tdkt.web.voting import views as conferences
@@ -59,7 +60,45 @@ urlpatterns = [
     path("cum/<int:cy_id>/xep-hang/cong-bo/", scoring.ranking_publish, name="ranking_publish"),
     path("ket-qua-cham-diem/<int:run_id>/", scoring.run_detail, name="run"),
     path("ket-qua-cham-diem/<int:run_id>/kiem-tra/", scoring.run_verify, name="run_verify"),
-    path("cum/<int:cy_id>/tieu-chi/", scoring.criteria, name="criteria"),
+    path("cum/<int:cy_id>/tieu-chi/", scoring_criteria.criteria, name="criteria"),
+    path(
+        "cum/<int:cy_id>/tieu-chi/phien-ban-<int:version>.xlsx",
+        scoring_criteria.criteria_xlsx,
+        name="criteria_xlsx",
+    ),
+    path("cum/<int:cy_id>/tieu-chi/du-thao/", scoring_criteria.criteria_editor, name="criteria_editor"),
+    path("cum/<int:cy_id>/tieu-chi/du-thao/them/", scoring_criteria.criterion_new, name="criterion_new"),
+    path(
+        "cum/<int:cy_id>/tieu-chi/du-thao/<int:crit_id>/",
+        scoring_criteria.criterion_edit,
+        name="criterion_edit",
+    ),
+    path(
+        "cum/<int:cy_id>/tieu-chi/du-thao/<int:crit_id>/chuyen/",
+        scoring_criteria.criterion_move,
+        name="criterion_move",
+    ),
+    path(
+        "cum/<int:cy_id>/tieu-chi/du-thao/<int:crit_id>/xoa/",
+        scoring_criteria.criterion_delete,
+        name="criterion_delete",
+    ),
+    path(
+        "cum/<int:cy_id>/tieu-chi/du-thao/tong-diem/", scoring_criteria.criteria_total, name="criteria_total"
+    ),
+    path(
+        "cum/<int:cy_id>/tieu-chi/du-thao/nhap-excel/",
+        scoring_criteria.criteria_import_xlsx,
+        name="criteria_import",
+    ),
+    path(
+        "cum/<int:cy_id>/tieu-chi/du-thao/phuong-phap/",
+        scoring_criteria.criteria_method_fields,
+        name="criteria_method_fields",
+    ),
+    path(
+        "cum/<int:cy_id>/tieu-chi/du-thao/kiem-tra/", scoring_criteria.criteria_check, name="criteria_check"
+    ),
     path("cum/<int:cy_id>/cham-diem/", scoring.scores, name="scores"),
     path("cum/<int:cy_id>/phan-cong-cham-cheo/", scoring.assignments, name="assignments"),
     path("bo-phieu/<int:ballot_id>/", voting.vote, name="vote"),

@@ -1,5 +1,6 @@
 """HTML forms of the scoring pages: score entry (self, cross, appraisal), answers to discrepancy flags,
-a criteria set pasted or uploaded as JSON, adoption, and the cross-scoring proposal.
+a criteria draft (started empty or from a version, its declared total, a criterion with its method's
+typed fields, a workbook to import), adoption, and the cross-scoring proposal.
 
 Points are typed the Vietnamese way (`8,5`) and read with `tdkt.core.vn.parse_number`; every error names
 the criterion so a person can find it. The forms only read and check input: the writes are done by
@@ -9,8 +10,6 @@ the criterion so a person can find it. The forms only read and check input: the 
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,31 +17,23 @@ from django import forms
 from django.db.models import QuerySet
 
 from tdkt.core.vn import NumberFormatError, format_number, parse_number
+from tdkt.scoring.criteria_fields import (
+    FIELD_LABELS,
+    KIND_LABELS,
+    METHOD_FIELDS,
+    METHOD_LABELS,
+    ON_LABELS,
+    CriterionInput,
+)
+from tdkt.scoring.jsonio import read_number
 from tdkt.scoring.models import CriteriaSet, Criterion, DiscrepancyAnswer, Score
-from tdkt.web.scoring.queries import MACHINE_NUMBER
 
-MAX_JSON_BYTES = 1024 * 1024
 MAX_POINT_PLACES = 4  # Score.points keeps 4 decimal places
 POINTS_ATTRS = {
     "inputmode": "decimal",
     "autocomplete": "off",
     "placeholder": "vd. 8,5",
     "class": "points-input",
-}
-
-# Python's JSON messages, in Vietnamese (the position is added separately, as line and column).
-JSON_MESSAGES = {
-    "Expecting value": "thiếu giá trị (hoặc thừa dấu phẩy)",
-    "Expecting ',' delimiter": "thiếu dấu phẩy “,” giữa hai phần tử",
-    "Expecting ':' delimiter": "thiếu dấu hai chấm “:” sau tên khóa",
-    "Expecting property name enclosed in double quotes": (
-        "tên khóa phải đặt trong dấu ngoặc kép (hoặc thừa dấu phẩy trước “}”)"
-    ),
-    "Unterminated string starting at": "chuỗi chưa được đóng bằng dấu ngoặc kép",
-    "Invalid control character at": "chuỗi chứa ký tự điều khiển (xuống dòng, tab) không hợp lệ",
-    "Invalid \\escape": "ký tự thoát “\\” không hợp lệ",
-    "Invalid \\uXXXX escape": "mã “\\uXXXX” không hợp lệ",
-    "Extra data": "có dữ liệu thừa sau khi đối tượng JSON đã kết thúc",
 }
 
 
@@ -285,84 +276,28 @@ class AnswersForm:
 # --- criteria sets --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CriteriaSpec:
-    """The `criteria_set` part of the scoring input: the criteria tree, the declared total, the rules."""
-
-    criteria: list[dict[str, Any]]
-    total: Decimal
-    rules: dict[str, Any]
-
-
-def json_error_message(exc: json.JSONDecodeError) -> str:
-    reason = JSON_MESSAGES.get(exc.msg, exc.msg)
-    return f"JSON sai cú pháp ở dòng {exc.lineno}, cột {exc.colno}: {reason}"
-
-
-def read_criteria_json(text: str) -> tuple[CriteriaSpec | None, list[str]]:
-    """Parse the pasted or uploaded JSON and check its outline; the detailed checks (points adding up,
-    indicators, formulas) are the service's."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, [json_error_message(exc)]
-    if not isinstance(doc, dict):
-        return None, ["JSON phải là một đối tượng {…} có các khóa “criteria”, “total” và “rules”"]
-    rules_raw: Any = doc.get("rules", {})
-    if isinstance(doc.get("criteria_set"), dict):  # a whole scoring input document: take its parts
-        part = doc["criteria_set"]
-        rules_raw = doc.get("rules", part.get("rules", {}))
-        doc = part
-    problems: list[str] = []
-    criteria = doc.get("criteria")
-    if not isinstance(criteria, list) or not criteria:
-        problems.append("“criteria” phải là một danh sách tiêu chí […] không rỗng")
-    elif not all(isinstance(item, dict) for item in criteria):
-        problems.append("mỗi phần tử của “criteria” phải là một đối tượng {…}")
-    total: Decimal | None = None
-    if doc.get("total") is None:
-        problems.append(
-            "thiếu “total”: tổng điểm tối đa khai báo của bộ tiêu chí (không tính điểm thưởng, điểm trừ)"
-        )
-    else:
-        raw_total = doc["total"]
-        try:
-            if isinstance(raw_total, str) and MACHINE_NUMBER.match(raw_total.strip()):
-                total = Decimal(raw_total.strip())  # read as the engine reads it: "30.5" is 30.5
-            else:
-                total = parse_number(raw_total).value
-        except NumberFormatError as exc:
-            problems.append(f"“total”: {exc}")
-    if not isinstance(rules_raw, dict):
-        problems.append("“rules” phải là một đối tượng {…}")
-    if problems or total is None or not isinstance(criteria, list) or not isinstance(rules_raw, dict):
-        return None, problems
-    return CriteriaSpec(criteria=criteria, total=total, rules=rules_raw), []
-
-
 class VersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"Phiên bản {obj.version} ({obj.get_status_display().lower()})"
 
 
-class CriteriaSetForm(forms.Form):
-    json_text = forms.CharField(
-        label="Dán nội dung JSON của bộ tiêu chí",
-        required=False,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false", "class": "code-input"}),
-    )
-    json_file = forms.FileField(
-        label="hoặc tải lên tệp .json",
-        required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
-    )
+class DraftStartForm(forms.Form):
+    """A new draft: empty (with its declared total), or a copy of a version to amend (with a reason)."""
+
     amends = VersionChoiceField(
-        label="Sửa đổi phiên bản",
+        label="Bắt đầu từ",
         queryset=CriteriaSet.objects.none(),
         required=False,
-        empty_label="Không – bộ tiêu chí mới",
+        empty_label="Bộ tiêu chí mới, chưa có tiêu chí nào",
         error_messages={"invalid_choice": "Phiên bản được sửa đổi không thuộc cụm – năm này."},
+    )
+    declared_total = forms.CharField(
+        label="Tổng điểm tối đa khai báo",
+        initial="100",
+        required=False,
+        help_text="Tổng điểm các nhóm và tiêu chí, không tính điểm thưởng, điểm trừ. "
+        "Bản sửa đổi giữ tổng điểm của phiên bản được sửa đổi.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
     reason = forms.CharField(
         label="Lý do sửa đổi",
@@ -372,50 +307,188 @@ class CriteriaSetForm(forms.Form):
         help_text="Bắt buộc khi sửa đổi một phiên bản, ví dụ: “Sửa đổi tại hội nghị sơ kết 6 tháng”.",
     )
 
-    def __init__(self, data: Any = None, files: Any = None, *, versions: QuerySet[CriteriaSet]) -> None:
-        super().__init__(data, files, prefix="tc")
+    def __init__(self, data: Any = None, *, versions: QuerySet[CriteriaSet]) -> None:
+        super().__init__(data, prefix="tc")
         amends = self.fields["amends"]
         assert isinstance(amends, VersionChoiceField)
         amends.queryset = versions
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        text: str = data.get("json_text") or ""
-        upload = data.get("json_file")
-        if text.strip() and upload:
-            raise forms.ValidationError("Chỉ dán nội dung hoặc tải lên một tệp, không làm cả hai.")
-        if not text.strip() and not upload:
-            self.add_error("json_text", "Chưa dán nội dung JSON hoặc chọn tệp .json.")
-            return data
-        field = "json_text"
-        if upload:
-            field = "json_file"
-            name = upload.name or ""
-            if not name.lower().endswith(".json"):
-                self.add_error(field, f"Tệp “{name}” không phải tệp .json.")
-                return data
-            if upload.size is not None and upload.size > MAX_JSON_BYTES:
-                self.add_error(
-                    field, f"Tệp “{name}” lớn hơn 1 MB ({format_number(Decimal(upload.size))} byte)."
-                )
-                return data
-            raw = upload.read()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                self.add_error(field, f"Tệp “{name}” không phải văn bản UTF-8.")
-                return data
-        elif len(text.encode("utf-8")) > MAX_JSON_BYTES:
-            self.add_error(field, "Nội dung JSON lớn hơn 1 MB.")
-            return data
-        spec, problems = read_criteria_json(text)
-        for problem in problems:
-            self.add_error(field, problem)
-        data["spec"] = spec
-        data["source_field"] = field
-        if data.get("amends") is not None and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Sửa đổi bộ tiêu chí phải ghi lý do.")
-        return data
+    def clean_declared_total(self) -> Decimal:
+        return read_total(self.cleaned_data.get("declared_total") or "100")
+
+
+def read_total(text: str) -> Decimal:
+    """A declared total typed the Vietnamese way, or a form error in Vietnamese."""
+    try:
+        value = read_number(text.strip())
+    except NumberFormatError as exc:
+        raise forms.ValidationError(f"Tổng điểm khai báo “{text}” không phải số ({exc}).") from exc
+    if value <= 0:
+        raise forms.ValidationError("Tổng điểm khai báo phải lớn hơn 0.")
+    return value
+
+
+class TotalForm(forms.Form):
+    declared_total = forms.CharField(
+        label="Tổng điểm tối đa khai báo",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"required": "Chưa nhập tổng điểm khai báo."},
+    )
+
+    def clean_declared_total(self) -> Decimal:
+        return read_total(self.cleaned_data["declared_total"])
+
+
+class CriteriaImportForm(forms.Form):
+    file = forms.FileField(
+        label="Tệp Excel bộ tiêu chí (.xlsx)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "Chưa chọn tệp Excel."},
+    )
+
+
+def _text(attrs: dict[str, str] | None = None) -> forms.CharField:
+    return forms.CharField(required=False, strip=False, widget=forms.TextInput(attrs=attrs or {}))
+
+
+NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
+FIELD_HELP = {
+    "code": "Ví dụ I, I.1, II.3. Mỗi mã chỉ dùng một lần trong bộ tiêu chí.",
+    "max_points": "Số thập phân ghi dấu phẩy, ví dụ 7,5. Điểm của nhóm bằng tổng điểm các tiêu chí trong nhóm.",
+    "cap": "Đạt từ tỷ lệ này trở lên được trọn điểm. Để trống là 100%.",
+    "floor": "Đạt dưới tỷ lệ này không có điểm. Để trống là không đặt ngưỡng.",
+    "on": "So ngưỡng với tỷ lệ % so với chỉ tiêu được giao, hoặc với giá trị đạt được.",
+    "last_share": "Đứng đầu được trọn điểm; đứng cuối được tỷ lệ này của điểm tối đa. Để trống là 0%.",
+    "points_each": "Ví dụ 1 điểm cho mỗi mô hình; tổng không quá điểm tối đa.",
+    "expression": "Phép tính + − * /, ngoặc, min(…), max(…), round(…); dùng các tên trong bảng bên dưới.",
+}
+
+
+class CriterionForm(forms.Form):
+    """One group or criterion with its method's fields. The form only carries text: every check is
+    `criteria_fields.check_criterion`'s (through the services), shown next to its field."""
+
+    code = _text({"autocomplete": "off", "placeholder": "vd. I.1"})
+    name = _text({"autocomplete": "off"})
+    kind = forms.ChoiceField(choices=list(KIND_LABELS.items()), required=False)
+    parent = forms.ChoiceField(choices=[], required=False)
+    max_points = _text({**NUMBER, "placeholder": "vd. 10"})
+    method = forms.ChoiceField(
+        choices=[("", "— Chọn phương pháp chấm —"), *METHOD_LABELS.items()], required=False
+    )
+    indicator = forms.ChoiceField(choices=[], required=False)
+    cap = _text({**NUMBER, "placeholder": "100"})
+    floor = _text({**NUMBER, "placeholder": "0"})
+    on = forms.ChoiceField(choices=list(ON_LABELS.items()), required=False)
+    last_share = _text({**NUMBER, "placeholder": "0"})
+    points_each = _text(NUMBER)
+    expression = forms.CharField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"})
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        groups: list[tuple[str, str]],
+        indicators: dict[str, str],
+        initial: CriterionInput | None = None,
+        version: int | None = None,
+    ) -> None:
+        start = initial or CriterionInput()
+        values: dict[str, Any] = {
+            name: getattr(start, name) for name in FIELD_LABELS if name not in ("bands",)
+        }
+        values["version"] = version
+        band_rows = list(start.bands)
+        if data is not None:
+            band_rows = [
+                (str(data.get(f"band_threshold_{i}", "")), str(data.get(f"band_points_{i}", "")))
+                for i in range(_band_count(data))
+            ]
+        super().__init__(data, initial=values)
+        for name, label in FIELD_LABELS.items():
+            if name in self.fields:
+                self.fields[name].label = label
+                self.fields[name].help_text = FIELD_HELP.get(name, "")
+        self.fields["parent"].choices = [("", "— Cấp cao nhất (không thuộc nhóm nào) —"), *groups]  # type: ignore[attr-defined]
+        self.fields["indicator"].choices = [("", "— Chọn chỉ tiêu —"), *indicators.items()]  # type: ignore[attr-defined]
+        self.band_count = max(len(band_rows) + 1, 4)
+        for i in range(self.band_count):
+            threshold, points = band_rows[i] if i < len(band_rows) else ("", "")
+            self.fields[f"band_threshold_{i}"] = forms.CharField(
+                label=f"Ngưỡng mức {i + 1}",
+                required=False,
+                initial=threshold,
+                widget=forms.TextInput(attrs=NUMBER),
+            )
+            self.fields[f"band_points_{i}"] = forms.CharField(
+                label=f"Điểm mức {i + 1}",
+                required=False,
+                initial=points,
+                widget=forms.TextInput(attrs=NUMBER),
+            )
+
+    def value(self, name: str) -> str:
+        """A field's text as typed (posted), else as first shown."""
+        if self.is_bound:
+            return str(self.data.get(name, "") or "")
+        initial = self.initial.get(name, self.fields[name].initial if name in self.fields else "")
+        return "" if initial is None else str(initial)
+
+    def band_rows(self) -> list[tuple[Any, Any]]:
+        return [(self[f"band_threshold_{i}"], self[f"band_points_{i}"]) for i in range(self.band_count)]
+
+    def to_input(self) -> CriterionInput:
+        return CriterionInput(
+            code=self.value("code"),
+            name=self.value("name"),
+            kind=self.value("kind") or "score",
+            parent=self.value("parent"),
+            max_points=self.value("max_points"),
+            method=self.value("method"),
+            indicator=self.value("indicator"),
+            cap=self.value("cap"),
+            floor=self.value("floor"),
+            on=self.value("on"),
+            bands=tuple(
+                (self.value(f"band_threshold_{i}"), self.value(f"band_points_{i}"))
+                for i in range(self.band_count)
+            ),
+            last_share=self.value("last_share"),
+            points_each=self.value("points_each"),
+            expression=self.value("expression"),
+        )
+
+    def read_version(self) -> int | None:
+        raw = self.value("version").strip()
+        return int(raw) if raw.isdigit() else None
+
+    def is_group(self) -> bool:
+        return self.value("kind") == "group"
+
+    def shown_method_fields(self) -> list[Any]:
+        """The chosen method's fields but the bands, as bound fields, in order."""
+        return [self[name] for name in self.method_fields() if name != "bands"]
+
+    def shows_bands(self) -> bool:
+        return "bands" in self.method_fields()
+
+    def method_fields(self) -> tuple[str, ...]:
+        """The fields of the method chosen (none for a group)."""
+        if self.value("kind") == "group":
+            return ()
+        return METHOD_FIELDS.get(self.value("method"), ())
+
+
+def _band_count(data: Any) -> int:
+    count = 0
+    while f"band_threshold_{count}" in data or f"band_points_{count}" in data:
+        count += 1
+        if count >= 50:
+            break
+    return count
 
 
 class AdoptForm(forms.Form):

@@ -22,6 +22,8 @@ from tdkt.core.vn import NumberFormatError, format_number, parse_number
 from tdkt.movements.models import ClusterIndicator
 from tdkt.org.models import Unit
 from tdkt.reports.charts import ranking_chart, robustness_chart
+from tdkt.scoring import criteria_fields
+from tdkt.scoring.criteria_fields import flatten, name_meanings, typed_number, value_name
 from tdkt.scoring.models import CriteriaSet, Criterion, CrossAssignment, DiscrepancyAnswer, Layer, Score
 
 SOURCE_LABELS = {
@@ -103,15 +105,30 @@ def indicator_names(cluster_year: ClusterYear) -> dict[str, str]:
     }
 
 
+def _indicator(code: str, indicators: Mapping[str, str]) -> str:
+    """An indicator by its Vietnamese name (“Tỷ lệ giải ngân”); a code the cluster does not follow is
+    shown as written, quoted."""
+    return f"“{indicators.get(code, code)}”"
+
+
+def _by_value_name(name: str, indicators: Mapping[str, str]) -> str:
+    """A count's value name (the indicator's code with dashes as underscores, e.g. MO_HINH) → the
+    indicator's name."""
+    for code, label in indicators.items():
+        if value_name(code) == name or code == name:
+            return f"“{label}”"
+    return f"“{name}”"
+
+
 def describe_method(
     method: Mapping[str, Any] | None, max_points: object, indicators: Mapping[str, str]
 ) -> str:
-    """A scoring method in Vietnamese, e.g. “Tỷ lệ so với chỉ tiêu GIAI-NGAN, tối đa 100%”."""
+    """A scoring method in Vietnamese words, indicators by name, e.g. “Tỷ lệ so với chỉ tiêu “Tỷ lệ giải
+    ngân vốn đầu tư công”, tối đa 100%”. Never a code of the method or JSON."""
     if not method:
         return "—"
     kind = method.get("type")
-    code = str(method.get("indicator", ""))
-    named = f"{code} ({indicators[code]})" if code in indicators else code
+    named = _indicator(str(method.get("indicator", "")), indicators)
     if kind == "ratio":
         text = f"Tỷ lệ so với chỉ tiêu {named}, tối đa {_vn(method.get('cap', 100))}%"
         floor = _dec(method.get("floor", 0))
@@ -139,13 +156,26 @@ def describe_method(
     if kind == "judged":
         return "Chấm điểm: tự chấm, chấm chéo, thẩm định"
     if kind == "per_count":
-        return (
-            f"{_vn(method.get('points_each'))} điểm mỗi lần “{method.get('value', '')}”, "
-            f"tối đa {_vn(max_points)} điểm"
-        )
+        counted = _by_value_name(str(method.get("value", "")), indicators)
+        return f"{_vn(method.get('points_each'))} điểm cho mỗi {counted}, tối đa {_vn(max_points)} điểm"
     if kind == "formula":
-        return f"Công thức: {method.get('expression', '')}"
-    return str(kind)
+        return f"Công thức: {in_words(str(method.get('expression', '')), indicators)}"
+    return "—"
+
+
+def in_words(text: str, indicators: Mapping[str, str]) -> str:
+    """A text from the engine (an explanation, a formula, an input's name) with every indicator code and
+    every name derived from one (MO_HINH, T_GN_percent) replaced by what it means, in words."""
+    if not text or not indicators:
+        return text
+    meanings = name_meanings(indicators)
+    meanings.update({code: f"“{name}”" for code, name in indicators.items()})
+    pattern = re.compile(
+        r"(?<![\w-])("
+        + "|".join(re.escape(n) for n in sorted(meanings, key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    return pattern.sub(lambda m: meanings[m.group(1)], text)
 
 
 def is_judged(method: Mapping[str, Any] | None) -> bool:
@@ -322,7 +352,9 @@ class ResultView:
     robustness_svg: SafeString = field(default_factory=lambda: mark_safe(""))
 
 
-def _criterion_view(c: Mapping[str, Any], unit_names: Mapping[str, str]) -> CriterionView:
+def _criterion_view(
+    c: Mapping[str, Any], unit_names: Mapping[str, str], indicators: Mapping[str, str]
+) -> CriterionView:
     kind = str(c.get("kind", "score"))
     source = str(c.get("source", "none"))
     return CriterionView(
@@ -335,8 +367,11 @@ def _criterion_view(c: Mapping[str, Any], unit_names: Mapping[str, str]) -> Crit
         points=_short(_dec(c.get("points"))),
         source=source,
         source_label=SOURCE_LABELS.get(source, source),
-        explanation=str(c.get("explanation", "")),
-        inputs=[(str(k), str(v)) for k, v in (c.get("inputs") or {}).items()],
+        explanation=in_words(str(c.get("explanation", "")), indicators),
+        inputs=[
+            (in_words(str(k), indicators), in_words(str(v), indicators))
+            for k, v in (c.get("inputs") or {}).items()
+        ],
         computed=_dec(c.get("computed")),
         self_score=_dec(c.get("self")),
         cross=[
@@ -410,9 +445,15 @@ def _inline_svg(data: bytes) -> str:
 
 
 def present_result(
-    result: Mapping[str, Any], tree: Sequence[Mapping[str, Any]], *, charts: bool = True
+    result: Mapping[str, Any],
+    tree: Sequence[Mapping[str, Any]],
+    *,
+    charts: bool = True,
+    indicators: Mapping[str, str] | None = None,
 ) -> ResultView:
-    """The engine's explained ranking (a preview or a published run's `result`) shaped for the pages."""
+    """The engine's explained ranking (a preview or a published run's `result`) shaped for the pages;
+    indicators (code → name) named in words in the explanations."""
+    indicators = indicators or {}
     names = criteria_names(tree)
     ranking = list(result.get("ranking") or [])
     unit_names = {str(row.get("id")): str(row.get("name")) for row in ranking}
@@ -433,7 +474,7 @@ def present_result(
             disqualified=str(row.get("disqualified") or ""),
             is_leader=str(row.get("id")) in leaders,
             is_undecided=str(row.get("id")) in undecided,
-            criteria=[_criterion_view(c, unit_names) for c in row.get("criteria") or []],
+            criteria=[_criterion_view(c, unit_names, indicators) for c in row.get("criteria") or []],
         )
         for row in ranking
     ]
@@ -451,6 +492,15 @@ def present_result(
         ranking_svg=ranking_svg,
         robustness_svg=robustness_svg,
     )
+
+
+def run_indicators(inputs: Mapping[str, Any]) -> dict[str, str]:
+    """Code → name of the indicators stored with a published run's inputs."""
+    return {
+        str(i.get("code")): str(i.get("name") or i.get("code"))
+        for i in inputs.get("indicators") or []
+        if isinstance(i, Mapping)
+    }
 
 
 def run_tree(inputs: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -565,3 +615,109 @@ def assignment_matrix(criteria_set: CriteriaSet, *, checked: set[tuple[int, int]
         for a in units
     ]
     return Matrix(units=units, rows=rows, pair_count=len(pairs))
+
+
+# --- the criteria editor --------------------------------------------------------------------------------
+
+
+def typed(value: Decimal) -> str:
+    """A number as a person types it back (decimal comma, no thousands separator)."""
+    return typed_number(value)
+
+
+def flat_tree(tree: Sequence[Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    return flatten(tree)
+
+
+def formula_names(indicators: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The names a formula may use with their meaning, for the form's help."""
+    return criteria_fields.formula_names(indicators)
+
+
+@dataclass(frozen=True)
+class EditorRow:
+    pk: int
+    version: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    depth: int
+    max_points: Decimal | None
+    method: str
+    first: bool  # first of its group: cannot move up
+    last: bool  # last of its group: cannot move down
+
+
+def editor_rows(
+    tree: Sequence[Mapping[str, Any]],
+    indicators: Mapping[str, str],
+    ids: Mapping[str, int],
+    versions: Mapping[int, int],
+    depth: int = 0,
+) -> list[EditorRow]:
+    """The draft's tree in reading order, each row with what its actions need."""
+    rows: list[EditorRow] = []
+    for index, item in enumerate(tree):
+        kind = str(item.get("kind") or ("group" if item.get("children") is not None else "score"))
+        pk = ids[str(item["code"])]
+        rows.append(
+            EditorRow(
+                pk=pk,
+                version=versions.get(pk, 1),
+                code=str(item["code"]),
+                name=str(item.get("name", "")),
+                kind=kind,
+                kind_label=criteria_fields.KIND_LABELS.get(kind, kind),
+                depth=depth,
+                max_points=_dec(item.get("max_points")),
+                method=""
+                if kind == "group"
+                else describe_method(item.get("method"), item.get("max_points"), indicators),
+                first=index == 0,
+                last=index == len(tree) - 1,
+            )
+        )
+        rows.extend(editor_rows(item.get("children") or [], indicators, ids, versions, depth + 1))
+    return rows
+
+
+@dataclass(frozen=True)
+class PreviewTable:
+    columns: list[tuple[str, str]]  # (code, name) of every leaf criterion
+    rows: list[tuple[int, str, Decimal | None, list[Decimal | None]]]  # rank, unit, total, points
+
+
+def preview_table(result: Mapping[str, Any], indicators: Mapping[str, str]) -> PreviewTable:
+    """A draft scored on last year's data: one row per unit, one column per criterion."""
+    ranking = list(result.get("ranking") or [])
+    columns = (
+        [(str(c["code"]), str(c["name"])) for c in (ranking[0].get("criteria") or [])] if ranking else []
+    )
+    rows = [
+        (
+            int(row.get("rank") or 0),
+            str(row.get("name")),
+            _dec(row.get("total")),
+            [_short(_dec(c.get("points"))) for c in row.get("criteria") or []],
+        )
+        for row in ranking
+    ]
+    return PreviewTable(columns, rows)
+
+
+def criterion_preview(
+    result: Mapping[str, Any], indicators: Mapping[str, str]
+) -> list[tuple[str, Decimal | None, str]]:
+    """One criterion scored on last year's data: (unit, points, how) for every unit, in the units' order."""
+    out = []
+    for row in sorted(result.get("ranking") or [], key=lambda r: str(r.get("name"))):
+        crit = (row.get("criteria") or [{}])[0]
+        out.append(
+            (
+                str(row.get("name")),
+                _short(_dec(crit.get("points"))),
+                in_words(str(crit.get("explanation", "")), indicators),
+            )
+        )
+    return out

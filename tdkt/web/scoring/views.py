@@ -8,7 +8,7 @@ Who sees what:
   head's staff). A member's staff do not see the whole preview: it shows every unit's unpublished scores
   and the cross scores given by each peer before the cluster has checked them. They see their own unit's
   provisional points and discrepancy flags on the score page instead;
-- the criteria, score entry and assignment pages are for the staff of members and for managers: the public
+- the criteria pages (`criteria.py`), score entry and assignment pages are for the staff of members and for managers: the public
   is sent to the login page, everyone else gets 404 (never a 403 that confirms the page exists).
 
 Every write goes through `tdkt.scoring.services`; a refused input (ValidationFailed) re-renders the page
@@ -17,7 +17,6 @@ with its Vietnamese messages next to the fields; a refused action (NotPermitted)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -50,9 +49,6 @@ from tdkt.scoring.services import (
     appraisal_confirm,
     assignments_propose,
     assignments_set,
-    criteria_set_adopt,
-    criteria_set_create,
-    criteria_set_lock,
     discrepancy_answer,
     score_set,
     scoring_publish,
@@ -60,7 +56,7 @@ from tdkt.scoring.services import (
     unanswered_discrepancies,
 )
 from tdkt.web.scoring import queries as q
-from tdkt.web.scoring.forms import AdoptForm, AnswersForm, CriteriaSetForm, ProposeForm, ScoreBlockForm
+from tdkt.web.scoring.forms import AnswersForm, ProposeForm, ScoreBlockForm
 
 REFUSED = 400  # a re-rendered page whose input a service or a form refused
 PREVIEW, PUBLISHED = "xem-truoc", "cong-bo"  # the ranking page's two views (?ban=…)
@@ -190,7 +186,9 @@ def _render_ranking(
         preview, problems = _preview(criteria_set)
         context["preview_problems"] = problems
         if preview is not None:
-            context["result"] = q.present_result(preview, criteria_tree(criteria_set))
+            context["result"] = q.present_result(
+                preview, criteria_tree(criteria_set), indicators=q.indicator_names(cluster_year)
+            )
             context["blockers"] = _blockers(criteria_set, preview)
             context["pending"] = appraisals_to_confirm(criteria_set)
             context["confirm_above"] = read_number(criteria_set.rules.get("appraisal_confirm_above", "1"))
@@ -198,7 +196,9 @@ def _render_ranking(
             context["republish"] = criteria_set.runs.exists()
             context["is_draft"] = criteria_set.status == SetStatus.DRAFT
     elif latest is not None:
-        context["result"] = q.present_result(latest.result, q.run_tree(latest.inputs))
+        context["result"] = q.present_result(
+            latest.result, q.run_tree(latest.inputs), indicators=q.run_indicators(latest.inputs)
+        )
     return render(request, "web/scoring/ranking.html", context, status=status)
 
 
@@ -267,7 +267,9 @@ def _render_run(
         "run": run,
         "cy": cluster_year,
         "viewer": viewer,
-        "result": q.present_result(run.result, q.run_tree(run.inputs)),
+        "result": q.present_result(
+            run.result, q.run_tree(run.inputs), indicators=q.run_indicators(run.inputs)
+        ),
         "superseded_by": ScoringRun.objects.filter(supersedes=run).order_by("number").first(),
         "verdict": verdict,
         "show_publisher": not viewer.is_public,
@@ -292,136 +294,7 @@ def run_verify(request: HttpRequest, run_id: int) -> HttpResponse:
     return _render_run(request, run, verdict=verdict)
 
 
-# --- criteria -----------------------------------------------------------------------------------------------
-
-
-def _criteria_json(criteria_set: CriteriaSet, tree: list[dict[str, Any]]) -> str:
-    """A version as the JSON the create form takes, to copy as the start of an amendment."""
-    total = format(criteria_set.declared_total.normalize(), "f")
-    doc = {"criteria": tree, "total": total, "rules": criteria_set.rules}
-    return json.dumps(doc, ensure_ascii=False, indent=2)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def criteria(request: HttpRequest, cy_id: int) -> HttpResponse:
-    """The versions of the criteria set and one version's tree; managers create drafts and amendments
-    (JSON pasted or uploaded), adopt drafts and lock adopted versions."""
-    cluster_year, viewer = _get_cluster_year_for_worker(request, cy_id)
-    manages = viewer.manages(cluster_year.pk)
-    versions = (
-        CriteriaSet.objects.filter(cluster_year=cluster_year).select_related("amends").order_by("-version")
-    )
-    amendable = versions.exclude(status=SetStatus.DRAFT)
-    posted = request.method == "POST"
-    action = request.POST.get("action", "") if posted else ""
-    create_form = CriteriaSetForm(
-        request.POST if action == "create" else None,
-        request.FILES if action == "create" else None,
-        versions=amendable,
-    )
-    adopt_forms: dict[int, AdoptForm] = {}
-    errors: list[str] = []
-    status = 200
-    if posted:
-        if not manages:
-            return _forbidden(request, _not_manager())
-        status = REFUSED
-        try:
-            if action == "create":
-                created = _criteria_create(request, cluster_year, create_form)
-                if created is not None:
-                    messages.success(request, f"Đã tạo dự thảo bộ tiêu chí phiên bản {created.version}.")
-                    return redirect(f"{reverse('web:criteria', args=[cy_id])}?phien-ban={created.version}")
-            elif action in ("adopt", "lock"):
-                target = versions.filter(pk=request.POST.get("set_id") or 0).first()
-                if target is None:
-                    raise Http404("Không tìm thấy phiên bản bộ tiêu chí.")
-                if action == "adopt":
-                    form = AdoptForm(request.POST, prefix=f"tq{target.pk}")
-                    adopt_forms[target.pk] = form
-                    if form.is_valid():
-                        try:
-                            criteria_set_adopt(
-                                actor=request.user,
-                                criteria_set=target,
-                                adopted_on=form.cleaned_data["adopted_on"],
-                            )
-                        except ValidationFailed as exc:
-                            for problem in exc.problems:
-                                form.add_error(None, _sentence(problem.message))
-                        else:
-                            messages.success(request, f"Đã thông qua bộ tiêu chí phiên bản {target.version}.")
-                            return redirect("web:criteria", cy_id=cy_id)
-                else:
-                    try:
-                        criteria_set_lock(actor=request.user, criteria_set=target)
-                    except ValidationFailed as exc:
-                        errors = [_sentence(p.message) for p in exc.problems]
-                    else:
-                        messages.success(request, f"Đã khóa bộ tiêu chí phiên bản {target.version}.")
-                        return redirect("web:criteria", cy_id=cy_id)
-            else:
-                return HttpResponseBadRequest("Thao tác không hợp lệ")
-        except NotPermitted as exc:
-            return _forbidden(request, exc)
-    for cs in versions:
-        if cs.status == SetStatus.DRAFT and cs.pk not in adopt_forms:
-            adopt_forms[cs.pk] = AdoptForm(prefix=f"tq{cs.pk}")
-    shown = _shown_version(request, cluster_year, list(versions))
-    indicators = q.indicator_names(cluster_year)
-    tree = criteria_tree(shown) if shown is not None else []
-    names = q.criteria_names(tree)
-    context = {
-        "cy": cluster_year,
-        "viewer": viewer,
-        "manages": manages,
-        "versions": [(cs, adopt_forms.get(cs.pk)) for cs in versions],
-        "shown": shown,
-        "current": current_criteria_set(cluster_year),
-        "rows": q.tree_rows(tree, indicators),
-        "rules": q.rules_summary(shown.rules, names) if shown is not None else [],
-        "shown_json": _criteria_json(shown, tree) if shown is not None else "",
-        "create_form": create_form,
-        "has_draft": any(cs.status == SetStatus.DRAFT for cs in versions),
-        "errors": errors,
-        "indicators": sorted(indicators.items()),
-    }
-    return render(request, "web/scoring/criteria.html", context, status=status)
-
-
-def _shown_version(
-    request: HttpRequest, cluster_year: ClusterYear, versions: list[CriteriaSet]
-) -> CriteriaSet | None:
-    wanted = request.GET.get("phien-ban", "")
-    for cs in versions:
-        if str(cs.version) == wanted:
-            return cs
-    return current_criteria_set(cluster_year)
-
-
-def _criteria_create(
-    request: HttpRequest, cluster_year: ClusterYear, form: CriteriaSetForm
-) -> CriteriaSet | None:
-    if not form.is_valid():
-        return None
-    spec = form.cleaned_data["spec"]
-    try:
-        return criteria_set_create(
-            actor=request.user,
-            cluster_year=cluster_year,
-            criteria=spec.criteria,
-            rules=spec.rules,
-            declared_total=spec.total,
-            amends=form.cleaned_data.get("amends"),
-            reason=form.cleaned_data.get("reason", ""),
-        )
-    except ValidationFailed as exc:
-        source = form.cleaned_data.get("source_field", "json_text")
-        for problem in exc.problems:
-            target = {"criteria": source, "reason": "reason", "amends": "amends"}.get(problem.field or "")
-            form.add_error(target, _sentence(problem.message))
-        return None
+# --- criteria: tdkt/web/scoring/criteria.py -------------------------------------------------------------------
 
 
 # --- score entry ----------------------------------------------------------------------------------------------
@@ -485,7 +358,7 @@ def _scores_page(
     if page.own_unit is not None or page.manages:
         preview, page.preview_problems = _preview(criteria_set)
         if preview is not None:
-            view = q.present_result(preview, criteria_tree(criteria_set), charts=False)
+            view = q.present_result(preview, criteria_tree(criteria_set), charts=False, indicators=indicators)
             preview_rows = {row.id: row for row in view.rows}
 
     def bound(name: str) -> Any:
