@@ -104,6 +104,15 @@ def line_rows(dossier: Dossier, *, recheck: bool) -> list[LineRow]:
     return rows
 
 
+def proposed_people(unit_ids: list[int], cycle: int) -> dict[str, set[int]]:
+    """`{title: {person ids}}` already in a dossier for the cycle: the candidates page marks them proposed."""
+    found: dict[str, set[int]] = {}
+    rows = DossierLine.objects.filter(cycle=cycle, dossier__proposer_id__in=unit_ids, person__isnull=False)
+    for title, person_id in rows.values_list("title", "person_id"):
+        found.setdefault(title, set()).add(person_id)
+    return found
+
+
 def track_name(code: str) -> str:
     try:
         return tracks.track(code).name

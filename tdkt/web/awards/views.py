@@ -85,6 +85,7 @@ from tdkt.awards.verdicts import BARRED, ELIGIBLE, NOT_YET, Verdict
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.audit import Actor
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.dossiers.selectors import proposed_people
 from tdkt.movements.selectors import registered_titles
 from tdkt.org.models import Person, Unit
 from tdkt.org.selectors import unit_history_ids
@@ -754,6 +755,9 @@ def unit_candidates(request: HttpRequest, unit_id: int) -> HttpResponse:
         ],
         "registered_any": bool(registered),
         "viewer": viewer,
+        # one click proposes an eligible person into the unit's draft dossier (web/dossiers)
+        "may_propose": viewer.is_staff_of(unit.pk),
+        "proposed": proposed_people([unit.pk], cycle),
     }
     return render(request, "web/awards/candidates.html", context)
 

@@ -157,3 +157,25 @@ def test_the_dossier_page_shows_no_raw_code(world: World, client_as: ClientAs) -
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S))
     for raw in ("DOT_XUAT", "BK_TINH", "draft", "eligible", "not_yet", "True", "False"):
         assert not re.search(rf"\b{raw}\b", text), raw
+
+
+def test_the_candidates_page_offers_to_propose_and_then_marks_proposed(
+    world: World, client_as: ClientAs
+) -> None:
+    from tdkt.awards.models import RatingChoice
+    from tdkt.awards.services import task_rating_set
+
+    member = client_as(world.member)
+    ngan = _person(world)
+    task_rating_set(actor=None, person=ngan, cycle=2025, rating=RatingChoice.HTTNV)
+    url = reverse("web:unit_candidates", args=[world.tien_phuoc.pk]) + "?nam=2025"
+    page = member.get(url).content.decode()
+    assert f'name="person" value="{ngan.pk}"' in page and 'name="title" value="LDTT"' in page
+    member.post(
+        reverse("web:dossier_propose"),
+        {"unit": world.tien_phuoc.pk, "person": ngan.pk, "title": "LDTT", "cycle": 2025},
+    )
+    page = member.get(url).content.decode()
+    assert "đã đề nghị" in page
+    # The board reads the candidates but proposes nothing for a unit.
+    assert 'action="/ho-so/de-nghi-nhanh/"' not in client_as(world.board).get(url).content.decode()
