@@ -133,7 +133,7 @@ def criteria(request: HttpRequest, cy_id: int) -> HttpResponse:
             if action == "start":
                 if start_form.is_valid():
                     try:
-                        draft = criteria_edit.criteria_draft_start(
+                        started = criteria_edit.criteria_draft_start(
                             actor=request.user,
                             cluster_year=cluster_year,
                             declared_total=start_form.cleaned_data["declared_total"],
@@ -149,7 +149,7 @@ def criteria(request: HttpRequest, cy_id: int) -> HttpResponse:
                             )
                             start_form.add_error(field, _sentence(problem.message))
                     else:
-                        messages.success(request, f"Đã tạo dự thảo bộ tiêu chí phiên bản {draft.version}.")
+                        messages.success(request, f"Đã tạo dự thảo bộ tiêu chí phiên bản {started.version}.")
                         return redirect(_editor_url(cy_id))
             elif action in ("adopt", "lock"):
                 target = versions.filter(pk=request.POST.get("set_id") or 0).first()

@@ -104,10 +104,10 @@ def test_only_the_board_and_the_heads_staff_reach_the_editor(world: World, clien
         client = client_as(persona)
         for url in gets:
             assert client.get(url).status_code == 200, url
-    for persona in (world.member, world.outsider, None):
-        client = client_as(persona)
+    for outsider in (world.member, world.outsider, None):
+        client = client_as(outsider)
         for url in gets:
-            assert client.get(url).status_code == 404, (persona, url)
+            assert client.get(url).status_code == 404, (outsider, url)
         for url in posts:
             assert (
                 client.post(url, _fields(code="X", name="X", kind="group", max_points="1")).status_code == 404
