@@ -340,3 +340,48 @@ def test_the_preview_says_when_there_is_no_last_year(world: World) -> None:
     draft = criteria_draft_start(actor=world.head, cluster_year=cy)
     preview = last_year_preview(draft)
     assert preview.previous == world.cluster_year and not preview.has_data and preview.result is None
+
+
+# --- concurrency: real threads, each with its own connection, on SQLite and PostgreSQL alike ------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editors_of_the_same_criterion_at_once_lose_nothing_one_wins() -> None:
+    import threading
+
+    from django.db import connections
+
+    from tdkt.core.personas import build_world
+
+    world = build_world()
+    cs = criteria_draft_start(actor=None, cluster_year=world.cluster_year, declared_total=Decimal(30))
+    _build(world, cs)
+    crit = _crit(cs, "I.1")
+    writers = 8
+    barrier = threading.Barrier(writers)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def edit(number: int) -> None:
+        try:
+            barrier.wait()
+            fields = RATIO.__class__(**{**RATIO.__dict__, "name": f"Giải ngân {number}"})
+            criterion_edit(actor=world.head, criterion=crit, fields=fields, version=1)
+            outcome = "ok"
+        except ValidationFailed as exc:
+            outcome = "stale" if "đã được người khác thay đổi" in exc.messages[0] else exc.messages[0]
+        except Exception as exc:  # a lock error would be a failure to report, not to hide
+            outcome = f"{type(exc).__name__}: {exc}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(outcomes) == ["ok"] + ["stale"] * (writers - 1), outcomes
+    assert criterion_version(_crit(cs, "I.1")) == 2
+    assert AuditEvent.objects.filter(action="criterion.edit").count() == 1
