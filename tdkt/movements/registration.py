@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tdkt.awards import catalogue
@@ -244,6 +244,25 @@ def _line_problems(
     return problems
 
 
+def _insert(registration: TitleRegistration, lines: Sequence[LineInput]) -> list[RegistrationLine]:
+    """Insert the checked lines. Another unit registering the same person for the same title at the same
+    moment passes the check too; the database's unique constraint then refuses one of them, in words."""
+    rows = [
+        RegistrationLine(registration=registration, cycle=registration.cycle, person=x.person, title=x.title)
+        for x in lines
+    ]
+    try:
+        with transaction.atomic():
+            return RegistrationLine.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            Problem(
+                "một danh hiệu vừa được đăng ký ở danh sách khác: hãy tải lại trang rồi thử lại",
+                field="title",
+            )
+        ) from exc
+
+
 def _bump(registration: TitleRegistration) -> None:
     registration.version += 1
     registration.save(update_fields=["version"])
@@ -271,14 +290,7 @@ def registration_lines_add(
 def _write_lines(
     actor: Actor, registration: TitleRegistration, lines: Sequence[LineInput]
 ) -> list[RegistrationLine]:
-    created = RegistrationLine.objects.bulk_create(
-        [
-            RegistrationLine(
-                registration=registration, cycle=registration.cycle, person=x.person, title=x.title
-            )
-            for x in lines
-        ]
-    )
+    created = _insert(registration, lines)
     audit_record(
         actor=actor,
         action="registration.lines_add",
@@ -304,14 +316,7 @@ def registration_lines_replace(
         raise ValidationFailed(problems)
     before = [[line.person_id, line.title] for line in registration.lines.all()]
     registration.lines.all().delete()
-    created = RegistrationLine.objects.bulk_create(
-        [
-            RegistrationLine(
-                registration=registration, cycle=registration.cycle, person=x.person, title=x.title
-            )
-            for x in lines
-        ]
-    )
+    created = _insert(registration, lines)
     audit_record(
         actor=actor,
         action="registration.lines_replace",

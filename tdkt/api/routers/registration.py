@@ -18,6 +18,7 @@ from pydantic import Field
 
 from tdkt.api.access import viewer_of
 from tdkt.api.schemas import WRITE_ERRORS, InputSchema, MessageOut, UnitRef, unit_ref
+from tdkt.awards.selectors import visible_people
 from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.movements.models import TitleRegistration
 from tdkt.movements.registration import (
@@ -35,7 +36,7 @@ from tdkt.movements.selectors import (
     registration_visible,
     registrations_to_review,
 )
-from tdkt.org.models import Person, Unit
+from tdkt.org.models import Unit
 
 router = Router(tags=["registration"])
 READ_ERRORS: dict[int, type] = {401: MessageOut, 404: MessageOut}
@@ -175,7 +176,8 @@ def registration_lines_post(
 ) -> Status[RegistrationOut]:
     unit = _unit_for(request, unit_id)
     ids = {line.person_id for line in payload.lines if line.person_id is not None}
-    people = Person.objects.in_bulk(ids)
+    # a person the caller may not see reads as no person at all: the refusal must not give away a name
+    people = visible_people(viewer_of(request)).in_bulk(ids)
     unknown = [
         Problem(f"không có cán bộ mã số {line.person_id}", row=n, field="person_id")
         for n, line in enumerate(payload.lines, start=1)

@@ -94,3 +94,16 @@ def test_outsiders_get_404_the_public_401_a_member_403_on_review(
     assert as_persona("public").get(_url(world)).status_code == 401
     assert send(as_persona("member"), "post", _url(world, "/accept"), {"version": 3}).status_code == 403
     assert TitleRegistration.objects.get().status == RegistrationStatus.SUBMITTED
+
+
+def test_a_person_the_caller_cannot_see_is_not_named(
+    world: World, as_persona: Callable[[str], Client]
+) -> None:
+    stranger = person_create(
+        actor=None, full_name="Võ Thị Kín", gender="nu", unit=world.dien_ban, start=dt.date(2020, 1, 1)
+    )
+    body = {"version": 0, "lines": [{"person_id": stranger.pk, "title": "LDTT"}]}
+    response = send(as_persona("member"), "post", _url(world, "/lines"), body)
+    assert response.status_code == 422
+    assert "Võ Thị Kín" not in response.content.decode()
+    assert response.json()["detail"][0]["message"] == f"không có cán bộ mã số {stranger.pk}"

@@ -288,3 +288,22 @@ def test_a_cycle_out_of_range_is_refused(world: World) -> None:
         registration_get_or_create(actor=world.member, unit=world.tien_phuoc, cycle=1990)
     assert "năm thi đua phải từ 2000" in _messages(exc)
     assert not TitleRegistration.objects.exists()
+
+
+def test_a_race_past_the_check_is_refused_in_words_by_the_constraint(
+    world: World, people: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registration = _draft(world)
+    registration_lines_add(actor=None, registration=registration, lines=[LineInput("LDTT", people["lan"])])
+    # the other writer checked before this line existed: its check saw nothing
+    monkeypatch.setattr("tdkt.movements.registration._line_problems", lambda *args, **kwargs: [])
+    with pytest.raises(ValidationFailed) as exc:
+        registration_lines_add(
+            actor=None,
+            registration=registration,
+            lines=[LineInput("CSTDCS", people["lan"]), LineInput("LDTT", people["lan"])],
+        )
+    assert "vừa được đăng ký ở danh sách khác" in _messages(exc)
+    assert list(RegistrationLine.objects.values_list("title", flat=True)) == ["LDTT"]
+    registration.refresh_from_db()
+    assert registration.version == 2
