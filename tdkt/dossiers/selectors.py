@@ -113,6 +113,33 @@ def proposed_people(unit_ids: list[int], cycle: int) -> dict[str, set[int]]:
     return found
 
 
+# What each state asks of whom: (role that acts, what to do).
+WAITING = {
+    states.DRAFT: (states.PROPOSER, "Hoàn thành và gửi hồ sơ"),
+    states.RETURNED: (states.PROPOSER, "Sửa và gửi lại hồ sơ bị trả lại"),
+    states.SENT: (states.RECEIVER, "Tiếp nhận hồ sơ"),
+    states.RECEIVED: (states.RECEIVER, "Giao chuyên viên thẩm định hồ sơ"),
+    states.CHECKING: (states.SPECIALIST, "Thẩm định hồ sơ"),
+    states.CHECKED: (states.RECEIVER, "Trình Hội đồng hoặc thống nhất đề nghị"),
+    states.POSTED: (states.RECEIVER, "Theo dõi công khai danh sách, trả lời góp ý"),
+    states.COUNCIL: (states.RECEIVER, "Tổ chức Hội đồng xét, bỏ phiếu"),
+    states.APPROVED: (states.DECIDER, "Dự thảo và ký quyết định"),
+}
+
+
+def dossiers_waiting(viewer: Viewer) -> list[tuple[Dossier, str]]:
+    """The dossiers whose next step is the viewer's, with what to do, oldest deadline first (one query)."""
+    from tdkt.dossiers.services import dossier_roles
+
+    found = []
+    for dossier in dossiers_for(viewer).filter(state__in=list(WAITING)).order_by("due_on", "id")[:200]:
+        role, what = WAITING[dossier.state]
+        roles = dossier_roles(viewer, dossier)
+        if role in roles or (role == states.SPECIALIST and dossier.specialist_id == viewer.user_id):
+            found.append((dossier, what))
+    return found
+
+
 def track_name(code: str) -> str:
     try:
         return tracks.track(code).name

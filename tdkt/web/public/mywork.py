@@ -2,7 +2,7 @@
 
 Each domain answers its own question in its selectors (`movements.selectors.reports_waiting`,
 `registrations_waiting`, `setup_unfinished`, `units_without_accounts`; `scoring.selectors.scores_waiting`, `appraisals_waiting`;
-`voting.selectors.ballots_waiting`); this module only words them and links each to the page that does it.
+`voting.selectors.ballots_waiting`; `dossiers.selectors.dossiers_waiting`); this module only words them and links each to the page that does it.
 The list is built once per request (`for_request`), in a fixed number of queries whatever the number of
 clusters, so the header's count and the page always agree.
 """
@@ -19,6 +19,7 @@ from tdkt.awards.models import EvaluationJob, JobStatus
 from tdkt.clusters.models import ClusterYear
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.vn import format_number
+from tdkt.dossiers.selectors import dossiers_waiting
 from tdkt.movements.models import RegistrationStatus, ReportStatus
 from tdkt.movements.selectors import (
     registrations_waiting,
@@ -36,7 +37,8 @@ SCORING = "Chấm điểm, xếp hạng"
 VOTING = "Hội nghị, bỏ phiếu"
 SETUP = "Thiết lập còn dở"
 AWARDS = "Xét danh hiệu"
-SECTIONS = (REGISTRATIONS, REPORTS, SCORING, VOTING, SETUP, AWARDS)
+DOSSIERS = "Hồ sơ đề nghị khen thưởng"
+SECTIONS = (REGISTRATIONS, REPORTS, SCORING, VOTING, DOSSIERS, SETUP, AWARDS)
 
 SHOWN_NAMES = 5  # names listed in one item before "và N đơn vị khác"
 
@@ -153,7 +155,8 @@ def _ballot_items(viewer: Viewer) -> list[WorkItem]:
     for task in ballots_waiting(viewer):
         ballot = task.ballot
         conference = ballot.conference
-        where = f"{conference.get_kind_display()} · {_where(conference.cluster_year)}"
+        meeting = _where(conference.cluster_year) if conference.cluster_year else conference.council_name
+        where = f"{conference.get_kind_display()} · {meeting}"
         if task.kind == "confirm":
             what = f"Xác nhận {format_number(task.count)} lần nhập phiếu giấy: {ballot.title}"
             url = reverse("web:ballot_paper", args=[ballot.pk])
@@ -208,12 +211,31 @@ def _job_items() -> list[WorkItem]:
     ]
 
 
+def _dossier_items(viewer: Viewer) -> list[WorkItem]:
+    today = dt.date.today()
+    return [
+        WorkItem(
+            DOSSIERS,
+            f"{what}: {dossier.subject}",
+            dossier.proposer.name,
+            reverse("web:dossier", args=[dossier.pk]),
+            deadline=dossier.due_on,
+            note="Đã quá hạn" if dossier.due_on is not None and dossier.due_on < today else "",
+        )
+        for dossier, what in dossiers_waiting(viewer)
+    ]
+
+
 def work_items(viewer: Viewer) -> list[WorkItem]:
     """Everything waiting for this viewer, section by section. The public has nothing to do."""
     if viewer.is_public:
         return []
     items = (
-        _registration_items(viewer) + _report_items(viewer) + _scoring_items(viewer) + _ballot_items(viewer)
+        _registration_items(viewer)
+        + _report_items(viewer)
+        + _scoring_items(viewer)
+        + _ballot_items(viewer)
+        + _dossier_items(viewer)
     )
     if viewer.is_board:
         items += _appraisal_items() + _setup_items() + _job_items()

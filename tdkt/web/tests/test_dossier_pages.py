@@ -179,3 +179,25 @@ def test_the_candidates_page_offers_to_propose_and_then_marks_proposed(
     assert "đã đề nghị" in page
     # The board reads the candidates but proposes nothing for a unit.
     assert 'action="/ho-so/de-nghi-nhanh/"' not in client_as(world.board).get(url).content.decode()
+
+
+def test_my_work_lists_the_dossier_for_whoever_holds_it(world: World, client_as: ClientAs) -> None:
+    member, board = client_as(world.member), client_as(world.board)
+    dossier = _drafted(world, member)
+    assert (
+        "Hoàn thành và gửi hồ sơ: Khen thưởng đột xuất cứu hộ lũ"
+        in member.get(reverse("web:my_work")).content.decode()
+    )
+    _post(member, dossier, what="line", subject=f"p{_person(world).pk}", title="BK_TINH")
+    member.post(
+        reverse("web:dossier", args=[dossier.pk]),
+        {"what": "document", "kind": "tom_tat_thanh_tich", "file": SimpleUploadedFile("a.pdf", b"%PDF x")},
+    )
+    _act(member, dossier, states.SEND)
+    assert (
+        "Tiếp nhận hồ sơ: Khen thưởng đột xuất cứu hộ lũ"
+        in board.get(reverse("web:my_work")).content.decode()
+    )
+    assert "Khen thưởng đột xuất cứu hộ lũ" not in member.get(reverse("web:my_work")).content.decode()
+    home = board.get(reverse("web:home")).content.decode()
+    assert reverse("web:dossiers") in home and reverse("web:decisions") in home

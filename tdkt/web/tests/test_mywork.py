@@ -284,11 +284,12 @@ def _more_clusters(world: World, n: int) -> None:
             actor=None,
             code=f"T-C{i}",
             name=f"Cụm thử nghiệm {i}",
-            kind="cum",
+            kind="khoi" if i % 2 else "cum",
             organiser=world.province,
             rotation_policy="elected",
         )
-        cluster_year_create(actor=None, cluster=cluster, year=2024, members=[unit, world.tien_phuoc])
+        # A unit is in one cluster and one block a year: the member's others are of earlier years.
+        cluster_year_create(actor=None, cluster=cluster, year=2023 - i // 2, members=[unit, world.tien_phuoc])
 
 
 @pytest.mark.parametrize("persona", ["board", "head", "member"])
