@@ -9,6 +9,7 @@ TASKS_BACKEND  "immediate" (default) or "database" (default when TDKT_PRODUCTION
 TDKT_HTTPS     "1" when served over HTTPS only: secure cookies, redirect from HTTP, HSTS (HSTS_SECONDS)
 TDKT_BEHIND_PROXY  "1" when a reverse proxy terminates TLS and sets X-Forwarded-Proto
 SQLITE_TIMEOUT seconds a write waits for the SQLite lock before giving up (default 20)
+TDKT_PUBLIC_URL  the public address printed in certificates' QR codes (default http://127.0.0.1:8000)
 """
 
 from __future__ import annotations
@@ -158,6 +159,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"  # never served publicly: evidence is downloaded through a permission-checked view
 
 # Uploads: the import checks its own limit; Django refuses bodies larger than this outright.
+# The address the public reaches this server at: printed in certificates' QR codes, which are read long after
+# any request (e.g. https://tdkt.quangnam.gov.vn).
+TDKT_PUBLIC_URL = os.environ.get("TDKT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 TDKT_MAX_UPLOAD_BYTES = int(os.environ.get("TDKT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

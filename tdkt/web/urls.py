@@ -214,4 +214,10 @@ urlpatterns = [
     path(
         "quyet-dinh/<int:decision_id>/van-ban.<str:kind>", dossier_pages.decision_file, name="decision_file"
     ),
+    path(
+        "quyet-dinh/<int:decision_id>/bang-khen.pdf",
+        dossier_pages.decision_certificates,
+        name="decision_certificates",
+    ),
+    path("xac-thuc/<str:token>/", dossier_pages.certificate_verify, name="certificate_verify"),
 ]

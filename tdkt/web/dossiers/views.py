@@ -27,9 +27,10 @@ from tdkt.clusters.models import ClusterYear
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.dossiers import states, tracks
+from tdkt.dossiers.certificates import certificates_issue, certificates_pdf
 from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
 from tdkt.dossiers.documents import dossier_zip, list_document, submission_document
-from tdkt.dossiers.models import Decision, Dossier, DossierDocument, DossierLine
+from tdkt.dossiers.models import Certificate, Decision, Dossier, DossierDocument, DossierLine
 from tdkt.dossiers.selectors import (
     actions_for,
     decisions_search,
@@ -510,9 +511,13 @@ def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
     if record is None or not _decision_visible(request, record):
         raise Http404("Không tìm thấy quyết định")
     lines = list(record.dossier.lines.filter(excluded_reason="").select_related("person", "unit", "award"))
+    viewer = viewer_for(request.user)
     context = {
         "decision": record,
         "lines": [(line, title_name(line.title)) for line in lines],
+        "may_print": bool(record.number)
+        and request.user.is_authenticated
+        and states.DECIDER in dossier_roles(viewer, record.dossier),
     }
     return render(request, "web/dossiers/decision.html", context)
 
@@ -523,3 +528,46 @@ def decision_file(request: HttpRequest, decision_id: int, kind: str) -> HttpResp
     if record is None or not _decision_visible(request, record):
         raise Http404("Không tìm thấy quyết định")
     return _document_response(decision_document(record), f"quyet-dinh-{record.pk}", kind)
+
+
+@require_GET
+def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The public page a certificate's QR code opens: it confirms the award, or says it was revoked."""
+    certificate = (
+        Certificate.objects.select_related("award__person", "award__unit", "decision__authority_unit")
+        .filter(token=token)
+        .first()
+    )
+    if certificate is None:
+        raise Http404("Không tìm thấy giấy chứng nhận này")
+    award = certificate.award
+    context = {
+        "certificate": certificate,
+        "award": award,
+        "subject": award.person.full_name if award.person else (award.unit.name if award.unit else ""),
+        "title": title_name(award.title),
+        "decision": certificate.decision,
+    }
+    return render(request, "web/dossiers/certificate_verify.html", context)
+
+
+@login_required
+@require_POST
+def decision_certificates(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Issue the decision's certificates (once) and download them as one PDF, for the authority that signed."""
+    record = Decision.objects.select_related("dossier", "authority_unit").filter(pk=decision_id).first()
+    if record is None or states.DECIDER not in dossier_roles(viewer_for(request.user), record.dossier):
+        raise Http404("Không tìm thấy quyết định")
+    try:
+        certificates_issue(actor=request.user, decision=record)
+        pdf = certificates_pdf(record)
+    except ValidationFailed as exc:
+        messages.error(request, exc.problems[0].message[:1].upper() + exc.problems[0].message[1:])
+        return redirect("web:decision", decision_id=record.pk)
+    except NotPermitted as exc:
+        return _forbidden(request, exc, reverse("web:decision", args=[record.pk]))
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="bang-khen-quyet-dinh-{record.pk}.pdf"'},
+    )
