@@ -9,10 +9,17 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from tdkt.awards.selectors import people_of_unit
 from tdkt.clusters.models import ClusterRole, ClusterYear
 from tdkt.clusters.services import cluster_create, cluster_role_set, cluster_year_create
 from tdkt.demo import awards_loader, data
 from tdkt.movements.models import Covenant, Indicator, Period, Report
+from tdkt.movements.registration import (
+    LineInput,
+    registration_get_or_create,
+    registration_lines_add,
+    registration_transition,
+)
 from tdkt.movements.services import (
     Signatory,
     ValueInput,
@@ -84,6 +91,7 @@ def load() -> None:
     _roles(units)
     _accounts(units)
     awards_loader.load(units)
+    _registrations(units)
     _conferences(units)
 
 
@@ -174,6 +182,17 @@ def _movements(units: dict[str, Unit], clusters: dict[str, dict[int, ClusterYear
             clusters=[next(iter(clusters[c].values())).cluster for c in row.clusters],
             units=[units[c] for c in row.units],
         )
+
+
+def _registrations(units: dict[str, Unit]) -> None:
+    """Xã Khâm Đức's registration for 2025, sent to Đà Nẵng: the commune registers Xã tiêu biểu, the staff
+    who came from the two merged communes register Lao động tiên tiến (illustrative)."""
+    unit = units["DNG-KD"]
+    registration = registration_get_or_create(actor=None, unit=unit, cycle=2025)
+    people = [p for p in people_of_unit(unit, 2025) if p.code.startswith(("DEMO-KD-NV", "DEMO-PX-NV"))]
+    lines = [LineInput("XA_TIEU_BIEU"), *(LineInput("LDTT", p) for p in people)]
+    registration_lines_add(actor=None, registration=registration, lines=lines)
+    registration_transition(actor=None, registration=registration, action="submit")
 
 
 def _sign(
