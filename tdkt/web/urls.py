@@ -220,4 +220,7 @@ urlpatterns = [
         name="decision_certificates",
     ),
     path("xac-thuc/<str:token>/", dossier_pages.certificate_verify, name="certificate_verify"),
+    path("cong-khai/", dossier_pages.postings, name="postings"),
+    path("cong-khai/<int:dossier_id>/", dossier_pages.posting, name="posting"),
+    path("ho-so/<int:dossier_id>/tra-loi-gop-y/", dossier_pages.posting_answer, name="posting_answer"),
 ]

@@ -84,3 +84,21 @@ class SignForm(forms.Form):
     )
     signer_name = forms.CharField(label="Họ và tên người ký", max_length=200)
     signer_title = forms.CharField(label="Chức vụ người ký", max_length=200, initial="Chủ tịch")
+
+
+class CommentForm(forms.Form):
+    author_name = forms.CharField(label="Họ và tên", max_length=200)
+    author_address = forms.CharField(label="Địa chỉ liên hệ", max_length=300)
+    line = forms.TypedChoiceField(label="Góp ý về", coerce=int, required=False, empty_value=None)
+    body = forms.CharField(label="Nội dung góp ý", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    # Left empty by people; robots fill every field.
+    website = forms.CharField(label="Để trống ô này", required=False)
+
+    def __init__(self, *args: object, lines: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["line"].choices = [("", "Cả danh sách"), *lines]  # type: ignore[attr-defined]
+
+
+class AnswerForm(forms.Form):
+    comment = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(label="Trả lời", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -30,7 +30,8 @@ from tdkt.dossiers import states, tracks
 from tdkt.dossiers.certificates import certificates_issue, certificates_pdf
 from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
 from tdkt.dossiers.documents import dossier_zip, list_document, submission_document
-from tdkt.dossiers.models import Certificate, Decision, Dossier, DossierDocument, DossierLine
+from tdkt.dossiers.models import Certificate, Decision, Dossier, DossierDocument, DossierLine, PostingComment
+from tdkt.dossiers.posting import posted_dossiers, posting_comment_add, posting_comment_answer, posting_ends
 from tdkt.dossiers.selectors import (
     actions_for,
     decisions_search,
@@ -51,7 +52,15 @@ from tdkt.dossiers.services import (
 )
 from tdkt.org.models import Person, Unit
 from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
-from tdkt.web.dossiers.forms import ActForm, DocumentForm, DossierNewForm, LineForm, SignForm
+from tdkt.web.dossiers.forms import (
+    ActForm,
+    AnswerForm,
+    CommentForm,
+    DocumentForm,
+    DossierNewForm,
+    LineForm,
+    SignForm,
+)
 
 REFUSED = 400
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -338,6 +347,11 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
         and spec.decides_at_receiver,
         "may_export": record.state in (states.APPROVED, states.FORWARDED, states.DECIDED),
         "receiver_name": tracks.RECEIVERS[spec.receiver],
+        "comments": list(record.comments.select_related("line__person", "line__unit"))
+        if spec.needs_posting
+        else [],
+        "may_answer": viewer.is_board,
+        "posting_ends": posting_ends(record),
     }
     return render(request, "web/dossiers/dossier.html", context, status=status)
 
@@ -571,3 +585,76 @@ def decision_certificates(request: HttpRequest, decision_id: int) -> HttpRespons
         content_type="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="bang-khen-quyet-dinh-{record.pk}.pdf"'},
     )
+
+
+@require_GET
+def postings(request: HttpRequest) -> HttpResponse:
+    """The lists on public posting before the council, for everyone."""
+    rows = [(d, posting_ends(d)) for d in posted_dossiers()]
+    return render(request, "web/dossiers/postings.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def posting(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    """A posted list and the form to comment on it, with a name and an address (Decree 98/2023 Art. 46)."""
+    record = Dossier.objects.select_related("proposer").filter(pk=dossier_id, state=states.POSTED).first()
+    if record is None:
+        raise Http404("Danh sách không còn trong thời gian công khai")
+    rows = line_rows(record, recheck=False)
+    choices = [
+        (row.line.pk, f"{row.name} – {row.title_name}") for row in rows if not row.line.excluded_reason
+    ]
+    form = CommentForm(request.POST or None, lines=choices)
+    status = 200
+    if request.method == "POST":
+        status = REFUSED
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:
+                # A robot: thank it and store nothing.
+                messages.success(request, "Đã nhận góp ý. Cảm ơn ông (bà).")
+                return redirect("web:posting", dossier_id=record.pk)
+            line = DossierLine.objects.filter(pk=data["line"] or 0, dossier=record).first()
+            try:
+                posting_comment_add(
+                    dossier=record,
+                    author_name=data["author_name"],
+                    author_address=data["author_address"],
+                    body=data["body"],
+                    line=line,
+                )
+            except ValidationFailed as exc:
+                _place(form, exc)
+            else:
+                messages.success(request, "Đã nhận góp ý. Cảm ơn ông (bà).")
+                return redirect("web:posting", dossier_id=record.pk)
+    context = {
+        "dossier": record,
+        "rows": [row for row in rows if not row.line.excluded_reason],
+        "ends": posting_ends(record),
+        "citation": tracks.track(record.track).citation,
+        "form": form,
+    }
+    return render(request, "web/dossiers/posting.html", context, status=status)
+
+
+@login_required
+@require_POST
+def posting_answer(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    record, _ = _dossier(request, dossier_id)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Chưa ghi nội dung trả lời.")
+        return redirect("web:dossier", dossier_id=record.pk)
+    comment = PostingComment.objects.filter(dossier=record, pk=form.cleaned_data["comment"]).first()
+    if comment is None:
+        raise Http404("Không tìm thấy góp ý")
+    try:
+        posting_comment_answer(actor=request.user, comment=comment, answer=form.cleaned_data["answer"])
+    except NotPermitted as exc:
+        return _forbidden(request, exc, reverse("web:dossier", args=[record.pk]))
+    except ValidationFailed as exc:
+        messages.error(request, exc.problems[0].message[:1].upper() + exc.problems[0].message[1:])
+    else:
+        messages.success(request, "Đã ghi câu trả lời.")
+    return redirect("web:dossier", dossier_id=record.pk)
