@@ -133,6 +133,83 @@ def list_document(dossier: Dossier) -> AdminDocument:
     )
 
 
+def achievement_report(line: DossierLine) -> AdminDocument:
+    """The achievement report of one line (báo cáo thành tích, in the shape of Decree 98/2023's forms 02
+    and 03), drafted from the records: the person's or the collective's particulars, ratings, titles and
+    initiatives already stored. The narrative of the achievements is left for the unit to write; the
+    document says so."""
+    from tdkt.awards.models import Award, TaskRating
+    from tdkt.awards.selectors import person_history
+
+    start = line.cycle - 4
+    title = title_name(line.title)
+    parent, issuer = _issuer(line.dossier)
+    if line.person is not None:
+        history = person_history(line.person)
+        current = history.current
+        particulars = [
+            f"Họ và tên: {line.person.full_name}; giới tính: {line.person.get_gender_display()}"
+            + (f"; ngày sinh: {format_date(line.person.date_of_birth)}" if line.person.date_of_birth else ""),
+            f"Chức vụ, đơn vị công tác: {current.position + ', ' if current and current.position else ''}"
+            f"{current.unit.name if current else line.dossier.proposer.name}",
+        ]
+        if line.person.recruited_on:
+            particulars.append(f"Ngày tuyển dụng: {format_date(line.person.recruited_on)}")
+        ratings = [r for r in history.ratings if start <= r.cycle <= line.cycle]
+        awards = [a for a in history.awards if a.revoked_on is None and a.cycle >= start]
+        initiatives = [i for i in history.initiatives if start <= i.cycle <= line.cycle]
+        form = "Mẫu số 03"
+    else:
+        unit = line.unit
+        assert unit is not None
+        particulars = [f"Tên tập thể: {unit.name}", f"Thuộc: {unit.parent.name if unit.parent else ''}"]
+        ratings = list(
+            TaskRating.objects.filter(unit=unit, cycle__gte=start, cycle__lte=line.cycle).order_by("cycle")
+        )
+        awards = list(
+            Award.objects.filter(unit=unit, cycle__gte=start, revoked_on__isnull=True).order_by("cycle", "id")
+        )
+        initiatives = []
+        form = "Mẫu số 02"
+    rows = [[str(r.cycle), r.get_rating_display(), ""] for r in ratings]
+    for award in awards:
+        rows.append([str(award.cycle), title_name(award.title), award.decision_text])
+    rows.sort(key=lambda row: row[0])
+    paragraphs = [
+        "I. SƠ LƯỢC LÝ LỊCH" if line.person else "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH",
+        *particulars,
+        "II. THÀNH TÍCH ĐẠT ĐƯỢC",
+        "(Đơn vị viết phần thành tích: kết quả thực hiện nhiệm vụ được giao, các giải pháp, mô hình, sáng kiến "
+        "đã áp dụng và hiệu quả. Dữ liệu dưới đây do hệ thống lập từ hồ sơ đã ghi nhận.)",
+    ]
+    if initiatives:
+        paragraphs.append(
+            "Sáng kiến, đề tài: "
+            + "; ".join(f"{i.name} ({i.get_scope_display().lower()}, năm {i.cycle})" for i in initiatives)
+        )
+    paragraphs.append(
+        f"III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG VÀ KẾT QUẢ ĐÁNH GIÁ TỪ NĂM {start} ĐẾN NĂM {line.cycle}"
+    )
+    return AdminDocument(
+        issuer_parent=parent,
+        issuer=issuer,
+        number="",
+        place=line.dossier.proposer.name,
+        date=line.dossier.sent_on or dt.date.today(),
+        title="BÁO CÁO THÀNH TÍCH",
+        subtitle=f"Đề nghị tặng {title} ({form}, Nghị định 98/2023/NĐ-CP) — bản dự thảo từ dữ liệu",
+        paragraphs=paragraphs,
+        table_header=["Năm", "Danh hiệu, hình thức, xếp loại", "Số, ngày quyết định"],
+        table_rows=rows or [["", "Chưa có dữ liệu trong hệ thống", ""]],
+        signatures=[
+            Signature(title="THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN"),
+            Signature(title="NGƯỜI BÁO CÁO THÀNH TÍCH"),
+        ]
+        if line.person
+        else [Signature(title="THỦ TRƯỞNG ĐƠN VỊ")],
+    )
+
+
 def dossier_zip(dossier: Dossier) -> bytes:
     """Everything a central authority's system needs, in one archive: refused for a dossier not approved
     (only an approved dossier goes up)."""

@@ -223,4 +223,9 @@ urlpatterns = [
     path("cong-khai/", dossier_pages.postings, name="postings"),
     path("cong-khai/<int:dossier_id>/", dossier_pages.posting, name="posting"),
     path("ho-so/<int:dossier_id>/tra-loi-gop-y/", dossier_pages.posting_answer, name="posting_answer"),
+    path(
+        "ho-so/<int:dossier_id>/dong/<int:line_id>/bao-cao-thanh-tich.<str:kind>",
+        dossier_pages.line_report,
+        name="line_report",
+    ),
 ]

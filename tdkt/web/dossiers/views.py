@@ -29,7 +29,7 @@ from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.dossiers import states, tracks
 from tdkt.dossiers.certificates import certificates_issue, certificates_pdf
 from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
-from tdkt.dossiers.documents import dossier_zip, list_document, submission_document
+from tdkt.dossiers.documents import achievement_report, dossier_zip, list_document, submission_document
 from tdkt.dossiers.models import Certificate, Decision, Dossier, DossierDocument, DossierLine, PostingComment
 from tdkt.dossiers.posting import posted_dossiers, posting_comment_add, posting_comment_answer, posting_ends
 from tdkt.dossiers.selectors import (
@@ -658,3 +658,16 @@ def posting_answer(request: HttpRequest, dossier_id: int) -> HttpResponse:
     else:
         messages.success(request, "Đã ghi câu trả lời.")
     return redirect("web:dossier", dossier_id=record.pk)
+
+
+@login_required
+@require_GET
+def line_report(request: HttpRequest, dossier_id: int, line_id: int, kind: str) -> HttpResponse:
+    """The draft achievement report of one line, from the records, for the unit to complete and sign."""
+    record, _ = _dossier(request, dossier_id)
+    line = DossierLine.objects.filter(dossier=record, pk=line_id, initiative__isnull=True).first()
+    if line is None:
+        raise Http404("Không tìm thấy dòng đề nghị")
+    return _document_response(
+        achievement_report(line), f"bao-cao-thanh-tich-{record.pk}-{line.position}", kind
+    )

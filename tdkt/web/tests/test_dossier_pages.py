@@ -201,3 +201,28 @@ def test_my_work_lists_the_dossier_for_whoever_holds_it(world: World, client_as:
     assert "Khen thưởng đột xuất cứu hộ lũ" not in member.get(reverse("web:my_work")).content.decode()
     home = board.get(reverse("web:home")).content.decode()
     assert reverse("web:dossiers") in home and reverse("web:decisions") in home
+
+
+def test_the_achievement_report_is_drafted_from_the_records(world: World, client_as: ClientAs) -> None:
+    from tdkt.awards.models import RatingChoice
+    from tdkt.awards.services import task_rating_set
+    from tdkt.dossiers.documents import achievement_report
+
+    member = client_as(world.member)
+    dossier = _drafted(world, member)
+    ngan = _person(world)
+    task_rating_set(actor=None, person=ngan, cycle=2025, rating=RatingChoice.HTXSNV)
+    _post(member, dossier, what="line", subject=f"p{ngan.pk}", title="BK_TINH")
+    line = DossierLine.objects.get()
+    document = achievement_report(line)
+    assert document.title == "BÁO CÁO THÀNH TÍCH" and "Mẫu số 03" in document.subtitle
+    assert ["2025", "Hoàn thành xuất sắc nhiệm vụ", ""] in document.table_rows
+    assert any("Trương Thị Ngân" in p for p in document.paragraphs)
+    response = member.get(reverse("web:line_report", args=[dossier.pk, line.pk, "docx"]))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert (
+        client_as(world.outsider)
+        .get(reverse("web:line_report", args=[dossier.pk, line.pk, "docx"]))
+        .status_code
+        == 404
+    )
