@@ -295,6 +295,8 @@ def _wired(form: CriterionForm, cy_id: int) -> CriterionForm:
         "hx-include": "closest form",
         "hx-target": "#method-fields",
         "hx-swap": "innerHTML",
+        # its own queue: the form's check (hx-sync on the form, inherited) must not cancel the swap
+        "hx-sync": "this:replace",
     }
     for name in ("kind", "method"):
         form.fields[name].widget.attrs.update(swap)

@@ -8,6 +8,7 @@ Skips without /usr/bin/chromium unless TDKT_REQUIRE_BROWSER=1. Run alone with
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from tdkt.scoring.selectors import criteria_tree
 from tdkt.web.tests.browser import login
 
 pytestmark = pytest.mark.browser
+FORM_SCREENSHOT = Path("/tmp/criteria-form.png")
+EDITOR_SCREENSHOT = Path("/tmp/criteria-editor.png")
 
 
 def _add(
@@ -63,6 +66,7 @@ def test_the_head_builds_two_groups_and_three_criteria_in_the_editor_and_adopts_
         page.get_by_label("Chỉ tiêu", exact=True).select_option(label="Tỷ lệ giải ngân vốn đầu tư công")
         page.get_by_label("Mức trần (%)").fill("0")
         page.locator("#err-cap").get_by_text("Phải lớn hơn 0").wait_for()
+        page.screenshot(path=str(FORM_SCREENSHOT), full_page=True)
         page.get_by_label("Mức trần (%)").fill("100")
         page.get_by_text("Các trường đều hợp lệ.").wait_for()
         assert page.locator("#err-cap").inner_text().strip() == ""
@@ -83,6 +87,7 @@ def test_the_head_builds_two_groups_and_three_criteria_in_the_editor_and_adopts_
             "Chấm điểm (tự chấm, chấm chéo, thẩm định)",
         )
         page.get_by_text("Dự thảo hợp lệ").wait_for()
+        page.screenshot(path=str(EDITOR_SCREENSHOT), full_page=True)
         draft = CriteriaSet.objects.get(status=SetStatus.DRAFT)
         assert criteria_tree(draft) == [
             {**g, "kind": "group", "children": [{**c, "kind": "score"} for c in g["children"]]}
