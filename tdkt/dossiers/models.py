@@ -11,7 +11,7 @@ from tdkt.awards.models import Award, Initiative
 from tdkt.clusters.models import ClusterYear
 from tdkt.dossiers import states
 from tdkt.org.models import Person, Unit
-from tdkt.voting.models import Ballot, Conference
+from tdkt.voting.models import Ballot, Candidate, Conference
 
 STATE_CHOICES = list(states.STATE_NAMES.items())
 ACTION_CHOICES = list(states.ACTION_NAMES.items())
@@ -60,6 +60,15 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # the emulation council's secret ballot on this dossier's lines (tdkt.dossiers.council)
+    council_ballot = models.ForeignKey(
+        Ballot,
+        verbose_name="lần bỏ phiếu của Hội đồng",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-cycle", "-id"]
@@ -98,6 +107,15 @@ class DossierLine(models.Model):
         related_name="+",
     )
     amount = models.DecimalField("tiền thưởng (đồng)", max_digits=14, decimal_places=0, null=True, blank=True)
+    # this line on the council's ballot
+    candidate = models.OneToOneField(
+        Candidate,
+        verbose_name="ứng viên trên phiếu của Hội đồng",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["dossier", "position"]

@@ -469,7 +469,9 @@ def dossier_act(
     posting_over = (
         dossier.posted_on is not None and calendar.between(dossier.posted_on, today) >= spec.posting_days
     )
-    council_done = False  # the council's ballot (issue 13, point 4) joins the dossier in a later step
+    from tdkt.dossiers import council  # imported here: council builds on this module
+
+    council_done = council.council_done(dossier)
     context = states.Context(
         roles=roles,
         has_reason=bool(reason),

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,45 @@ class Document:
     at: str = AT_SEND
 
 
+BASES = (
+    "valid",
+    "cast",
+    "electorate",
+)  # as voting.Ballot.base: valid ballots, ballots cast, the whole council
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilRule:
+    """How the emulation council votes on a line: a secret yes/no ballot passed by `threshold` of `base`
+    (strictly more, or at least), with the quorum, where the rule comes from and how well it is verified
+    (../shared/domain/legal-rules.md §3.4: VOTE_01 is V-old for Decree 91/2017 Art. 45.8 and R for the
+    current decrees; `earlier` carries the repealed source and its tag)."""
+
+    threshold: str
+    strict: bool
+    base: str
+    quorum: str
+    citation: str
+    tag: str
+    rule: str = ""
+    earlier_citation: str = ""
+    earlier_tag: str = ""
+
+    @property
+    def key(self) -> tuple[str, bool, str, str]:
+        """Two lines with the same key can be voted on in one ballot."""
+        return (str(Fraction(self.threshold)), self.strict, self.base, str(Fraction(self.quorum)))
+
+
+@dataclass(frozen=True, slots=True)
+class Council:
+    default: CouncilRule
+    titles: Mapping[str, CouncilRule] = field(default_factory=dict)
+
+    def rule_for(self, title: str) -> CouncilRule:
+        return self.titles.get(title, self.default)
+
+
 @dataclass(frozen=True, slots=True)
 class Track:
     code: str
@@ -94,6 +134,7 @@ class Track:
     deadlines: Mapping[str, int]  # working days per step
     citation: str
     tag: str
+    council_rule: Council | None = None
 
     @property
     def needs_posting(self) -> bool:
@@ -129,7 +170,7 @@ def _problems(raw: Any, where: str) -> list[str]:
     for key in required:
         if key not in raw:
             problems.append(f"{where}: thiếu “{key}”")
-    unknown = set(raw) - set(required) - {"titles"}
+    unknown = set(raw) - set(required) - {"titles", "council_rule"}
     for key in sorted(unknown):
         problems.append(f"{where}: khóa “{key}” không được dùng")
     if problems:
@@ -165,7 +206,94 @@ def _problems(raw: Any, where: str) -> list[str]:
             problems.append(f"{where}.documents[{i}].at: cần “{AT_SEND}” hoặc “{AT_DECIDE}”")
     if raw["receiver"] == TO_SELF and raw["decider"] != DECIDED_BY_UNIT:
         problems.append(f"{where}: hồ sơ xét tại đơn vị chỉ do thủ trưởng đơn vị quyết định")
+    if raw["council"] is True and "council_rule" not in raw:
+        problems.append(f"{where}: hồ sơ trình Hội đồng cần “council_rule” (tỷ lệ phiếu của Hội đồng)")
+    elif raw["council"] is not True and "council_rule" in raw:
+        problems.append(f"{where}.council_rule: chỉ ghi khi hồ sơ trình Hội đồng")
+    elif "council_rule" in raw:
+        problems += _council_problems(raw["council_rule"], f"{where}.council_rule", raw.get("titles", []))
     return problems
+
+
+RULE_KEYS = {"threshold", "strict", "base", "quorum", "citation", "tag"}
+RULE_OPTIONAL = {"rule", "secret", "earlier"}
+
+
+def _fraction_problem(value: Any, where: str) -> str | None:
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        f = Fraction(value.strip())
+    except (ValueError, ZeroDivisionError):
+        return f"{where}: “{value}” không phải là tỷ lệ (ví dụ “1/2”, “9/10”)"
+    return None if 0 <= f <= 1 else f"{where}: tỷ lệ {value} phải nằm trong [0; 1]"
+
+
+def _rule_problems(raw: Any, where: str) -> list[str]:
+    if not isinstance(raw, dict):
+        return [f"{where}: phải là một đối tượng"]
+    problems = [f"{where}: thiếu “{k}”" for k in sorted(RULE_KEYS - set(raw))]
+    problems += [f"{where}: khóa “{k}” không được dùng" for k in sorted(set(raw) - RULE_KEYS - RULE_OPTIONAL)]
+    if problems:
+        return problems
+    for key in ("threshold", "quorum"):
+        found = _fraction_problem(raw[key], f"{where}.{key}")
+        if found:
+            problems.append(found)
+    if not isinstance(raw["strict"], bool):
+        problems.append(f"{where}.strict: cần true hoặc false")
+    if raw["base"] not in BASES:
+        problems.append(f"{where}.base: “{raw['base']}” không thuộc {', '.join(BASES)}")
+    if raw["tag"] not in TAGS:
+        problems.append(f"{where}.tag: “{raw['tag']}” không thuộc {', '.join(TAGS)}")
+    if not isinstance(raw["citation"], str) or not raw["citation"].strip():
+        problems.append(f"{where}.citation: cần căn cứ của tỷ lệ")
+    if "secret" in raw and raw["secret"] is not True:
+        problems.append(f"{where}.secret: Hội đồng luôn bỏ phiếu kín (chỉ ghi true)")
+    earlier = raw.get("earlier")
+    if earlier is not None and (
+        not isinstance(earlier, dict) or set(earlier) != {"citation", "tag"} or earlier.get("tag") not in TAGS
+    ):
+        problems.append(f"{where}.earlier: cần “citation” và “tag” ({', '.join(TAGS)})")
+    return problems
+
+
+def _council_problems(raw: Any, where: str, titles: Sequence[str]) -> list[str]:
+    if not isinstance(raw, dict) or "default" not in raw or set(raw) - {"default", "titles"}:
+        return [f"{where}: cần “default” và có thể có “titles”"]
+    problems = _rule_problems(raw["default"], f"{where}.default")
+    overrides = raw.get("titles", {})
+    if not isinstance(overrides, dict):
+        return [*problems, f"{where}.titles: phải là một đối tượng theo mã danh hiệu"]
+    for code, rule in overrides.items():
+        if titles and code not in titles:
+            problems.append(f"{where}.titles: “{code}” không thuộc danh hiệu của loại hồ sơ này")
+        problems += _rule_problems(rule, f"{where}.titles.{code}")
+    return problems
+
+
+def _rule(raw: dict[str, Any]) -> CouncilRule:
+    earlier = raw.get("earlier") or {}
+    return CouncilRule(
+        threshold=raw["threshold"].strip(),
+        strict=raw["strict"],
+        base=raw["base"],
+        quorum=raw["quorum"].strip(),
+        citation=raw["citation"].strip(),
+        tag=raw["tag"],
+        rule=raw.get("rule", ""),
+        earlier_citation=earlier.get("citation", ""),
+        earlier_tag=earlier.get("tag", ""),
+    )
+
+
+def _council(raw: dict[str, Any] | None) -> Council | None:
+    if raw is None:
+        return None
+    return Council(
+        default=_rule(raw["default"]),
+        titles={code: _rule(rule) for code, rule in raw.get("titles", {}).items()},
+    )
 
 
 def parse_tracks(raw: Any) -> dict[str, Track]:
@@ -206,6 +334,7 @@ def parse_tracks(raw: Any) -> dict[str, Track]:
             deadlines=dict(item["deadlines"]),
             citation=item["citation"],
             tag=item["tag"],
+            council_rule=_council(item.get("council_rule")),
         )
     if problems:
         raise TrackError(problems)

@@ -93,6 +93,15 @@ def _roll_problems(ballot: Ballot, voters: list[VoterInput]) -> list[Problem]:
             else f"cụm có {size} đơn vị thành viên, mỗi đơn vị một đại biểu bỏ phiếu"
         )
         problems.append(Problem(f"{len(voters)} cử tri, nhiều hơn nguồn danh sách: {source}", field="voters"))
+    elif ballot.conference.council_of_id is not None and voters and len(voters) < size:
+        # a council's thresholds count on its whole membership: absent members stay on the roll
+        problems.append(
+            Problem(
+                f"{len(voters)} cử tri, ít hơn {size} thành viên của {ballot.council_name}: ghi đủ mọi thành viên "
+                "(vắng mặt cũng ghi; chỉ người có mặt mới nhận phiếu)",
+                field="voters",
+            )
+        )
     members = set(
         ClusterMember.objects.filter(cluster_year=ballot.conference.cluster_year_id).values_list(
             "unit_id", flat=True

@@ -179,8 +179,40 @@ def _outcome(ballot: Ballot) -> list[str]:
 
 
 def _issuer(conference: Conference) -> tuple[str, str]:
+    if conference.council_of is not None:
+        return conference.council_of.name.upper(), "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"
+    assert conference.cluster_year is not None
     cluster = conference.cluster_year.cluster
     return cluster.organiser.name.upper(), cluster.name.upper()
+
+
+def meeting_text(conference: Conference) -> str:
+    """The meeting as the minutes name it: "Hội nghị tổng kết năm Cụm … năm 2024", or "Phiên họp Hội đồng
+    Thi đua – Khen thưởng tỉnh …"."""
+    if conference.council_of is not None:
+        return f"Phiên họp {conference.council_name}"
+    assert conference.cluster_year is not None
+    return f"{conference.get_kind_display()} {conference.cluster_year.cluster.name} năm {conference.cluster_year.year}"
+
+
+def _noun(conference: Conference) -> str:
+    return "phiên họp" if conference.council_of_id is not None else "hội nghị"
+
+
+TAG_WORDS = {
+    "V": "đã đối chiếu với văn bản",
+    "V-old": "theo văn bản đã hết hiệu lực",
+    "V-2nd": "theo nguồn thứ cấp",
+    "R": "chưa được kiểm chứng",
+}
+
+
+def rule_basis_text(ballot: Ballot) -> str:
+    """Where a ballot's thresholds came from, with its verification in words; blank when none was given."""
+    if not ballot.rule_citation:
+        return ""
+    tag = TAG_WORDS.get(ballot.rule_tag, "")
+    return f"Căn cứ tỷ lệ phiếu: {ballot.rule_citation.rstrip('.')}" + (f" ({tag})." if tag else ".")
 
 
 # --------------------------------------------------------------------------- the vote-counting minutes
@@ -243,10 +275,12 @@ def _roll_text(ballot: Ballot) -> list[str]:
 
 
 def _rules_section(ballot: Ballot) -> Section:
+    basis = rule_basis_text(ballot)
     return Section(
         heading="II. NỘI DUNG, QUY TẮC BỎ PHIẾU VÀ DANH SÁCH",
         paragraphs=[
             rules_text(ballot),
+            *([basis] if basis else []),
             *_roll_text(ballot),
             *candidates_text(ballot),
         ],
@@ -366,10 +400,14 @@ def tally_minutes(ballot: Ballot) -> AdminDocument:
     if ballot.status != BallotStatus.TALLIED or ballot.result is None:
         raise ValueError("chỉ lập biên bản kiểm phiếu cho phiếu đã kiểm")
     conference = ballot.conference
-    cluster = conference.cluster_year.cluster
     board = list(conference.counting_board.order_by("-is_chair", "name"))
     counted_on = timezone.localtime(ballot.counted_at).date() if ballot.counted_at else conference.held_on
-    meeting = f"{conference.get_kind_display()} {cluster.name} năm {conference.cluster_year.year}"
+    meeting = meeting_text(conference)
+    issuer_parent = (
+        conference.council_name.upper()
+        if conference.cluster_year is None
+        else conference.cluster_year.cluster.name.upper()
+    )
     title = ballot.title[:1].lower() + ballot.title[1:]
     opening = [
         f"Hôm nay, {format_date_decree30(counted_on)}, tại {conference.place}, {meeting}, Ban kiểm phiếu "
@@ -378,7 +416,8 @@ def tally_minutes(ballot: Ballot) -> AdminDocument:
     end = timezone.localtime(ballot.counted_at) if ballot.counted_at else None
     closing = [
         (f"Việc kiểm phiếu kết thúc lúc {_clock(end)}, {format_date_decree30(end.date())}. " if end else "")
-        + "Biên bản được lập xong, đọc lại trước hội nghị và được các thành viên Ban kiểm phiếu thống nhất ký "
+        + f"Biên bản được lập xong, đọc lại trước {_noun(conference)} và được các thành viên Ban kiểm phiếu "
+        "thống nhất ký "
         "tên dưới đây."
     ]
     hashes = [
@@ -390,7 +429,7 @@ def tally_minutes(ballot: Ballot) -> AdminDocument:
         hashes.append(f"Mã băm danh sách biên nhận: {ballot.receipts_hash}.")
     hashes.append(f"Mã băm kết quả: {ballot.result_hash}.")
     return AdminDocument(
-        issuer_parent=cluster.name.upper(),
+        issuer_parent=issuer_parent,
         issuer="BAN KIỂM PHIẾU",
         number=minutes_number(ballot),
         place=conference.place.split(",")[0],
@@ -413,7 +452,30 @@ def tally_minutes(ballot: Ballot) -> AdminDocument:
 # -------------------------------------------------------------------------------- the conference minutes
 
 
+def _council_members_section(conference: Conference, ballots: list[Ballot]) -> Section:
+    """A council session's attendance: the council, its size and basis, and each vote's members present
+    (the roll lists every member; those present received a ballot)."""
+    paragraphs = [
+        f"{conference.council_name}"
+        + (f" ({conference.council_basis})" if conference.council_basis else "")
+        + f", gồm {conference.council_size} thành viên."
+    ]
+    for b in ballots:
+        paragraphs.append(
+            f"{b.title} (vòng {b.round_number}): {b.checked_in}/{b.electorate} thành viên có mặt nhận phiếu."
+        )
+    board = list(conference.counting_board.all())
+    if board:
+        paragraphs.append(
+            "Ban kiểm phiếu do Hội đồng bầu: "
+            + ", ".join(f"{m.name}{' (Trưởng ban)' if m.is_chair else ''}" for m in board)
+            + "."
+        )
+    return Section(heading="I. THÀNH PHẦN THAM DỰ", paragraphs=paragraphs)
+
+
 def _delegates_section(conference: Conference) -> Section:
+    assert conference.cluster_year is not None
     delegates: list[Delegate] = list(conference.delegates.select_related("unit").order_by("order", "id"))
     members = [m.unit for m in conference.cluster_year.members.select_related("unit")]
     present = {d.unit_id for d in delegates}
@@ -473,8 +535,8 @@ def _decisions_section(conference: Conference, ballots: list[Ballot]) -> Section
     if conference.conclusions:
         lines += [line.strip() for line in conference.conclusions.splitlines() if line.strip()]
     if not lines:
-        lines.append("Hội nghị không có nội dung cần biểu quyết.")
-    return Section(heading="III. CÁC NỘI DUNG HỘI NGHỊ ĐÃ THỐNG NHẤT", paragraphs=lines)
+        lines.append(f"{_noun(conference).capitalize()} không có nội dung cần biểu quyết.")
+    return Section(heading=f"III. CÁC NỘI DUNG {_noun(conference).upper()} ĐÃ THỐNG NHẤT", paragraphs=lines)
 
 
 def conference_minutes(conference: Conference) -> AdminDocument:
@@ -488,9 +550,11 @@ def conference_minutes(conference: Conference) -> AdminDocument:
     )
     agenda = conference.agenda_items
     sections = [
-        _delegates_section(conference),
+        _council_members_section(conference, ballots)
+        if conference.is_council
+        else _delegates_section(conference),
         Section(
-            heading="II. CHƯƠNG TRÌNH HỘI NGHỊ",
+            heading=f"II. CHƯƠNG TRÌNH {_noun(conference).upper()}",
             paragraphs=[f"{i}. {item}" for i, item in enumerate(agenda, start=1)]
             or ["(Không ghi chương trình.)"],
         ),
@@ -501,7 +565,7 @@ def conference_minutes(conference: Conference) -> AdminDocument:
             Section(
                 heading="IV. KẾT QUẢ BỎ PHIẾU KÍN",
                 paragraphs=[
-                    f"Hội nghị tiến hành {len(ballots)} cuộc bỏ phiếu kín; Ban kiểm phiếu lập biên bản kiểm phiếu "
+                    f"{_noun(conference).capitalize()} tiến hành {len(ballots)} cuộc bỏ phiếu kín; Ban kiểm phiếu lập biên bản kiểm phiếu "
                     "riêng cho từng cuộc."
                 ],
             )
@@ -518,6 +582,7 @@ def conference_minutes(conference: Conference) -> AdminDocument:
                             else []
                         ),
                         rules_text(b),
+                        *([rule_basis_text(b)] if b.rule_citation else []),
                         *candidates_text(b),
                         _totals_text(b),
                     ],
@@ -542,15 +607,16 @@ def conference_minutes(conference: Conference) -> AdminDocument:
         place=conference.place.split(",")[0],
         date=conference.held_on,
         title="BIÊN BẢN",
-        subtitle=f"{conference.get_kind_display()} {conference.cluster_year.cluster.name} năm {conference.cluster_year.year}",
+        subtitle=meeting_text(conference),
         paragraphs=opening,
         sections=sections,
         closing=[
-            "Hội nghị kết thúc cùng ngày. Biên bản được lập xong, đọc lại cho hội nghị nghe và thông qua."
+            f"{_noun(conference).capitalize()} kết thúc cùng ngày. Biên bản được lập xong, đọc lại cho "
+            f"{_noun(conference)} nghe và thông qua."
         ],
         signatures=[
             Signature("THƯ KÝ", conference.secretary_name),
-            Signature("CHỦ TRÌ HỘI NGHỊ", conference.chair_name),
+            Signature(f"CHỦ TRÌ {_noun(conference).upper()}", conference.chair_name),
         ],
         footer_note=" ".join(
             [

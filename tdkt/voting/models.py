@@ -41,10 +41,38 @@ class ConferenceKind(models.TextChoices):
     MID_YEAR = "mid_year", "Hội nghị sơ kết 6 tháng"
     YEAR_END = "year_end", "Hội nghị tổng kết năm"
     COVENANT = "covenant", "Hội nghị ký kết giao ước thi đua"
+    COUNCIL = "council", "Phiên họp Hội đồng Thi đua – Khen thưởng"
+
+
+# Units whose name reads as a common noun after "Hội đồng Thi đua – Khen thưởng" ("… tỉnh Quảng Nam").
+_LOWER_KINDS = frozenset({"tinh", "thanh_pho_tw", "huyen", "thi_xa", "thanh_pho", "xa", "phuong", "thi_tran"})
+
+
+def council_name_of(unit: Unit) -> str:
+    """The name of a unit's emulation council: "Hội đồng Thi đua – Khen thưởng tỉnh Quảng Nam"."""
+    name = unit.name[:1].lower() + unit.name[1:] if unit.kind in _LOWER_KINDS else unit.name
+    return f"Hội đồng Thi đua – Khen thưởng {name}"
 
 
 class Conference(models.Model):
-    cluster_year = models.ForeignKey(ClusterYear, on_delete=models.PROTECT, related_name="conferences")
+    """A cluster's conference (its cluster-year), or a session of an emulation council (`council_of`: the
+    province's council, or a unit's own) — exactly one of the two."""
+
+    cluster_year = models.ForeignKey(
+        ClusterYear, null=True, blank=True, on_delete=models.PROTECT, related_name="conferences"
+    )
+    council_of = models.ForeignKey(
+        Unit,
+        verbose_name="Hội đồng Thi đua – Khen thưởng của",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # a council session: how many members the council has (every ballot's roll lists them all) and the
+    # decision that set it up
+    council_size = models.PositiveSmallIntegerField("số thành viên Hội đồng", null=True, blank=True)
+    council_basis = models.CharField("quyết định thành lập, kiện toàn Hội đồng", max_length=300, blank=True)
     kind = models.CharField("loại hội nghị", max_length=10, choices=ConferenceKind.choices)
     held_on = models.DateField("ngày họp")
     place = models.CharField("địa điểm", max_length=300)
@@ -74,9 +102,34 @@ class Conference(models.Model):
 
     class Meta:
         ordering = ["-held_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(cluster_year__isnull=False, council_of__isnull=True) & ~Q(kind="council")
+                    | Q(cluster_year__isnull=True, council_of__isnull=False, kind="council")
+                ),
+                name="conference_cluster_or_council",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.council_of_id is not None:
+            return f"Phiên họp {self.council_name} ({self.held_on:%d/%m/%Y})"
         return f"{self.get_kind_display()} {self.cluster_year} ({self.held_on:%d/%m/%Y})"
+
+    @property
+    def is_council(self) -> bool:
+        return self.council_of_id is not None
+
+    @property
+    def council_name(self) -> str:
+        """The council that meets ("Hội đồng Thi đua – Khen thưởng tỉnh Quảng Nam"); blank for a cluster."""
+        return council_name_of(self.council_of) if self.council_of is not None else ""
+
+    @property
+    def meeting_of(self) -> str:
+        """Whose meeting it is, for pages and lists: the cluster-year, or the council."""
+        return self.council_name if self.is_council else str(self.cluster_year)
 
     @property
     def agenda_items(self) -> list[str]:
@@ -133,6 +186,7 @@ class BallotPurpose(models.TextChoices):
     MERIT = "merit", "Đề nghị tặng Bằng khen"
     HEAD = "head", "Bầu Trưởng cụm năm sau"
     DEPUTY = "deputy", "Bầu Phó Trưởng cụm năm sau"
+    COUNCIL = "council", "Hội đồng xét đề nghị khen thưởng"
     OTHER = "other", "Nội dung khác"
 
 
@@ -228,6 +282,9 @@ class Ballot(models.Model):
     remarks = models.TextField("ghi chú của Ban kiểm phiếu", blank=True)
     complaints = models.TextField("khiếu nại, kiến nghị", blank=True)
     applied = models.BooleanField("đã ghi kết quả vào năm sau", default=False)  # head / deputy ballots
+    # where the thresholds came from, when a rule set them (a council's ballot from a dossier's track)
+    rule_citation = models.CharField("căn cứ của ngưỡng", max_length=500, blank=True)
+    rule_tag = models.CharField("mức kiểm chứng của căn cứ", max_length=8, blank=True)
 
     class Meta:
         ordering = ["conference", "id"]

@@ -16,6 +16,7 @@ from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.org.models import Unit
 from tdkt.scoring.models import ScoringRun
 from tdkt.scoring.selectors import latest_run
+from tdkt.voting.access import manages
 from tdkt.voting.models import (
     Ballot,
     BallotPurpose,
@@ -53,7 +54,7 @@ def conference_roles(
     if viewer.user_id is not None:
         member = CountingBoardMember.objects.filter(conference=conference, user_id=viewer.user_id).first()
     return ConferenceRoles(
-        manages=viewer.manages(conference.cluster_year_id),
+        manages=manages(viewer, conference),
         counts=member is not None,
         chair=bool(member and member.is_chair),
         user_id=viewer.user_id,
@@ -107,6 +108,16 @@ def default_candidates(cluster_year: ClusterYear) -> DefaultCandidates:
     )
 
 
+def session_candidates(candidates: list[tuple[str, Unit | None]], source: str) -> DefaultCandidates:
+    """At a council session the list under review is the default list: a dossier's lines, or the list the
+    session's preparer typed."""
+    return DefaultCandidates(
+        source=source.strip() or "Danh sách do Hội đồng xem xét",
+        run=None,
+        candidates=[DefaultCandidate(name, unit) for name, unit in candidates],
+    )
+
+
 @dataclass(frozen=True)
 class RollLine:
     name: str
@@ -148,6 +159,8 @@ def elected_roles(conference: Conference) -> list[ElectedRole]:
     """Next year's head and deputy as the conference's tallied ballots elected them, and whether the
     cluster's next year records them."""
     cluster_year = conference.cluster_year
+    if cluster_year is None:
+        return []
     out = []
     for ballot in conference.ballots.filter(
         purpose__in=[BallotPurpose.HEAD, BallotPurpose.DEPUTY], status=BallotStatus.TALLIED
@@ -194,9 +207,18 @@ def conference_record(conference: Conference) -> dict[str, Any]:
         }
         for b in conference.ballots.filter(status=BallotStatus.TALLIED).order_by("id")
     ]
+    meeting: dict[str, Any] = (
+        {
+            "council": conference.council_name,
+            "council_size": conference.council_size,
+            "council_basis": conference.council_basis,
+        }
+        if conference.is_council
+        else {"cluster_year": str(conference.cluster_year)}
+    )
     return {
         "conference": conference.pk,
-        "cluster_year": str(conference.cluster_year),
+        **meeting,
         "kind": conference.kind,
         "held_on": conference.held_on.isoformat(),
         "place": conference.place,
@@ -257,7 +279,12 @@ def ballots_waiting(viewer: Viewer) -> list[BallotWaiting]:
             Q(conference_id__in=counted, status__in=list(COUNTING_STEP))
             | Q(conference__cluster_year_id__in=viewer.head_of, status=BallotStatus.DRAFT)
         )
-        .select_related("conference", "conference__cluster_year", "conference__cluster_year__cluster")
+        .select_related(
+            "conference",
+            "conference__cluster_year",
+            "conference__cluster_year__cluster",
+            "conference__council_of",
+        )
         .order_by("conference__held_on", "conference_id", "id")
     )
     pending = dict(

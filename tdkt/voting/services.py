@@ -1,4 +1,10 @@
-"""Writes that prepare conferences and ballots.
+"""Writes that prepare conferences, council sessions and ballots.
+
+A council session (`council_session_create`) is a meeting of an emulation council — the province's,
+prepared by the provincial board, or a unit's own, prepared by its staff — where the council votes by secret
+ballot on the lists before it (`tdkt.dossiers.council` makes a dossier's ballot). Its counting board is any
+two or more active accounts, one chair, never an account that prepared the session or its ballots
+(decision 0004); the council's roll lists every member.
 
 The head's staff and the provincial board prepare a conference: its record (kind, date, place, host,
 agenda, delegates, what it decided), its counting board (ban kiểm phiếu: accounts of member units other than
@@ -24,10 +30,18 @@ from tdkt.core.audit import Actor, audit_record, snapshot
 from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.movements.models import Covenant
 from tdkt.org.models import Account, Role, Unit
+from tdkt.org.selectors import unit_descends_from
 from tdkt.scoring.models import CriteriaSet, ScoringRun
 from tdkt.scoring.selectors import latest_run
 from tdkt.voting import tally as tally_engine
-from tdkt.voting.access import check_manages, lock_ballot, person_name
+from tdkt.voting.access import (
+    check_council,
+    check_manages,
+    check_prepares,
+    lock_ballot,
+    person_name,
+    preparers,
+)
 from tdkt.voting.models import (
     Ballot,
     BallotBase,
@@ -44,7 +58,7 @@ from tdkt.voting.models import (
     RemovedCandidate,
 )
 from tdkt.voting.sealing import clean_name
-from tdkt.voting.selectors import default_candidates
+from tdkt.voting.selectors import DefaultCandidates, default_candidates, session_candidates
 
 MIN_COUNTING_BOARD = 2  # a paper entry is confirmed by a second, different member
 
@@ -53,7 +67,7 @@ MIN_COUNTING_BOARD = 2  # a paper entry is confirmed by a second, different memb
 
 def _conference_problems(cluster_year: ClusterYear, kind: str, place: str, host: Unit) -> list[Problem]:
     problems = []
-    if kind not in ConferenceKind.values:
+    if kind not in ConferenceKind.values or kind == ConferenceKind.COUNCIL:
         problems.append(Problem(f"loại hội nghị “{kind}” không hợp lệ", field="kind"))
     if not place.strip():
         problems.append(Problem("thiếu địa điểm", field="place"))
@@ -96,8 +110,65 @@ def conference_create(
     return conference
 
 
+def _council_problems(
+    council_of: Unit, place: str, host: Unit, council_size: int | None, council_basis: str
+) -> list[Problem]:
+    problems = []
+    if not place.strip():
+        problems.append(Problem("thiếu địa điểm", field="place"))
+    if host.pk != council_of.pk and not unit_descends_from(host, council_of):
+        problems.append(
+            Problem(f"nơi họp “{host}” không phải {council_of} hoặc đơn vị trực thuộc", field="host")
+        )
+    if council_size is None or council_size < 1:
+        problems.append(Problem("ghi số thành viên của Hội đồng (ít nhất 1)", field="council_size"))
+    if len(council_basis.strip()) > 300:
+        problems.append(Problem("quyết định thành lập Hội đồng quá 300 ký tự", field="council_basis"))
+    return problems
+
+
+@transaction.atomic
+def council_session_create(
+    *,
+    actor: Actor,
+    council_of: Unit,
+    held_on: dt.date,
+    place: str,
+    council_size: int | None,
+    council_basis: str = "",
+    host: Unit | None = None,
+    agenda: str = "",
+    chair_name: str = "",
+    secretary_name: str = "",
+) -> Conference:
+    """A session of `council_of`'s emulation council (the province's, prepared by the board; a unit's own,
+    prepared by its staff). The council's size is the roll every ballot of the session lists."""
+    check_council(actor, council_of)
+    host = host or council_of
+    problems = _council_problems(council_of, place, host, council_size, council_basis)
+    if problems:
+        raise ValidationFailed(problems)
+    conference = Conference(
+        council_of=council_of,
+        council_size=council_size,
+        council_basis=council_basis.strip(),
+        kind=ConferenceKind.COUNCIL,
+        held_on=held_on,
+        place=place.strip(),
+        host=host,
+        agenda=agenda.strip(),
+        chair_name=chair_name.strip(),
+        secretary_name=secretary_name.strip(),
+    )
+    conference.full_clean()
+    conference.save()
+    audit_record(actor=actor, action="conference.create", instance=conference, after=snapshot(conference))
+    return conference
+
+
 def _same_cluster_near_year(conference: Conference, cluster_year: ClusterYear) -> bool:
     own = conference.cluster_year
+    assert own is not None
     return cluster_year.cluster_id == own.cluster_id and cluster_year.year in (own.year, own.year + 1)
 
 
@@ -116,12 +187,51 @@ def conference_update(
     covenant: Covenant | None = None,
     criteria_set: CriteriaSet | None = None,
     conclusions: str = "",
+    council_size: int | None = None,
+    council_basis: str = "",
 ) -> Conference:
     """Edit a conference and record what it decided: the covenant signed and the criteria set amended (of
-    the cluster, this year or the next), and other conclusions. Vote results are its ballots."""
-    conference = Conference.objects.select_for_update().select_related("cluster_year").get(pk=conference.pk)
-    check_manages(actor, conference.cluster_year)
-    problems = _conference_problems(conference.cluster_year, kind, place, host)
+    the cluster, this year or the next), and other conclusions. Vote results are its ballots. A council
+    session keeps its kind and takes neither covenant nor criteria; its size and basis may change until a
+    ballot opens."""
+    conference = (
+        Conference.objects.select_for_update()
+        .select_related("cluster_year", "council_of")
+        .get(pk=conference.pk)
+    )
+    check_prepares(actor, conference)
+    if conference.council_of is not None:
+        problems = _council_problems(conference.council_of, place, host, council_size, council_basis)
+        if kind != ConferenceKind.COUNCIL:
+            problems.append(Problem("phiên họp Hội đồng không đổi được loại", field="kind"))
+        if covenant is not None or criteria_set is not None:
+            problems.append(
+                Problem(
+                    "phiên họp Hội đồng không ký giao ước, không sửa bộ tiêu chí của cụm", field="covenant"
+                )
+            )
+        if (
+            council_size != conference.council_size
+            and conference.ballots.exclude(status=BallotStatus.DRAFT).exists()
+        ):
+            problems.append(
+                Problem(
+                    "đã có cuộc bỏ phiếu được mở: số thành viên Hội đồng không đổi được", field="council_size"
+                )
+            )
+        if problems:
+            raise ValidationFailed(problems)
+        conference.council_size = council_size
+        conference.council_basis = council_basis.strip()
+        Ballot.objects.filter(conference=conference, status=BallotStatus.DRAFT).update(
+            council_size=council_size
+        )
+    assert conference.cluster_year is not None or conference.council_of is not None
+    problems = (
+        _conference_problems(conference.cluster_year, kind, place, host)
+        if conference.cluster_year is not None
+        else []
+    )
     if covenant is not None and not _same_cluster_near_year(conference, covenant.cluster_year):
         problems.append(
             Problem(f"giao ước “{covenant}” không thuộc cụm này trong năm nay hoặc năm sau", field="covenant")
@@ -165,8 +275,16 @@ class DelegateInput:
 
 @transaction.atomic
 def conference_delegates_set(*, actor: Actor, conference: Conference, delegates: list[DelegateInput]) -> int:
-    """Replace the delegates of the member units; at most one of each unit votes for it."""
+    """Replace the delegates of the member units; at most one of each unit votes for it. A council session
+    has no member units: its members are each ballot's roll."""
     conference = Conference.objects.select_for_update().select_related("cluster_year").get(pk=conference.pk)
+    if conference.cluster_year is None:
+        raise ValidationFailed(
+            Problem(
+                "phiên họp Hội đồng không ghi đại biểu theo đơn vị: thành viên Hội đồng là danh sách cử tri",
+                field="delegates",
+            )
+        )
     check_manages(actor, conference.cluster_year)
     members = set(
         ClusterMember.objects.filter(cluster_year=conference.cluster_year).values_list("unit_id", flat=True)
@@ -216,7 +334,18 @@ def conference_delegates_set(*, actor: Actor, conference: Conference, delegates:
 
 
 def counting_board_candidates(conference: Conference) -> list[Account]:
-    """Accounts that may sit on the counting board: staff of member units other than the head's."""
+    """Accounts that may sit on the counting board: at a cluster's conference, staff of member units other
+    than the head's; at a council session, any active account (of the unit, for a unit's council) that
+    prepared neither the session nor its ballots."""
+    if conference.council_of is not None:
+        accounts = Account.objects.filter(user__is_active=True).exclude(user_id__in=preparers(conference))
+        if conference.council_of.kind not in ("tinh", "thanh_pho_tw"):
+            accounts = accounts.filter(unit=conference.council_of)
+        return list(
+            accounts.select_related("user", "unit").order_by(
+                "role", "unit__name", "user__last_name", "user__first_name"
+            )
+        )
     cluster_year = conference.cluster_year
     members = ClusterMember.objects.filter(cluster_year=cluster_year).values_list("unit_id", flat=True)
     heads = ClusterRole.objects.filter(cluster_year=cluster_year, role=ClusterRoleKind.HEAD).values_list(
@@ -236,9 +365,14 @@ def counting_board_set(
 ) -> list[CountingBoardMember]:
     """Designate the counting board the conference chose: at least two accounts of member units other than
     the head's (the board and the head's staff prepare the vote and may not count it), one of them chair.
-    Fixed once a ballot of the conference has opened."""
-    conference = Conference.objects.select_for_update().select_related("cluster_year").get(pk=conference.pk)
-    check_manages(actor, conference.cluster_year)
+    At a council session: at least two accounts, one chair, none of whom prepared the session or its
+    ballots. Fixed once a ballot of the conference has opened."""
+    conference = (
+        Conference.objects.select_for_update()
+        .select_related("cluster_year", "council_of")
+        .get(pk=conference.pk)
+    )
+    check_prepares(actor, conference)
     problems = []
     if conference.ballots.exclude(status=BallotStatus.DRAFT).exists():
         problems.append(
@@ -256,8 +390,26 @@ def counting_board_set(
                 field="members",
             )
         )
+    prepared = preparers(conference) if conference.council_of_id is not None else set()
     for row, user in enumerate(members, start=1):
-        if user.pk not in eligible:
+        if user.pk in prepared:
+            problems.append(
+                Problem(
+                    f"{person_name(user)} đã chuẩn bị phiên họp hoặc phiếu bầu: không được vào Ban kiểm phiếu",
+                    row=row,
+                    field="members",
+                )
+            )
+        elif conference.council_of_id is not None and user.pk not in eligible:
+            problems.append(
+                Problem(
+                    f"{person_name(user)} không có tài khoản đang hoạt động của {conference.council_of}: "
+                    "không được vào Ban kiểm phiếu",
+                    row=row,
+                    field="members",
+                )
+            )
+        elif user.pk not in eligible:
             problems.append(
                 Problem(
                     f"{person_name(user)} không phải cán bộ của một đơn vị thành viên (ngoài đơn vị Trưởng cụm): "
@@ -320,6 +472,14 @@ def _key(name: str) -> str:
     return clean_name(name).casefold()
 
 
+def _default_list(conference: Conference, candidates: list[CandidateInput], source: str) -> DefaultCandidates:
+    """The list every change needs a reason against: the cluster-year's published ranking, or, at a council
+    session, the list under review as given."""
+    if conference.cluster_year is not None:
+        return default_candidates(conference.cluster_year)
+    return session_candidates([(c.name, c.unit) for c in candidates], source)
+
+
 @transaction.atomic
 def ballot_create(
     *,
@@ -341,14 +501,28 @@ def ballot_create(
     previous_round: Ballot | None = None,
     council_name: str = "",
     council_size: int | None = None,
+    source: str = "",
+    rule_citation: str = "",
+    rule_tag: str = "",
 ) -> Ballot:
     """A ballot with its rules and candidates, in draft until the counting board opens it.
 
     The default candidates are the latest published ranking of the cluster-year (for a later round, the
     candidates tied in the round before); every change from that list needs a reason: `reason` on a
     candidate who is added, a `CandidateRemoval` for each one left off. The reasons are stored, shown and
-    audited."""
-    check_manages(actor, conference.cluster_year)
+    audited.
+
+    At a council session the candidates given are the list under review (`source` says which: a dossier's
+    list), the electorate is the council (its name and size from the session), and `rule_citation` and
+    `rule_tag` record where the thresholds came from."""
+    conference = Conference.objects.select_related("cluster_year", "council_of").get(pk=conference.pk)
+    check_prepares(actor, conference)
+    council_session = conference.council_of is not None
+    if council_session:
+        council_name = council_name.strip() or conference.council_name + (
+            f" ({conference.council_basis})" if conference.council_basis else ""
+        )
+        council_size = council_size if council_size is not None else conference.council_size
     removed = removed or []
     candidates = [CandidateInput(clean_name(c.name), c.unit, c.reason) for c in candidates]
     removed = [CandidateRemoval(clean_name(r.name), r.reason) for r in removed]
@@ -365,6 +539,26 @@ def ballot_create(
         problems.append(Problem(f"loại cử tri “{electorate_kind}” không hợp lệ", field="electorate_kind"))
     if mode not in BallotMode.values:
         problems.append(Problem(f"hình thức “{mode}” không hợp lệ", field="mode"))
+    if council_session:
+        if electorate_kind != Electorate.COUNCIL:
+            problems.append(
+                Problem("phiên họp Hội đồng: cử tri là thành viên Hội đồng", field="electorate_kind")
+            )
+        if council_size != conference.council_size:
+            problems.append(
+                Problem(
+                    f"Hội đồng có {conference.council_size} thành viên (theo phiên họp), không phải {council_size}",
+                    field="council_size",
+                )
+            )
+        if purpose in (BallotPurpose.FLAG, BallotPurpose.HEAD, BallotPurpose.DEPUTY):
+            problems.append(
+                Problem("mục đích này chỉ dùng ở hội nghị của cụm, khối thi đua", field="purpose")
+            )
+    elif purpose == BallotPurpose.COUNCIL:
+        problems.append(Problem("mục đích này chỉ dùng ở phiên họp Hội đồng", field="purpose"))
+    if len(rule_citation.strip()) > 500:
+        problems.append(Problem("căn cứ của ngưỡng quá 500 ký tự", field="rule_citation"))
     if electorate_kind == Electorate.COUNCIL:
         if not council_name.strip():
             problems.append(
@@ -422,7 +616,7 @@ def ballot_create(
         source = f"Những người bằng phiếu ở vòng {previous_round.round_number}"
         run = None
     else:
-        found = default_candidates(conference.cluster_year)
+        found = _default_list(conference, candidates, source)
         default = [(c.name, c.unit) for c in found.candidates]
         source, run = found.source, found.run
     default_units = {_key(n): u for n, u in default}
@@ -480,6 +674,8 @@ def ballot_create(
         council_size=council_size,
         scoring_run=run,
         candidates_source=source[:300],
+        rule_citation=rule_citation.strip(),
+        rule_tag=rule_tag.strip(),
     )
     ballot.full_clean()
     ballot.save()
@@ -517,8 +713,10 @@ def ballot_create(
 def ballot_next_round(*, actor: Actor, ballot: Ballot) -> Ballot:
     """Another round among the candidates tied across the last seat, for the seats still open, with the
     same rules, electorate and form."""
-    ballot = Ballot.objects.select_related("conference__cluster_year").get(pk=ballot.pk)
-    check_manages(actor, ballot.conference.cluster_year)
+    ballot = Ballot.objects.select_related("conference__cluster_year", "conference__council_of").get(
+        pk=ballot.pk
+    )
+    check_prepares(actor, ballot.conference)
     result = ballot.result or {}
     tied = result.get("another_round", [])
     if ballot.status != BallotStatus.TALLIED or not tied:
@@ -548,6 +746,9 @@ def ballot_next_round(*, actor: Actor, ballot: Ballot) -> Ballot:
         previous_round=ballot,
         council_name=ballot.council_name,
         council_size=ballot.council_size,
+        source=f"Những người bằng phiếu ở vòng {ballot.round_number}",
+        rule_citation=ballot.rule_citation,
+        rule_tag=ballot.rule_tag,
     )
 
 
@@ -558,6 +759,8 @@ def ballot_stale_run(ballot: Ballot) -> ScoringRun | None:
     """The ranking published after this ballot's candidates were taken from an earlier one, unless it was
     kept with a reason: such a ballot may not open until it is refreshed or confirmed."""
     if ballot.scoring_run_id is None or ballot.previous_round_id is not None:
+        return None
+    if ballot.conference.cluster_year is None:
         return None
     latest = latest_run(ballot.conference.cluster_year)
     if latest is None or latest.pk in (ballot.scoring_run_id, ballot.stale_confirmed_run_id):
@@ -577,8 +780,12 @@ def ballot_candidates_refresh(*, actor: Actor, ballot: Ballot) -> Ballot:
     """Take the candidates again from the latest published ranking (changes made with reasons to the old
     list are dropped: make them again on a new ballot if they still hold)."""
     ballot = lock_ballot(ballot)
-    check_manages(actor, ballot.conference.cluster_year)
+    check_prepares(actor, ballot.conference)
     _check_draft(ballot)
+    if ballot.conference.cluster_year is None:
+        raise ValidationFailed(
+            Problem("phiên họp Hội đồng không lấy ứng viên từ bảng xếp hạng", field="candidates")
+        )
     found = default_candidates(ballot.conference.cluster_year)
     before = list(ballot.candidates.values_list("name", flat=True))
     Candidate.objects.filter(ballot=ballot).delete()
@@ -608,7 +815,7 @@ def ballot_candidates_refresh(*, actor: Actor, ballot: Ballot) -> Ballot:
 def ballot_stale_confirm(*, actor: Actor, ballot: Ballot, reason: str) -> Ballot:
     """Keep the candidates taken from an earlier ranking, with a reason the minutes show."""
     ballot = lock_ballot(ballot)
-    check_manages(actor, ballot.conference.cluster_year)
+    check_prepares(actor, ballot.conference)
     _check_draft(ballot)
     latest = ballot_stale_run(ballot)
     if latest is None:
@@ -640,14 +847,14 @@ def ballot_apply(*, actor: Actor, ballot: Ballot) -> ClusterRole | None:
     carried by their dossiers (a later stage) and change nothing here."""
     ballot = (
         Ballot.objects.select_for_update()
-        .select_related("conference__cluster_year__cluster")
+        .select_related("conference__cluster_year__cluster", "conference__council_of")
         .get(pk=ballot.pk)
     )
-    cluster_year = ballot.conference.cluster_year
-    check_manages(actor, cluster_year)
+    check_prepares(actor, ballot.conference)
     if ballot.status != BallotStatus.TALLIED or ballot.result is None:
         raise ValidationFailed(Problem("chỉ áp dụng kết quả của phiếu đã kiểm", field="status"))
-    if ballot.purpose not in (BallotPurpose.HEAD, BallotPurpose.DEPUTY):
+    cluster_year = ballot.conference.cluster_year
+    if ballot.purpose not in (BallotPurpose.HEAD, BallotPurpose.DEPUTY) or cluster_year is None:
         return None
     if ballot.applied:
         raise ValidationFailed(Problem("kết quả này đã được ghi vào năm sau", field="status"))

@@ -18,6 +18,7 @@ from tdkt.web.org import units as org_units
 from tdkt.web.public import views as public
 from tdkt.web.scoring import criteria as scoring_criteria
 from tdkt.web.scoring import views as scoring
+from tdkt.web.voting import council as council_pages
 from tdkt.web.voting import notes as ballot_notes
 from tdkt.web.voting import views as conferences
 from tdkt.web.voting import voter as voting
@@ -121,6 +122,14 @@ urlpatterns = [
     path("bo-phieu/<int:ballot_id>/cu-tri/", conferences.ballot_roll, name="ballot_roll"),
     path("bo-phieu/<int:ballot_id>/phieu-giay/", conferences.ballot_paper, name="ballot_paper"),
     path("bo-phieu/<int:ballot_id>/nhan-xet/", ballot_notes.ballot_notes, name="ballot_notes"),
+    path(
+        "hoi-dong/<int:unit_id>/phien-hop/tao/", council_pages.council_session_new, name="council_session_new"
+    ),
+    path(
+        "hoi-nghi/<int:conference_id>/bo-phieu-ho-so/",
+        council_pages.council_ballot_new,
+        name="council_ballot_new",
+    ),
     # titles and commendations (views/awards.py)
     path("can-bo/", awards.people, name="people"),
     path("nguoi/<int:person_id>/", awards.person, name="person"),

@@ -88,6 +88,8 @@ class BallotOut(Schema):
     receipts_hash: str
     result: dict[str, Any] | None
     result_hash: str
+    rule_citation: str
+    rule_tag: str
 
 
 def _ballot(ballot_id: int) -> Ballot:
@@ -125,6 +127,8 @@ def _ballot_out(ballot: Ballot) -> BallotOut:
         receipts_hash=ballot.receipts_hash,
         result=ballot.result if ballot.status == BallotStatus.TALLIED else None,
         result_hash=ballot.result_hash,
+        rule_citation=ballot.rule_citation,
+        rule_tag=ballot.rule_tag,
     )
 
 
@@ -200,7 +204,9 @@ def verify(request: HttpRequest, ballot_id: int) -> VerifyOut:
 
 def _minutes_of(ballot_id: int) -> tuple[Ballot, AdminDocument]:
     ballot = (
-        Ballot.objects.select_related("conference__cluster_year__cluster__organiser")
+        Ballot.objects.select_related(
+            "conference__cluster_year__cluster__organiser", "conference__council_of"
+        )
         .filter(pk=ballot_id)
         .first()
     )
@@ -263,8 +269,11 @@ class ElectedOut(Schema):
 
 class ConferenceOut(Schema):
     id: int
-    cluster_year_id: int
-    cluster_year: str
+    cluster_year_id: int | None  # a cluster's conference
+    cluster_year: str | None
+    council_of_id: int | None  # a council's session
+    council: str | None
+    council_size: int | None
     kind: str
     kind_label: str
     held_on: str
@@ -286,7 +295,7 @@ class ConferenceOut(Schema):
 def _conference(conference_id: int) -> Conference:
     conference = (
         Conference.objects.select_related(
-            "cluster_year__cluster__organiser", "host", "covenant", "criteria_set"
+            "cluster_year__cluster__organiser", "council_of", "host", "covenant", "criteria_set"
         )
         .filter(pk=conference_id)
         .first()
@@ -300,14 +309,18 @@ def _conference(conference_id: int) -> Conference:
     "/conferences/{conference_id}", response=ConferenceOut, summary="Một hội nghị và những gì đã quyết định"
 )
 def conference_detail(request: HttpRequest, conference_id: int) -> ConferenceOut:
-    """Public: conferences are records. Draft ballots are listed only for the head's staff, the board and
+    """Public: conferences and council sessions are records (a session names its council instead of a
+    cluster-year). Draft ballots are listed only for the head's staff, the board and
     the counting board."""
     conference = _conference(conference_id)
     roles = conference_roles(request.user, conference)
     return ConferenceOut(
         id=conference.pk,
         cluster_year_id=conference.cluster_year_id,
-        cluster_year=str(conference.cluster_year),
+        cluster_year=str(conference.cluster_year) if conference.cluster_year_id else None,
+        council_of_id=conference.council_of_id,
+        council=conference.council_name or None,
+        council_size=conference.council_size,
         kind=conference.kind,
         kind_label=conference.get_kind_display(),
         held_on=conference.held_on.isoformat(),

@@ -21,7 +21,9 @@ def forbidden(request: HttpRequest, message: str, back: str) -> HttpResponse:
 def get_ballot(request: HttpRequest, ballot_id: int) -> tuple[Ballot, ConferenceRoles]:
     """A ballot is visible once opened; a draft only to those who prepare or count it (else 404)."""
     ballot = (
-        Ballot.objects.select_related("conference__cluster_year__cluster", "conference__host")
+        Ballot.objects.select_related(
+            "conference__cluster_year__cluster", "conference__council_of", "conference__host"
+        )
         .filter(pk=ballot_id)
         .first()
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
 
 from tdkt.clusters.models import ClusterMember
 from tdkt.movements.models import Covenant
@@ -52,7 +53,9 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 class ConferenceForm(forms.Form):
     """A conference: kind, date, place, host, chair, secretary, agenda; when editing, also what it
-    decided (the covenant signed, the criteria set amended, other conclusions)."""
+    decided (the covenant signed, the criteria set amended, other conclusions). A council session
+    (`council_of`): its kind is fixed, the host is the unit or one under it, and it states the council's
+    size and the decision that set it up; it takes no covenant or criteria."""
 
     kind = forms.ChoiceField(label="Loại hội nghị", choices=ConferenceKind.choices)
     held_on = forms.DateField(label="Ngày họp", widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"))
@@ -64,16 +67,42 @@ class ConferenceForm(forms.Form):
         label="Chương trình (mỗi dòng một nội dung)", widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
 
-    def __init__(self, *args: Any, cluster_year_id: int, decisions: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cluster_year_id: int | None = None,
+        council_of: Unit | None = None,
+        decisions: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         host = self.fields["host"]
         assert isinstance(host, forms.ModelChoiceField)
+        if council_of is not None:
+            kind = self.fields["kind"]
+            assert isinstance(kind, forms.ChoiceField)
+            kind.choices = [(ConferenceKind.COUNCIL.value, ConferenceKind.COUNCIL.label)]
+            kind.initial = ConferenceKind.COUNCIL.value
+            host.label = "Nơi họp (đơn vị)"
+            host.queryset = Unit.objects.filter(Q(pk=council_of.pk) | Q(parent=council_of)).order_by("name")
+            host.initial = council_of.pk
+            self.fields["council_size"] = forms.IntegerField(
+                label="Số thành viên Hội đồng", min_value=1, max_value=2000
+            )
+            self.fields["council_basis"] = forms.CharField(
+                label="Quyết định thành lập, kiện toàn Hội đồng (số, ngày)", max_length=300, required=False
+            )
+            return
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [c for c in ConferenceKind.choices if c[0] != ConferenceKind.COUNCIL]
         host.queryset = Unit.objects.filter(cluster_memberships__cluster_year_id=cluster_year_id).order_by(
             "name"
         )
         if decisions:
             from tdkt.clusters.models import ClusterYear
 
+            assert cluster_year_id is not None
             cy = ClusterYear.objects.get(pk=cluster_year_id)
             near = {
                 "cluster_year__cluster_id": cy.cluster_id,
@@ -110,6 +139,8 @@ class ConferenceForm(forms.Form):
             "covenant": conference.covenant_id,
             "criteria_set": conference.criteria_set_id,
             "conclusions": conference.conclusions,
+            "council_size": conference.council_size,
+            "council_basis": conference.council_basis,
         }
 
 
@@ -119,7 +150,7 @@ class DelegatesForm(forms.Form):
 
     def __init__(self, *args: Any, conference: Conference, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.units = _members(conference.cluster_year_id)
+        self.units = _members(conference.cluster_year_id or 0)
         current: dict[int, list[str]] = {}
         for d in Delegate.objects.filter(conference=conference).order_by("-votes", "order", "id"):
             current.setdefault(d.unit_id, []).append(f"{d.name}, {d.position}" if d.position else d.name)
@@ -156,7 +187,8 @@ class CountingBoardForm(forms.Form):
         choices = [
             (
                 str(a.user_id),
-                f"{(a.user.last_name + ' ' + a.user.first_name).strip() or a.user.username} – {a.unit.name if a.unit else ''}",
+                f"{(a.user.last_name + ' ' + a.user.first_name).strip() or a.user.username} – "
+                f"{a.unit.name if a.unit else a.get_role_display()}",
             )
             for a in accounts
         ]
@@ -210,10 +242,33 @@ class BallotForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, default: DefaultCandidates, members: list[Unit], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        default: DefaultCandidates,
+        members: list[Unit],
+        council: Conference | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.default = default
+        self.council = council
         self.members = {u.name.casefold(): u for u in members}
+        if council is not None:
+            # a council session: the council's members vote on the list typed here, one name a line
+            purpose = self.fields["purpose"]
+            assert isinstance(purpose, forms.ChoiceField)
+            purpose.choices = [
+                (p.value, p.label) for p in (BallotPurpose.COUNCIL, BallotPurpose.MERIT, BallotPurpose.OTHER)
+            ]
+            purpose.initial = BallotPurpose.COUNCIL.value
+            self.fields["method"].initial = BallotMethod.YES_NO.value
+            for name in ("electorate_kind", "council_name", "council_size"):
+                del self.fields[name]
+            self.fields["extra"] = forms.CharField(
+                label="Danh sách Hội đồng xem xét (mỗi dòng một người hoặc tập thể)",
+                widget=forms.Textarea(attrs={"rows": 6}),
+            )
         for i, c in enumerate(default.candidates, start=1):
             self.fields[f"keep_{i}"] = forms.BooleanField(label=c.name, required=False, initial=True)
             self.fields[f"why_{i}"] = forms.CharField(
@@ -240,7 +295,7 @@ class BallotForm(forms.Form):
 
     @property
     def rule_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.RULE_FIELDS]
+        return [self[name] for name in self.RULE_FIELDS if name in self.fields]
 
     @property
     def default_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -264,6 +319,11 @@ class BallotForm(forms.Form):
 
     def clean_extra(self) -> list[CandidateInput]:
         out = []
+        if self.council is not None:
+            return [
+                CandidateInput(line, self.members.get(line.casefold()))
+                for _, line in _lines(self.cleaned_data.get("extra", ""))[:MAX_LINES]
+            ]
         for row, line in _lines(self.cleaned_data.get("extra", ""))[:MAX_LINES]:
             name, sep, reason = line.partition("|")
             if not name.strip():

@@ -16,6 +16,7 @@ through `tdkt.voting.services`.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -38,7 +39,7 @@ from tdkt.voting.box import (
     roll_source_size,
 )
 from tdkt.voting.counting import ballot_tally, public_box
-from tdkt.voting.minutes import candidates_text, rules_text
+from tdkt.voting.minutes import candidates_text, rule_basis_text, rules_text
 from tdkt.voting.models import Ballot, BallotStatus, Conference, EntryStatus, PaperEntry, Voter
 from tdkt.voting.paper import paper_entry_confirm, paper_entry_reject, paper_entry_submit
 from tdkt.voting.selectors import (
@@ -47,6 +48,7 @@ from tdkt.voting.selectors import (
     conference_roles,
     default_candidates,
     elected_roles,
+    session_candidates,
     visible_ballots,
 )
 from tdkt.voting.services import (
@@ -75,15 +77,23 @@ from tdkt.web.voting.forms import (
 
 REFUSED = 400
 MANAGERS_ONLY = "Chỉ Trưởng cụm hoặc Ban Thi đua – Khen thưởng mới được chuẩn bị hội nghị và bỏ phiếu."
+COUNCIL_MANAGERS_ONLY = (
+    "Chỉ Ban Thi đua – Khen thưởng tỉnh (Hội đồng của tỉnh) hoặc cán bộ của đơn vị (Hội đồng của đơn vị), "
+    "không phải thành viên Ban kiểm phiếu, mới được chuẩn bị phiên họp và bỏ phiếu."
+)
 BOARD_ONLY = "Chỉ thành viên Ban kiểm phiếu của hội nghị mới được {what}."
 ACTIONS = ("open", "close", "tally", "apply", "next-round", "refresh", "keep")
+
+
+def managers_only(conference: Conference) -> str:
+    return COUNCIL_MANAGERS_ONLY if conference.is_council else MANAGERS_ONLY
 
 
 def _get_conference(request: HttpRequest, conference_id: int) -> tuple[Conference, ConferenceRoles]:
     """Conferences are public records; what a viewer may do there depends on their roles."""
     conference = (
         Conference.objects.select_related(
-            "cluster_year__cluster__organiser", "host", "covenant", "criteria_set__amends"
+            "cluster_year__cluster__organiser", "council_of", "host", "covenant", "criteria_set__amends"
         )
         .filter(pk=conference_id)
         .first()
@@ -118,6 +128,7 @@ def conference(request: HttpRequest, conference_id: int) -> HttpResponse:
         {
             "ballot": b,
             "rules": rules_text(b),
+            "basis": rule_basis_text(b),
             "candidates": candidates_text(b),
             "needs_round": b.status == BallotStatus.TALLIED
             and bool((b.result or {}).get("another_round"))
@@ -194,13 +205,14 @@ def _attach(form: object, exc: ValidationFailed) -> None:
 def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
     back = reverse("web:conference", args=[conf.pk])
-    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, managers_only(conf), back)
     if refused is not None:
         return refused
     form = ConferenceForm(
         _posted(request),
         cluster_year_id=conf.cluster_year_id,
-        decisions=True,
+        council_of=conf.council_of,
+        decisions=not conf.is_council,
         initial=ConferenceForm.initial_of(conf),
     )
     status = 200
@@ -219,24 +231,34 @@ def conference_edit(request: HttpRequest, conference_id: int) -> HttpResponse:
                     agenda=data["agenda"],
                     chair_name=data["chair_name"],
                     secretary_name=data["secretary_name"],
-                    covenant=data["covenant"],
-                    criteria_set=data["criteria_set"],
-                    conclusions=data["conclusions"],
+                    covenant=data.get("covenant"),
+                    criteria_set=data.get("criteria_set"),
+                    conclusions=data.get("conclusions", conf.conclusions),
+                    council_size=data.get("council_size"),
+                    council_basis=data.get("council_basis", ""),
                 )
             except ValidationFailed as exc:
                 _attach(form, exc)
             else:
                 messages.success(request, "Đã lưu thông tin hội nghị.")
                 return redirect(back)
-    context = {"form": form, "cluster_year": conf.cluster_year, "conference": conf}
+    context = {
+        "form": form,
+        "cluster_year": conf.cluster_year,
+        "conference": conf,
+        "council_of": conf.council_of,
+        "council_name": conf.council_name,
+    }
     return render(request, "web/voting/conference_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def conference_delegates(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
+    if conf.is_council:
+        raise Http404("Phiên họp Hội đồng không ghi đại biểu theo đơn vị")
     back = reverse("web:conference", args=[conf.pk])
-    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, managers_only(conf), back)
     if refused is not None:
         return refused
     form = DelegatesForm(_posted(request), conference=conf)
@@ -258,7 +280,7 @@ def conference_delegates(request: HttpRequest, conference_id: int) -> HttpRespon
 def counting_board(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
     back = reverse("web:conference", args=[conf.pk])
-    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, managers_only(conf), back)
     if refused is not None:
         return refused
     current = list(conf.counting_board.all())
@@ -287,12 +309,17 @@ def counting_board(request: HttpRequest, conference_id: int) -> HttpResponse:
 def ballot_new(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
     back = reverse("web:conference", args=[conf.pk])
-    refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
+    refused = refuse(request, roles.manages, managers_only(conf), back)
     if refused is not None:
         return refused
-    default = default_candidates(conf.cluster_year)
-    members = [m.unit for m in conf.cluster_year.members.select_related("unit")]
-    form = BallotForm(_posted(request), default=default, members=members)
+    if conf.cluster_year is not None:
+        default = default_candidates(conf.cluster_year)
+        members = [m.unit for m in conf.cluster_year.members.select_related("unit")]
+    else:
+        default, members = session_candidates([], ""), []
+    form = BallotForm(
+        _posted(request), default=default, members=members, council=conf if conf.is_council else None
+    )
     status = 200
     if request.method == "POST":
         status = REFUSED
@@ -314,10 +341,8 @@ def ballot_new(request: HttpRequest, conference_id: int) -> HttpResponse:
                     threshold=data["threshold"],
                     strict=data["strict"],
                     base=data["base"],
-                    electorate_kind=data["electorate_kind"],
                     mode=data["mode"],
-                    council_name=data["council_name"] if data["electorate_kind"] == "council" else "",
-                    council_size=data["council_size"] if data["electorate_kind"] == "council" else None,
+                    **_electorate(conf, data),
                 )
             except ValidationFailed as exc:
                 _attach(form, exc)
@@ -326,6 +351,18 @@ def ballot_new(request: HttpRequest, conference_id: int) -> HttpResponse:
                 return redirect(f"{back}#ballot-{created.pk}")
     context = {"form": form, "conference": conf, "default": default}
     return render(request, "web/voting/ballot_form.html", context, status=status)
+
+
+def _electorate(conf: Conference, data: dict[str, Any]) -> dict[str, Any]:
+    """The electorate fields of a new ballot: a council session's council comes from the session."""
+    if conf.is_council:
+        return {"electorate_kind": "council"}
+    council = data["electorate_kind"] == "council"
+    return {
+        "electorate_kind": data["electorate_kind"],
+        "council_name": data["council_name"] if council else "",
+        "council_size": data["council_size"] if council else None,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- the box
@@ -381,7 +418,7 @@ def ballot_action(request: HttpRequest, ballot_id: int, action: str) -> HttpResp
     ballot, roles = get_ballot(request, ballot_id)
     back = reverse("web:conference", args=[ballot.conference_id])
     if action in ("apply", "next-round", "refresh", "keep"):
-        refused = refuse(request, roles.manages, MANAGERS_ONLY, back)
+        refused = refuse(request, roles.manages, managers_only(ballot.conference), back)
     else:
         what = {"open": "mở hòm phiếu", "close": "đóng hòm phiếu", "tally": "kiểm phiếu"}[action]
         refused = refuse(request, roles.counts, BOARD_ONLY.format(what=what), back)
@@ -454,7 +491,8 @@ def ballot_roll(request: HttpRequest, ballot_id: int) -> HttpResponse:
     stored = list(Voter.objects.filter(ballot=ballot).order_by("name", "id"))
     is_default = not stored
     names = [v.name for v in current_roll(ballot)]
-    members = [m.unit for m in ballot.conference.cluster_year.members.select_related("unit")]
+    cluster_year = ballot.conference.cluster_year
+    members = [m.unit for m in cluster_year.members.select_related("unit")] if cluster_year else []
     form = RollForm(
         _posted(request) if ballot.status == BallotStatus.DRAFT else None,
         members=members,

@@ -21,7 +21,7 @@ from tdkt.voting.models import Ballot, BallotStatus
 
 def _get_ballot(ballot_id: int) -> Ballot:
     ballot = (
-        Ballot.objects.select_related("conference__cluster_year__cluster")
+        Ballot.objects.select_related("conference__cluster_year__cluster", "conference__council_of")
         .exclude(status=BallotStatus.DRAFT)
         .filter(pk=ballot_id)
         .first()
