@@ -26,6 +26,7 @@ from tdkt.api.routers import (
     awards,
     catalogue,
     clusters,
+    dossiers,
     people,
     reports,
     results,
@@ -84,6 +85,7 @@ api.add_router("", catalogue.router)
 api.add_router("", accounts.router)
 api.add_router("", people.router)
 api.add_router("", registration_router.router)
+api.add_router("", dossiers.router)
 
 
 @api.exception_handler(ValidationFailed)
