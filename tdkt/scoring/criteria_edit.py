@@ -14,6 +14,7 @@ checked when the draft is adopted (`services.criteria_set_adopt`).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -423,6 +424,16 @@ def criteria_draft_start(
     return criteria_set
 
 
+_RULE_KEY = re.compile(r"“(group|criterion):([^”]*)”")
+
+
+def in_words(message: str) -> str:
+    """The engine's sentences about the rules name a tie-break by its key (“group:I”): say it in words."""
+    return _RULE_KEY.sub(
+        lambda m: f"“{'nhóm' if m.group(1) == 'group' else 'tiêu chí'} {m.group(2)}”", message
+    )
+
+
 def criteria_set_problems(criteria_set: CriteriaSet) -> list[str]:
     """What keeps a draft from being adopted (the whole tree against its declared total, indicators and
     rules: the checks adoption makes), as sentences; empty when it may be adopted."""
@@ -434,7 +445,7 @@ def criteria_set_problems(criteria_set: CriteriaSet) -> list[str]:
             criteria_set.declared_total,
         )
     except ValidationFailed as exc:
-        return [p.message for p in exc.problems]
+        return [in_words(p.message) for p in exc.problems]
     if not Criterion.objects.filter(criteria_set=criteria_set).exists():
         return ["bộ tiêu chí chưa có tiêu chí nào"]
     return []

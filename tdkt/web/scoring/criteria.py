@@ -167,7 +167,9 @@ def criteria(request: HttpRequest, cy_id: int) -> HttpResponse:
                             )
                         except ValidationFailed as exc:
                             form.add_error(None, "Chưa thông qua được: bộ tiêu chí còn lỗi (xem bên dưới).")
-                            adopt_problems = [_sentence(p.message) for p in exc.problems]
+                            adopt_problems = [
+                                _sentence(criteria_edit.in_words(p.message)) for p in exc.problems
+                            ]
                         else:
                             messages.success(request, f"Đã thông qua bộ tiêu chí phiên bản {target.version}.")
                             return redirect("web:criteria", cy_id=cy_id)

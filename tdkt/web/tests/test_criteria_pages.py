@@ -493,3 +493,10 @@ def test_the_head_locks_an_adopted_version_and_a_lock_is_not_repeated(
     assert response.status_code == 302 and cs.status == SetStatus.LOCKED
     response = head.post(url, {"action": "lock", "set_id": cs.pk})
     assert response.status_code == 400 and "Chỉ khóa được bộ tiêu chí đã thông qua" in _text(response)
+
+
+def test_a_tie_break_on_a_renamed_group_is_said_in_words(world: World, client_as: ClientAs) -> None:
+    cs = criteria_draft_start(actor=None, cluster_year=world.cluster_year, rules={"tie_breaks": ["group:I"]})
+    text = _text(client_as(world.head).get(reverse("web:criteria_editor", args=[world.cluster_year.pk])))
+    assert "Tiêu chí phân định khi bằng điểm “nhóm I” không có trong bộ tiêu chí" in text
+    assert "group:" not in text and cs.status == SetStatus.DRAFT
