@@ -168,10 +168,22 @@ def _check_criterion_version(criterion: Criterion, given: int | None) -> int:
     current = criterion_version(criterion)
     changes: list[str] = []
     if given is not None and given != current:
-        past = state_at_version(criterion, given) or {}
+        past = state_at_version(criterion, given) or _before_version(criterion, given)
         changes = changes_between(_shown(past), _shown(_state(criterion)), _CHANGE_LABELS)
     check_version(what=f"tiêu chí {criterion.code}", given=given, current=current, changes=changes)
     return current
+
+
+def _before_version(criterion: Criterion, version: int) -> dict[str, Any]:
+    """A criterion as it stood at `version` when no event wrote that version (made with its set, not in
+    the editor): the `before` of the edit that left it."""
+    for event in AuditEvent.objects.filter(
+        object_type=Criterion._meta.label_lower, object_id=str(criterion.pk), action__in=EDIT_ACTIONS
+    ).order_by("id"):
+        before = event.before or {}
+        if before.get("version") == version:
+            return dict(before)
+    return {}
 
 
 def _shown(state: dict[str, Any]) -> dict[str, Any]:

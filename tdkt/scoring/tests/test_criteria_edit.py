@@ -385,3 +385,23 @@ def test_editors_of_the_same_criterion_at_once_lose_nothing_one_wins() -> None:
     assert sorted(outcomes) == ["ok"] + ["stale"] * (writers - 1), outcomes
     assert criterion_version(_crit(cs, "I.1")) == 2
     assert AuditEvent.objects.filter(action="criterion.edit").count() == 1
+
+
+def test_a_stale_edit_of_a_criterion_made_with_its_set_says_what_changed(world: World) -> None:
+    cs = criteria_set_create(
+        actor=None,
+        cluster_year=world.cluster_year,
+        criteria=SCORING_CRITERIA,
+        rules=SCORING_RULES,
+        declared_total=Decimal(30),
+    )
+    crit = _crit(cs, "I.1")
+    criterion_edit(
+        actor=world.head,
+        criterion=crit,
+        fields=RATIO.__class__(**{**RATIO.__dict__, "max_points": "12"}),
+        version=1,
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        criterion_edit(actor=world.board, criterion=crit, fields=RATIO, version=1)
+    assert "điểm tối đa: 10 → 12" in caught.value.messages[0] and "mã" not in caught.value.messages[0]
