@@ -305,7 +305,8 @@ def test_the_checker_flags_a_page_made_wrong_on_purpose() -> None:
         "<html><head><style>.x{color:red}</style><script>var ok = true;</script></head><body>"
         "<h1>Kết quả</h1><p>Tiêu chí GEN_06 đã được chấm.</p><td>True</td>"
         "<button>Submit</button><input type='submit' value='Save'>"
-        '<p>Giải ngân đạt 54.9% kế hoạch, tổng 1,234.5 tỷ.</p><pre>{"type": "ratio"}</pre>'
+        '<p>Giải ngân đạt 54.9% kế hoạch, tổng 1,234.5 tỷ, tăng 106202 triệu.</p><pre>{"type": "ratio"}</pre>'
+        "<img alt='Chart' src='x.png'>"
         "<p>Người ký: Hà Nguyễn Thị Thu</p><td>draft</td><p>bật bằng tham số CSTDCS_02.enabled.</p>"
         "</body></html>"
     )
@@ -319,6 +320,8 @@ def test_the_checker_flags_a_page_made_wrong_on_purpose() -> None:
         ("từ tiếng Anh", "draft"),
         ("số kiểu Anh", "54.9"),
         ("số kiểu Anh", "1,234.5"),
+        ("số không nhóm", "106202"),
+        ("từ tiếng Anh", "Chart"),
         ("JSON", '{"type":'),
         ("tên ngược", "Hà Nguyễn Thị Thu"),
     } <= found
@@ -333,5 +336,6 @@ def test_the_checker_lets_vietnamese_pages_through() -> None:
         "<p>Số: 02/BB-KP. Căn cứ Nghị định số 98/2023/NĐ-CP; UBND, HĐND tỉnh; CSTĐCS, TTLĐXS; QH15.</p>"
         "<p>In phiếu. Cuộc sống ấm no. Mục II.1 và 1.2.3. Xem https://example.org/a_b.</p>"
         "<p>Đơn vị QNA-PS, tiêu chí I.2. Người ký: Nguyễn Thị Thu Hà. Tải về Excel.</p>"
+        "<p>Mã kiểm tra: ffbe0fa93318e1752d7d32543b3fc3add1ed2543ff60b1b5</p>"
     )
     assert vietnamese_check.problems(html, allowed={"QNA-PS"}, reversed_names={"Hà Nguyễn Thị Thu"}) == []

@@ -2,8 +2,8 @@
 the English way, names in Western order. Pure: takes HTML text, returns findings; no Django.
 
 `problems(html)` reads the visible text (not `<script>`/`<style>`, not attributes, except the ones a reader
-sees: a button's `value`, a field's `placeholder`, a `title` tooltip) and applies the rules below. Each
-rule is a pattern plus an explicit, commented allow-list of the legitimate tokens it would otherwise catch;
+sees or hears: a button's `value`, a field's `placeholder`, a `title` tooltip, `aria-label`, `alt`) and
+applies the rules below. Each rule is a pattern plus an explicit, commented allow-list of the legitimate tokens it would otherwise catch;
 widen the allow-list with a reason rather than weaken a pattern.
 """
 
@@ -35,6 +35,10 @@ _EN_GROUPED = re.compile(
     r"(?<![\w.,])\d{1,3}(?:,\d{3})+\.\d+(?![\w])|(?<![\w.,])\d{1,3}(?:,\d{3}){2,}(?![\w.,]\d)"
 )
 
+# A figure of five digits or more left ungrouped: `106202` where Vietnamese writes `106.202` (years,
+# with four digits, pass).
+_UNGROUPED = re.compile(r"(?<![\w.,/:\-])\d{5,}(?![\w/\-]|[.,]\d)")
+
 # English words a page should never show, whole words, any letter case. Never list a word that is also
 # Vietnamese written without marks (`in` = print, `no` = full, `sum` = gather, `an`, `to`, `do`, `con`, `ban`,
 # `hay`, `tin`, `long`, `may`, `nam`, `xa`, `tinh`, `chi`, `can`): those cannot be told apart by spelling.
@@ -54,6 +58,9 @@ _ENGLISH = """
     floor ceil half up down round rounding
     mid year end start date from until between and or of the with without for by at on is are
     warning warnings info debug success message details detail unknown missing invalid required
+    chart table list file files upload download import export close show hide more less all select
+    choose add new remove update create view home help settings account password user username email
+    menu loading please click here
 """
 ENGLISH_WORDS: frozenset[str] = frozenset(_ENGLISH.split())
 
@@ -75,7 +82,8 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
 
 @dataclass(frozen=True)
 class Problem:
-    rule: str  # "mã thô" | "giá trị Python" | "JSON" | "từ tiếng Anh" | "số kiểu Anh" | "tên ngược"
+    # "mã thô" | "giá trị Python" | "JSON" | "từ tiếng Anh" | "số kiểu Anh" | "số không nhóm" | "tên ngược"
+    rule: str
     token: str
     context: str
 
@@ -115,7 +123,7 @@ class _TextParser(HTMLParser):
             self._skip_depth += 1
         if tag == "input" and (values.get("type") or "").lower() in ("submit", "button", "reset"):
             self._add(values.get("value"))
-        for name in ("placeholder", "title"):
+        for name in ("placeholder", "title", "aria-label", "alt"):
             self._add(values.get(name))
         if tag not in self._VOID:
             self._stack.append(tag)
@@ -149,7 +157,8 @@ def visible_text(html: str) -> list[str]:
 _URL = re.compile(
     r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|/[\w\-./]+/|\b[\w\-]+\.(?:xlsx|docx|pdf|csv|json|svg|png)\b"
 )
-_WORD = re.compile(r"[^\W\d_]+(?:[/'][^\W\d_]+)?")
+# A word stands alone: letters inside a digest or an identifier (`…3add1ed…`) are not a word.
+_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:[/'][^\W\d_]+)?(?!\w)")
 
 
 def _context(text: str, start: int, end: int) -> str:
@@ -199,6 +208,8 @@ def problems(
             add("giá trị Python", m.group(0), raw, m.start(), m.end())
         for m in _EN_GROUPED.finditer(text):
             add("số kiểu Anh", m.group(0), raw, m.start(), m.end())
+        for m in _UNGROUPED.finditer(text):
+            add("số không nhóm", m.group(0), raw, m.start(), m.end())
         for m in _EN_DECIMAL.finditer(text):
             add("số kiểu Anh", m.group(0), raw, m.start(), m.end())
         for m in _WORD.finditer(text):
