@@ -1,4 +1,6 @@
-"""A unit's staff list by Excel: the template (`staff_template`) and the import (`staff_import`).
+"""A unit's staff list by Excel: the template (`staff_template`) and the import (`staff_import`); and the
+province's, the board's way to set up a province's people in one file (`province_staff_template`,
+`province_staff_import`): the same sheet with a first column naming each row's unit, the same checks.
 
 The template is made for one unit and lists its current staff who have a code. The whole file is read and
 every cell checked first (`xlsx_staff_rules`), then every row against the database: a code new to the
@@ -7,8 +9,9 @@ left as it is, or — when “Chức vụ” differs — given that post from �
 day before, a new one starts, as `employment_position_change` does); a code of a person of another unit
 (or of nobody's list now) is refused: moving people goes through a transfer. Any problem: `ValidationFailed`
 with every problem located by row and column, nothing written. Otherwise everything is written in ONE
-transaction by bulk inserts (people, employments, and one audit insert for many rows), so 50,000 people
-take seconds.
+transaction by bulk inserts (people, employments, and their audit rows): new people as plain rows without a
+model instance each (`_insert`: COPY on PostgreSQL, executemany on SQLite; the database checks every
+constraint), so 50,000 people take seconds. Large files run as a background task (`tdkt.org.tasks`).
 """
 
 from __future__ import annotations
@@ -545,17 +548,20 @@ def _insert(model: type[Model], rows: list[dict[str, Any]]) -> None:
 def _ids(model: type[Model], key: str, values: list[Any]) -> dict[Any, int]:
     """The ids of rows by a key unique among them (a person's code; a new person's one employment), in
     plain SQL."""
+    if not values:
+        return {}
     quote = connection.ops.quote_name
     column = quote(str(model._meta.get_field(key).column))  # type: ignore[union-attr]
     table = quote(model._meta.db_table)
     found: dict[Any, int] = {}
+    select = f"SELECT {column}, {quote(model._meta.pk.column)} FROM {table} WHERE {column}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one array parameter: no 50,000 placeholders to parse
+            cursor.execute(f"{select} = ANY(%s)", [list(values)])
+            found.update(cursor.fetchall())
+            return found
         for i in range(0, len(values), CHUNK):
             chunk = values[i : i + CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT {column}, {quote(model._meta.pk.column)} FROM {table} WHERE {column} IN ({marks})",
-                chunk,
-            )
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(chunk))})", chunk)
             found.update(cursor.fetchall())
     return found
