@@ -210,7 +210,11 @@ urlpatterns = [
     path("ho-so/lap/", dossier_pages.dossier_new, name="dossier_new"),
     path("ho-so/de-nghi-nhanh/", dossier_pages.dossier_propose, name="dossier_propose"),
     path("ho-so/<int:dossier_id>/", dossier_pages.dossier, name="dossier"),
-    path("ho-so/<int:dossier_id>/<str:which>.<str:kind>", dossier_pages.dossier_file, name="dossier_file"),
+    path(
+        "ho-so/<int:dossier_id>/van-ban/<str:which>.<str:kind>",
+        dossier_pages.dossier_file,
+        name="dossier_file",
+    ),
     path("ho-so/<int:dossier_id>/toan-bo.zip", dossier_pages.dossier_zip_view, name="dossier_zip"),
     path(
         "ho-so/<int:dossier_id>/tai-lieu/<int:document_id>/",
@@ -236,5 +240,10 @@ urlpatterns = [
         "ho-so/<int:dossier_id>/dong/<int:line_id>/bao-cao-thanh-tich.<str:kind>",
         dossier_pages.line_report,
         name="line_report",
+    ),
+    path(
+        "ho-so/<int:dossier_id>/mau-danh-sach.xlsx",
+        dossier_pages.dossier_lines_template,
+        name="dossier_lines_template",
     ),
 ]

@@ -50,6 +50,7 @@ from tdkt.dossiers.services import (
     dossier_missing,
     dossier_roles,
 )
+from tdkt.dossiers.xlsx_lines import lines_import, lines_template
 from tdkt.org.models import Person, Unit
 from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
 from tdkt.web.dossiers.forms import (
@@ -233,6 +234,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
     document_form = DocumentForm(kinds=_document_kinds(record)) if editable else None
     act_form = ActForm(initial={"version": record.version}, specialists=_specialists())
     status = 200
+    xlsx_problems: list[Any] = []
     if request.method == "POST":
         status = REFUSED
         what = request.POST.get("what", "")
@@ -257,6 +259,18 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
                         _place(line_form, exc)
                     else:
                         messages.success(request, "Đã thêm vào danh sách đề nghị.")
+                        return redirect("web:dossier", dossier_id=record.pk)
+            elif what == "xlsx" and editable:
+                upload = request.FILES.get("file")
+                if upload is None or upload.size > 10 * 1024 * 1024:
+                    messages.error(request, "Chưa chọn tệp Excel, hoặc tệp lớn quá 10 MB.")
+                else:
+                    try:
+                        added = lines_import(actor=request.user, dossier=record, data=upload.read())
+                    except ValidationFailed as exc:
+                        xlsx_problems = exc.problems
+                    else:
+                        messages.success(request, f"Đã thêm {len(added)} dòng từ tệp Excel.")
                         return redirect("web:dossier", dossier_id=record.pk)
             elif what == "remove" and editable:
                 line = DossierLine.objects.filter(
@@ -352,6 +366,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
         else [],
         "may_answer": viewer.is_board,
         "posting_ends": posting_ends(record),
+        "xlsx_problems": xlsx_problems,
     }
     return render(request, "web/dossiers/dossier.html", context, status=status)
 
@@ -670,4 +685,15 @@ def line_report(request: HttpRequest, dossier_id: int, line_id: int, kind: str) 
         raise Http404("Không tìm thấy dòng đề nghị")
     return _document_response(
         achievement_report(line), f"bao-cao-thanh-tich-{record.pk}-{line.position}", kind
+    )
+
+
+@login_required
+@require_GET
+def dossier_lines_template(request: HttpRequest, dossier_id: int) -> HttpResponse:
+    record, _ = _dossier(request, dossier_id)
+    return HttpResponse(
+        lines_template(record),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="danh-sach-de-nghi-ho-so-{record.pk}.xlsx"'},
     )

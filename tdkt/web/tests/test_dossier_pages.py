@@ -226,3 +226,35 @@ def test_the_achievement_report_is_drafted_from_the_records(world: World, client
         .status_code
         == 404
     )
+
+
+def test_the_excel_list_is_added_on_the_page_or_refused_by_row(world: World, client_as: ClientAs) -> None:
+    import io
+
+    import openpyxl
+
+    member = client_as(world.member)
+    dossier = _drafted(world, member)
+    ngan = _person(world)
+    template = member.get(reverse("web:dossier_lines_template", args=[dossier.pk])).content
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    sheet = book["Danh sách đề nghị"]
+    sheet["C5"], sheet["E5"] = "Trương Thị Ngân", "Bằng khen tỉnh"
+    sheet["C6"], sheet["E6"] = "Không Có Ai", "Bằng khen tỉnh"
+    out = io.BytesIO()
+    book.save(out)
+    bad = member.post(
+        reverse("web:dossier", args=[dossier.pk]),
+        {"what": "xlsx", "file": SimpleUploadedFile("ds.xlsx", out.getvalue())},
+    )
+    assert bad.status_code == 400 and "Dòng 6, cột C (Họ và tên)" in bad.content.decode()
+    assert not DossierLine.objects.exists()
+    sheet["C6"], sheet["E6"] = None, None
+    out = io.BytesIO()
+    book.save(out)
+    good = member.post(
+        reverse("web:dossier", args=[dossier.pk]),
+        {"what": "xlsx", "file": SimpleUploadedFile("ds.xlsx", out.getvalue())},
+    )
+    assert good.status_code == 302
+    assert DossierLine.objects.get().person == ngan
