@@ -262,7 +262,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
                         return redirect("web:dossier", dossier_id=record.pk)
             elif what == "xlsx" and editable:
                 upload = request.FILES.get("file")
-                if upload is None or upload.size > 10 * 1024 * 1024:
+                if upload is None or (upload.size or 0) > 10 * 1024 * 1024:
                     messages.error(request, "Chưa chọn tệp Excel, hoặc tệp lớn quá 10 MB.")
                 else:
                     try:
