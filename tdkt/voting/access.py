@@ -110,9 +110,11 @@ def check_counts(actor: Actor, conference: Conference, what: str) -> None:
 
 
 def lock_ballot(ballot: Ballot) -> Ballot:
-    """The ballot row locked for the transaction: every change of its box is serialised on it."""
+    """The ballot row (and its conference's: the minutes register) locked for the transaction: every change of
+    its box is serialised on it. Only these two rows: a cluster-year is an outer join now, which PostgreSQL
+    cannot lock."""
     return (
-        Ballot.objects.select_for_update()
+        Ballot.objects.select_for_update(of=("self", "conference"))
         .select_related("conference__cluster_year", "conference__council_of")
         .get(pk=ballot.pk)
     )

@@ -195,7 +195,7 @@ def conference_update(
     session keeps its kind and takes neither covenant nor criteria; its size and basis may change until a
     ballot opens."""
     conference = (
-        Conference.objects.select_for_update()
+        Conference.objects.select_for_update(of=("self",))
         .select_related("cluster_year", "council_of")
         .get(pk=conference.pk)
     )
@@ -277,7 +277,11 @@ class DelegateInput:
 def conference_delegates_set(*, actor: Actor, conference: Conference, delegates: list[DelegateInput]) -> int:
     """Replace the delegates of the member units; at most one of each unit votes for it. A council session
     has no member units: its members are each ballot's roll."""
-    conference = Conference.objects.select_for_update().select_related("cluster_year").get(pk=conference.pk)
+    conference = (
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("cluster_year")
+        .get(pk=conference.pk)
+    )
     if conference.cluster_year is None:
         raise ValidationFailed(
             Problem(
@@ -368,7 +372,7 @@ def counting_board_set(
     At a council session: at least two accounts, one chair, none of whom prepared the session or its
     ballots. Fixed once a ballot of the conference has opened."""
     conference = (
-        Conference.objects.select_for_update()
+        Conference.objects.select_for_update(of=("self",))
         .select_related("cluster_year", "council_of")
         .get(pk=conference.pk)
     )
@@ -846,7 +850,7 @@ def ballot_apply(*, actor: Actor, ballot: Ballot) -> ClusterRole | None:
     recorded on the cluster's next year (opened if needed), citing the conference. Other purposes are
     carried by their dossiers (a later stage) and change nothing here."""
     ballot = (
-        Ballot.objects.select_for_update()
+        Ballot.objects.select_for_update(of=("self", "conference"))
         .select_related("conference__cluster_year__cluster", "conference__council_of")
         .get(pk=ballot.pk)
     )
