@@ -125,6 +125,8 @@ def _step(province: Province, name: str, fn: Callable[..., None], *args: Any) ->
 
 
 def _main(page: Any) -> str:
+    """The page's main text; every page read this way must fit a phone's width."""
+    support.assert_no_page_scroll(page)
     return str(page.locator("main").inner_text())
 
 
@@ -151,7 +153,9 @@ def _clusters(page: Any) -> None:
 
 
 def _message(page: Any, text: str) -> None:
+    """The page's message says `text`, and the page it lands on fits a phone's width."""
     page.locator(".messages").get_by_text(text).first.wait_for()
+    support.assert_no_page_scroll(page)
 
 
 # --- 1. first run ------------------------------------------------------------------------------------------
