@@ -88,3 +88,13 @@ def override_label(row: Any) -> str:
     label = next((p.label for p in rule.params if p.name == row.param and p.label), "tham số")
     titles = title_names(rule.titles)
     return f"{label} — {titles}" if titles else label
+
+
+@register.filter
+def pack_name(pack_id: Any) -> str:
+    """A rule pack by its name ("Luật Thi đua, khen thưởng 2022 và Nghị định 98/2023/NĐ-CP"), not its id
+    (`luat2022-nd98-2023`), which travels in a `data-pack` attribute for auditors."""
+    try:
+        return rulepacks.pack_by_id(str(pack_id)).name
+    except rulepacks.RulePackError:
+        return str(pack_id or "")

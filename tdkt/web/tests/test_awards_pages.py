@@ -55,6 +55,14 @@ def test_a_persons_page_is_for_the_board_and_their_units_staff(
         assert "chưa được kiểm chứng" in body  # beside the checks of rules still tagged R (GEN_09, GK_01)
 
 
+def test_a_verdict_names_its_rule_pack_not_its_id(world: World, people: People, client_as: ClientAs) -> None:
+    """Regression: "Bộ quy tắc: luat2022-nd98-2023." under each verdict; the id stays in data-pack."""
+    body = client_as(world.board).get(reverse("web:person", args=[people.lan.pk])).content.decode()
+    visible = re.sub(r"<[^>]+>", " ", body)
+    assert "Bộ quy tắc: Luật Thi đua, khen thưởng 2022 và Nghị định 98/2023/NĐ-CP." in visible
+    assert "luat2022-nd98-2023" not in visible and 'data-pack="luat2022-nd98-2023"' in body
+
+
 UNVERIFIED_BADGE = "badge--unverified"
 # the rule's id travels in an attribute, for auditors and tests, never as visible text
 CITE = re.compile(r'<div class="check__cite small muted" data-rule="([A-Za-z0-9_]+)">(.*?)</div>', re.S)
@@ -70,7 +78,7 @@ def test_the_unverified_badge_sits_only_beside_checks_whose_rule_is_tagged_r(
     for card in cards:
         summary = card[card.index("<summary>") : card.index("</summary>")]
         assert UNVERIFIED_BADGE not in summary and "kiểm chứng" not in summary  # never on the verdict
-        pack = pack_by_id(re.search(r"Bộ quy tắc: ([a-z0-9-]+)\.", card).group(1))  # type: ignore[union-attr]
+        pack = pack_by_id(re.search(r'data-pack="([a-z0-9-]+)"', card).group(1))  # type: ignore[union-attr]
         for rule_id, rest in CITE.findall(card):
             unverified = pack.rule(rule_id).tag == "R"
             assert (UNVERIFIED_BADGE in rest) == unverified, rule_id
