@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from tdkt.awards import catalogue
 from tdkt.awards import subjects as s
-from tdkt.awards.models import AwardBasis, AwardKind, InitiativeScope
+from tdkt.awards.models import AwardBasis, AwardKind, CatalogueEntry, InitiativeScope
 from tdkt.awards.selectors import viewer_unit_history
 from tdkt.awards.xlsx_rules import (
     GUIDE_SHEET,
@@ -142,18 +142,21 @@ def _write_lists(
     sheet.write_string(0, 0, "DANH MỤC DÙNG TRONG MẪU", styles.title)
     sheet.write_string(1, 0, "Chọn hoặc chép mã từ các cột dưới đây.", styles.subtitle)
     subject = s.SUBJECT_INDIVIDUAL if shape is not SHAPES["tap_the"] else s.SUBJECT_COLLECTIVE
-    titles = [
-        t
-        for t in catalogue.TITLES
-        if subject in t.subject_kinds
-        or (subject == s.SUBJECT_COLLECTIVE and s.SUBJECT_COMMUNE in t.subject_kinds)
-    ]
+    # Every active entry of the catalogue the board keeps, the engine's titles first (any can be recorded).
+    engine = {t.code: t for t in catalogue.TITLES}
+    titles: list[tuple[str, str]] = []
+    for entry in CatalogueEntry.objects.filter(active=True).order_by("sort_order", "code"):
+        kinds = set(entry.subject_kinds)
+        if subject in kinds or (subject == s.SUBJECT_COLLECTIVE and s.SUBJECT_COMMUNE in kinds):
+            short = engine[entry.code].short if entry.code in engine else entry.short
+            titles.append((entry.code, f"{short} – {entry.name}" if short else entry.name))
+    titles.sort(key=lambda t: t[0] not in engine)
     columns: list[tuple[str, str, list[str], int]] = [
         ("units", "Mã đơn vị", [u.code for u in units], 14),
         ("unit_names", "Tên đơn vị", [u.name for u in units], 36),
         ("unit_notes", "Cách ghi của đơn vị", [_unit_note(u) for u in units], 52),
-        ("titles", "Mã danh hiệu, hình thức", [t.code for t in titles], 16),
-        ("title_names", "Tên danh hiệu, hình thức", [f"{t.short} – {t.name}" for t in titles], 60),
+        ("titles", "Mã danh hiệu, hình thức", [code for code, _ in titles], 16),
+        ("title_names", "Tên danh hiệu, hình thức", [name for _, name in titles], 60),
         ("ratings", "Xếp loại", [r.name for r in sorted(RATING_LABELS, reverse=True)], 12),
         ("rating_names", "Nghĩa", [RATING_LABELS[r] for r in sorted(RATING_LABELS, reverse=True)], 32),
         ("kinds", "Loại khen thưởng", [str(label) for label in AwardKind.labels], 28),

@@ -351,3 +351,21 @@ def test_an_imported_initiative_without_a_year_takes_its_school_year(
     )
     xlsx_import.awards_import(actor=None, kind="sang_kien", filename="s.xlsx", data=data)
     assert Initiative.objects.get(person=teacher).cycle == 2024
+
+
+@pytest.mark.django_db
+def test_the_templates_list_every_active_catalogue_entry_not_only_the_engines() -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from tdkt.awards.xlsx_rules import LISTS_SHEET
+    from tdkt.awards.xlsx_template import awards_template
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(awards_template(kind="ca_nhan")))
+    rows = book.get_sheet_by_name(LISTS_SHEET).to_python()
+    header = next(i for i, row in enumerate(rows) if "Mã danh hiệu, hình thức" in row)
+    col = rows[header].index("Mã danh hiệu, hình thức")
+    codes = {row[col] for row in rows[header + 1 :] if row[col]}
+    assert {"LDTT", "CSTDCS", "HCLD2", "HC_DOC_LAP3"} <= codes
+    assert "TTLDXS" not in codes  # a collective's title is not offered for a person
