@@ -20,6 +20,10 @@ from html.parser import HTMLParser
 # No Vietnamese word, abbreviation or document number contains an underscore.
 _SNAKE = re.compile(r"(?<![\w/.@-])[^\W\d_]\w*_\w+(?![\w/@-])")
 
+# A slug or an identifier in lower case with hyphens: a rule pack's id (`luat2022-nd98-2023`), a URL's
+# parameter value (`xem-truoc`). Vietnamese words are not joined by hyphens in plain ASCII.
+_SLUG = re.compile(r"(?<![\w/.@-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w/@-])")
+
 # Python's literals, which a template prints when it forgets a label.
 _PY_LITERALS = re.compile(r"(?<![\w-])(True|False|None)(?![\w-])")
 
@@ -203,6 +207,8 @@ def problems(
             add("JSON", m.group(0), raw, m.start(), m.end())
         text = _URL.sub(lambda m: " " * len(m.group(0)), raw)
         for m in _SNAKE.finditer(text):
+            add("mã thô", m.group(0), raw, m.start(), m.end())
+        for m in _SLUG.finditer(text):
             add("mã thô", m.group(0), raw, m.start(), m.end())
         for m in _PY_LITERALS.finditer(text):
             add("giá trị Python", m.group(0), raw, m.start(), m.end())
