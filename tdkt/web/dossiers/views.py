@@ -28,6 +28,7 @@ from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.dossiers import states, tracks
 from tdkt.dossiers.certificates import certificates_issue, certificates_pdf
+from tdkt.dossiers.council import council_done
 from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
 from tdkt.dossiers.documents import achievement_report, dossier_zip, list_document, submission_document
 from tdkt.dossiers.models import Certificate, Decision, Dossier, DossierDocument, DossierLine, PostingComment
@@ -332,7 +333,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
         needs_posting=spec.needs_posting,
         posting_over=posting_over,
         needs_council=spec.council,
-        council_done=False,
+        council_done=council_done(record),
         decides_here=spec.decides_at_receiver,
     )
     actions = [a for a in actions_for(record, roles, context_flags) if a != states.DECIDE]
