@@ -412,6 +412,9 @@ def _write(
     problems: list[Problem] = []
     failed: set[str] = set()
     with transaction.atomic():
+        # every code stored, read again inside the transaction: `unit_problems` checks each row against it
+        # (and against the rows written before it) without a query per row
+        codes = {u.code.casefold(): u for u in Unit.objects.all()}
         for layer in _layers(parents_first(rows)):
             batch: list[Unit] = []
             for r in layer:
@@ -434,7 +437,8 @@ def _write(
                     cycle_kind=CycleKind.SCHOOL if r.school_year else CycleKind.CALENDAR,
                     armed_forces=r.armed_forces,
                 )
-                found = unit_problems(unit, parent_changed=actor is not None) or _field_problems(unit)
+                found = unit_problems(unit, parent_changed=actor is not None, codes=codes)
+                found = found or _field_problems(unit)
                 if found:
                     failed.add(r.code.casefold())
                     problems += [
@@ -446,7 +450,7 @@ def _write(
                         for p in found
                     ]
                     continue
-                known[unit.code.casefold()] = unit
+                known[unit.code.casefold()] = codes[unit.code.casefold()] = unit
                 batch.append(unit)
             Unit.objects.bulk_create(batch, batch_size=BATCH)
             created += batch

@@ -67,3 +67,15 @@ def test_a_child_of_a_refused_row_is_named_too(world: World) -> None:
     ]
     assert "có lỗi nên chưa tạo được" in refused.value.problems[1].message
     assert not Unit.objects.filter(code__startswith="B-").exists()
+
+
+def test_the_codes_read_once_refuse_what_the_per_row_query_refuses(world: World) -> None:
+    from tdkt.org.services import unit_problems
+
+    codes = {u.code.casefold(): u for u in Unit.objects.all()}
+    for code in ("t-tp", "T-TP", "B-MOI"):
+        unit = Unit(code=code, name="Xã thử", kind="xa", parent=world.province)
+        assert unit_problems(unit, parent_changed=True, codes=codes) == unit_problems(
+            unit, parent_changed=True
+        )
+    assert unit_problems(world.tien_phuoc, parent_changed=False, codes=codes) == []  # itself is no duplicate
