@@ -306,7 +306,7 @@ def test_the_checker_flags_a_page_made_wrong_on_purpose() -> None:
         "<h1>Kết quả</h1><p>Tiêu chí GEN_06 đã được chấm.</p><td>True</td>"
         "<button>Submit</button><input type='submit' value='Save'>"
         '<p>Giải ngân đạt 54.9% kế hoạch, tổng 1,234.5 tỷ, tăng 106202 triệu.</p><pre>{"type": "ratio"}</pre>'
-        "<img alt='Chart' src='x.png'><p>Bộ quy tắc: luat2022-nd98-2023.</p>"
+        "<img alt='Chart' src='x.png'><p>Bộ quy tắc: luat2022-nd98-2023.</p><td>CSTDCS</td>"
         "<p>Người ký: Hà Nguyễn Thị Thu</p><td>draft</td><p>bật bằng tham số CSTDCS_02.enabled.</p>"
         "</body></html>"
     )
@@ -315,6 +315,7 @@ def test_the_checker_flags_a_page_made_wrong_on_purpose() -> None:
         ("mã thô", "GEN_06"),
         ("mã thô", "CSTDCS_02"),
         ("mã thô", "luat2022-nd98-2023"),
+        ("mã thô", "CSTDCS"),
         ("giá trị Python", "True"),
         ("từ tiếng Anh", "Submit"),
         ("từ tiếng Anh", "Save"),

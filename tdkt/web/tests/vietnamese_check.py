@@ -24,6 +24,10 @@ _SNAKE = re.compile(r"(?<![\w/.@-])[^\W\d_]\w*_\w+(?![\w/@-])")
 # parameter value (`xem-truoc`). Vietnamese words are not joined by hyphens in plain ASCII.
 _SLUG = re.compile(r"(?<![\w/.@-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w/@-])")
 
+# A code in capitals written without Vietnamese marks: `CSTDCS` where the page should say "Chiến sĩ thi
+# đua cơ sở" (or the abbreviation with its Đ, `CSTĐCS`). Abbreviations in use are allowed below.
+_CAPS = re.compile(r"(?<![\w/.@-])[A-Z][A-Z0-9]{2,}(?![\w/@-])")
+
 # Python's literals, which a template prints when it forgets a label.
 _PY_LITERALS = re.compile(r"(?<![\w-])(True|False|None)(?![\w-])")
 
@@ -79,7 +83,29 @@ ALLOWED_WORDS: frozenset[str] = frozenset(
         "excel",
         "word",
         "pdf",
-        # (empty on purpose: add here only with a reason)
+        # Vietnamese abbreviations written in capitals without a Đ, as official documents write them.
+        "UBND",  # Ủy ban nhân dân
+        "HĐND",
+        "MTTQ",  # Mặt trận Tổ quốc
+        "UBMTTQ",
+        "THPT",  # trung học phổ thông
+        "THCS",  # trung học cơ sở
+        "STT",  # số thứ tự
+        "HTTNV",  # hoàn thành tốt nhiệm vụ (a rating)
+        "HTXSNV",  # hoàn thành xuất sắc nhiệm vụ
+        "HTNV",  # hoàn thành nhiệm vụ
+        "KHTNV",  # không hoàn thành nhiệm vụ
+        "CSTT",  # Chiến sĩ tiên tiến
+        "CNTT",  # công nghệ thông tin
+        "QH15",  # the 15th National Assembly, in a law's number (Luật số 06/2022/QH15)
+        "QH14",
+        "QH13",
+        # File formats a reader knows by their names ("Dữ liệu hòm phiếu (JSON)").
+        "JSON",
+        "CSV",
+        "ZIP",
+        "PDF",
+        "SHA256SUMS",
     }
 )
 
@@ -207,6 +233,8 @@ def problems(
             add("JSON", m.group(0), raw, m.start(), m.end())
         text = _URL.sub(lambda m: " " * len(m.group(0)), raw)
         for m in _SNAKE.finditer(text):
+            add("mã thô", m.group(0), raw, m.start(), m.end())
+        for m in _CAPS.finditer(text):
             add("mã thô", m.group(0), raw, m.start(), m.end())
         for m in _SLUG.finditer(text):
             add("mã thô", m.group(0), raw, m.start(), m.end())
