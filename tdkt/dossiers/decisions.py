@@ -19,7 +19,7 @@ from tdkt.core.vn import format_date, format_number
 from tdkt.dossiers import states, tracks
 from tdkt.dossiers.fund import fund_entry_add
 from tdkt.dossiers.models import BaseSalary, Decision, Dossier, DossierLine, FundEntryKind
-from tdkt.dossiers.services import dossier_act
+from tdkt.dossiers.services import decides_here, dossier_act
 from tdkt.reports.documents import AdminDocument, Signature
 
 KIND_BY_TRACK = {"DOT_XUAT": AwardKind.DOT_XUAT, "CHUYEN_DE": AwardKind.CHUYEN_DE}
@@ -46,12 +46,11 @@ def authority_text(dossier: Dossier) -> str:
 def decision_draft(*, actor: Actor, dossier: Dossier) -> Decision:
     """The draft decision of an approved dossier, by the receiver that decides it (once per dossier)."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    spec = tracks.track(dossier.track)
     if dossier.state != states.APPROVED:
         raise ValidationFailed(
             [Problem("chỉ dự thảo quyết định cho hồ sơ đã được thống nhất đề nghị", field="dossier")]
         )
-    if not spec.decides_at_receiver:
+    if not decides_here(dossier):
         raise ValidationFailed(
             [Problem("hồ sơ thuộc thẩm quyền quyết định của cấp trên: hãy trình cấp trên", field="dossier")]
         )

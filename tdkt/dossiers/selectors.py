@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tdkt.clusters.scopes import Viewer
 from tdkt.core.models import DayOff, DayOffKind
@@ -16,7 +16,7 @@ from tdkt.core.vn import fold
 from tdkt.core.workdays import WorkCalendar
 from tdkt.dossiers import states, tracks
 from tdkt.dossiers.diff import Change, verdict_changes
-from tdkt.dossiers.models import Decision, Dossier, DossierLine
+from tdkt.dossiers.models import Decision, Dossier, DossierLine, DossierStep
 
 
 def work_calendar() -> WorkCalendar:
@@ -29,20 +29,20 @@ def work_calendar() -> WorkCalendar:
 
 
 def dossiers_for(viewer: Viewer) -> QuerySet[Dossier]:
-    """The dossiers a viewer sees: the board every one sent to the province (and none still in a unit's
-    draft), a unit's staff their own unit's and those their unit receives, the cluster head's staff their
-    cluster's."""
+    """The dossiers a viewer sees: the board every one sent (none still in a unit's draft); a unit's staff
+    their own unit's, those their unit receives and those it handled on their way up; the cluster head's
+    staff their cluster's."""
     rows = Dossier.objects.select_related("proposer", "receiver", "cluster_year__cluster")
     if viewer.is_public:
         return rows.none()
     if viewer.is_board:
-        return rows.filter(
-            Q(receiver__kind__in=("tinh", "thanh_pho_tw")) & ~Q(state__in=(states.DRAFT,))
-            | Q(specialist_id=viewer.user_id)
-        )
+        return rows.filter(~Q(state=states.DRAFT) | Q(specialist_id=viewer.user_id))
     own = Q(proposer_id=viewer.unit_id) | Q(cluster_year_id__in=viewer.head_of)
     received = Q(receiver_id=viewer.unit_id) & ~Q(state=states.DRAFT)
-    return rows.filter(own | received)
+    handled = Exists(
+        DossierStep.objects.filter(dossier=OuterRef("pk"), actor__account__unit_id=viewer.unit_id)
+    )
+    return rows.filter(own | received | handled)
 
 
 def dossier_for(viewer: Viewer, dossier_id: int) -> Dossier | None:

@@ -56,8 +56,35 @@ def province_of(unit: Unit) -> Unit:
 
 
 def receiver_for(track: tracks.Track, proposer: Unit) -> Unit:
-    """Who receives a dossier of `track` from `proposer`, on the hierarchy as stored today."""
-    return proposer if track.receiver == tracks.TO_SELF else province_of(proposer)
+    """Who receives a dossier of `track` from `proposer`, along the hierarchy the unit rows record: the
+    unit's own council for what its head decides; for the province's forms, the unit's parent when it is
+    not the province (a commune's district before 01/07/2025, a school's department: each level checks and
+    forwards), else the province's board. A cluster's proposal goes to the province's board directly."""
+    if track.receiver == tracks.TO_SELF:
+        return proposer
+    if track.proposer == tracks.BY_UNIT:
+        return next_level(proposer)
+    return province_of(proposer)
+
+
+def next_level(unit: Unit) -> Unit:
+    """The level a dossier from `unit` goes to on the way to the province."""
+    parent = unit.parent
+    if parent is not None and parent.kind not in PROVINCE_KINDS:
+        return parent
+    return province_of(unit)
+
+
+def at_province(dossier: Dossier) -> bool:
+    return dossier.receiver.kind in PROVINCE_KINDS
+
+
+def decides_here(dossier: Dossier) -> bool:
+    """Whether the level holding the dossier signs it (else it approves and forwards up)."""
+    spec = tracks.track(dossier.track)
+    if spec.receiver == tracks.TO_SELF:
+        return True
+    return spec.decides_at_receiver and at_province(dossier)
 
 
 def dossier_roles(viewer: Viewer, dossier: Dossier) -> frozenset[str]:
@@ -69,10 +96,13 @@ def dossier_roles(viewer: Viewer, dossier: Dossier) -> frozenset[str]:
     elif viewer.is_staff_of(dossier.proposer_id):
         roles.add(states.PROPOSER)
     if track.receiver == tracks.TO_PROVINCE:
-        if viewer.is_board:
-            roles.add(states.RECEIVER)
-            if track.decider == tracks.DECIDED_BY_PROVINCE:
-                roles.add(states.DECIDER)
+        if at_province(dossier):
+            if viewer.is_board:
+                roles.add(states.RECEIVER)
+                if track.decider == tracks.DECIDED_BY_PROVINCE:
+                    roles.add(states.DECIDER)
+        elif viewer.is_staff_of(dossier.receiver_id):
+            roles.add(states.RECEIVER)  # a level on the way: it checks and forwards, never decides
     elif viewer.is_staff_of(dossier.receiver_id):
         roles |= {states.RECEIVER, states.DECIDER}
     if dossier.specialist_id is not None and dossier.specialist_id == viewer.user_id:
@@ -480,7 +510,8 @@ def dossier_act(
         posting_over=posting_over,
         needs_council=spec.council,
         council_done=council_done,
-        decides_here=spec.decides_at_receiver,
+        decides_here=decides_here(dossier),
+        forward_in_system=not at_province(dossier),
         has_lines=dossier.lines.exists(),
     )
     result = states.step(dossier.state, action, context)
@@ -493,8 +524,14 @@ def dossier_act(
     if action == states.ASSIGN:
         if specialist is None:
             raise _refuse("chưa chọn chuyên viên thẩm định", "specialist")
-        if not viewer_for(specialist).is_board and spec.receiver == tracks.TO_PROVINCE:
-            raise _refuse("chuyên viên thẩm định phải là cán bộ của Ban Thi đua – Khen thưởng", "specialist")
+        checker = viewer_for(specialist)
+        if at_province(dossier) and spec.receiver == tracks.TO_PROVINCE:
+            if not checker.is_board:
+                raise _refuse(
+                    "chuyên viên thẩm định phải là cán bộ của Ban Thi đua – Khen thưởng", "specialist"
+                )
+        elif not checker.is_staff_of(dossier.receiver_id):
+            raise _refuse(f"chuyên viên thẩm định phải là cán bộ của {dossier.receiver.name}", "specialist")
         dossier.specialist = specialist
     before = snapshot(dossier, ["state", "receiver", "specialist", "due_on", "posted_on", "sent_on"])
     from_state = dossier.state
@@ -502,6 +539,11 @@ def dossier_act(
     if action == states.SEND:
         dossier.receiver = receiver_for(spec, dossier.proposer)
         dossier.sent_on = today
+    if action == states.FORWARD and result.state == states.SENT:
+        # up one level inside TĐKT: the next level receives, checks and decides or forwards again
+        dossier.receiver = next_level(dossier.receiver)
+        dossier.specialist = None
+        dossier.posted_on = None
     if action == states.POST:
         dossier.posted_on = today
     due_step = {

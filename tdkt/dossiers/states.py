@@ -84,7 +84,8 @@ DECIDER = "decider"  # the authority that signs (the board registers the number 
 class Context:
     """What the table needs to know besides the state. `missing` lists the required documents or facts not
     yet there; `posting_over` says the public posting's period has ended; `council_done` that the council's
-    ballot has a result applied; `decides_here` that the receiver's level signs (else the dossier goes up)."""
+    ballot has a result applied; `decides_here` that the receiver's level signs (else the dossier goes up);
+    `forward_in_system` that going up sends it to the next level in TĐKT (else it leaves for the centre)."""
 
     roles: frozenset[str]
     has_reason: bool = False
@@ -95,6 +96,7 @@ class Context:
     council_done: bool = False
     decides_here: bool = True
     has_lines: bool = True
+    forward_in_system: bool = False  # the next level is in TĐKT (a district to the province): sent again
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +211,7 @@ def step(state: str, action: str, ctx: Context) -> Moved | Refusal:
             return Refusal("chỉ nơi nhận hồ sơ mới trình cấp trên")
         if ctx.decides_here:
             return Refusal("hồ sơ thuộc thẩm quyền quyết định của cấp này, không trình cấp trên")
-        return Moved(FORWARDED)
+        return Moved(SENT if ctx.forward_in_system else FORWARDED)
     # DECIDE
     if state != APPROVED:
         return Refusal("chỉ ký quyết định cho hồ sơ đã được thống nhất đề nghị")

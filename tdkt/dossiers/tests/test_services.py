@@ -251,3 +251,65 @@ def test_a_cluster_proposal_is_the_heads_and_names_its_members_only(world: World
             subject="Giả danh trưởng cụm",
             cluster_year=world.cluster_year,
         )
+
+
+def test_a_commune_sends_to_its_district_which_checks_and_forwards_to_the_province(world: World) -> None:
+    """Before 01/07/2025 a commune's proposals went through its district: each level checks and forwards."""
+    from tdkt.org.models import Account, Role, UnitKind
+    from tdkt.org.services import unit_create
+
+    commune = unit_create(
+        actor=None, code="T-TK", name="Xã Tiên Kỳ", kind=UnitKind.COMMUNE, parent=world.tien_phuoc
+    )
+    clerk = type(world.member).objects.create_user(username="t-tienky", password="x")
+    Account.objects.create(user=clerk, role=Role.UNIT, unit=commune)
+    dossier = dossier_create(
+        actor=clerk,
+        track="DOT_XUAT",
+        cycle=2024,
+        proposer=commune,
+        subject="Khen đột xuất cứu người đuối nước",
+    )
+    hoa = person_create(
+        actor=None, full_name="Lê Thị Hoa", gender=Gender.FEMALE, unit=commune, start=dt.date(2020, 1, 1)
+    )
+    dossier_line_add(actor=clerk, dossier=dossier, title="BK_TINH", person=hoa)
+    dossier_document_add(
+        actor=clerk, dossier=dossier, kind="tom_tat_thanh_tich", name="", filename="a.pdf", content=b"%PDF x"
+    )
+    dossier.refresh_from_db()
+    dossier = dossier_act(actor=clerk, dossier=dossier, action=states.SEND, version=dossier.version)
+    assert dossier.receiver == world.tien_phuoc
+    # The board may read it but not take it: the district holds it.
+    with pytest.raises(NotPermitted):
+        dossier_act(actor=world.board, dossier=dossier, action=states.RECEIVE, version=dossier.version)
+    for action, extra in (
+        (states.RECEIVE, {}),
+        (states.ASSIGN, {"specialist": world.member}),
+        (states.CHECK, {}),
+        (states.APPROVE, {}),
+    ):
+        dossier = dossier_act(
+            actor=world.member, dossier=dossier, action=action, version=dossier.version, **extra
+        )
+    with pytest.raises(ValidationFailed):
+        dossier_act(actor=world.member, dossier=dossier, action=states.DECIDE, version=dossier.version)
+    dossier = dossier_act(actor=world.member, dossier=dossier, action=states.FORWARD, version=dossier.version)
+    assert (dossier.state, dossier.receiver, dossier.specialist) == (states.SENT, world.province, None)
+    dossier = dossier_act(actor=world.board, dossier=dossier, action=states.RECEIVE, version=dossier.version)
+    assert dossier.state == states.RECEIVED
+    with pytest.raises(ValidationFailed) as info:
+        dossier_act(
+            actor=world.board,
+            dossier=dossier,
+            action=states.ASSIGN,
+            version=dossier.version,
+            specialist=world.member,
+        )
+    assert "Ban Thi đua – Khen thưởng" in info.value.problems[0].message
+    # The district still sees the dossier it forwarded.
+    from tdkt.clusters.scopes import viewer_for
+    from tdkt.dossiers.selectors import dossier_for
+
+    assert dossier_for(viewer_for(world.member), dossier.pk) is not None
+    assert dossier_for(viewer_for(world.outsider), dossier.pk) is None

@@ -43,6 +43,8 @@ from tdkt.dossiers.selectors import (
     work_calendar,
 )
 from tdkt.dossiers.services import (
+    at_province,
+    decides_here,
     dossier_act,
     dossier_create,
     dossier_document_add,
@@ -215,8 +217,13 @@ def _document_kinds(dossier: Dossier) -> list[tuple[str, str]]:
     return [*kinds, ("khac", "Tài liệu khác")]
 
 
-def _specialists() -> list[tuple[int, str]]:
-    users = get_user_model().objects.filter(account__role="board", is_active=True).order_by("username")
+def _specialists(dossier: Dossier) -> list[tuple[int, str]]:
+    """Who may check the dossier: the board's accounts at the province, the receiving unit's staff below."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    if at_province(dossier) and tracks.track(dossier.track).receiver == tracks.TO_PROVINCE:
+        users = users.filter(account__role="board")
+    else:
+        users = users.filter(account__unit_id=dossier.receiver_id)
     return [(u.pk, f"{u.last_name} {u.first_name}".strip() or u.get_username()) for u in users]
 
 
@@ -233,7 +240,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
         LineForm(subjects=_subject_choices(record), titles=_title_choices(record)) if editable else None
     )
     document_form = DocumentForm(kinds=_document_kinds(record)) if editable else None
-    act_form = ActForm(initial={"version": record.version}, specialists=_specialists())
+    act_form = ActForm(initial={"version": record.version}, specialists=_specialists(record))
     status = 200
     xlsx_problems: list[Any] = []
     if request.method == "POST":
@@ -301,7 +308,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
                         messages.success(request, "Đã đính kèm tài liệu.")
                         return redirect("web:dossier", dossier_id=record.pk)
             elif what == "act":
-                act_form = ActForm(request.POST, specialists=_specialists())
+                act_form = ActForm(request.POST, specialists=_specialists(record))
                 if act_form.is_valid():
                     data = act_form.cleaned_data
                     specialist = get_user_model().objects.filter(pk=data["specialist"] or 0).first()
@@ -334,7 +341,8 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
         posting_over=posting_over,
         needs_council=spec.council,
         council_done=council_done(record),
-        decides_here=spec.decides_at_receiver,
+        decides_here=decides_here(record),
+        forward_in_system=not at_province(record),
     )
     actions = [a for a in actions_for(record, roles, context_flags) if a != states.DECIDE]
     recheck = record.state in (states.CHECKING, states.CHECKED) and bool(
@@ -359,7 +367,7 @@ def dossier(request: HttpRequest, dossier_id: int) -> HttpResponse:
         "decision": Decision.objects.filter(dossier=record).first(),
         "may_decide": states.DECIDER in roles
         and record.state in (states.APPROVED, states.DECIDED)
-        and spec.decides_at_receiver,
+        and decides_here(record),
         "may_export": record.state in (states.APPROVED, states.FORWARDED, states.DECIDED),
         "receiver_name": tracks.RECEIVERS[spec.receiver],
         "comments": list(record.comments.select_related("line__person", "line__unit"))
