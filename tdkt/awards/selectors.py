@@ -612,7 +612,8 @@ def _leading_members(memberships: QuerySet[ClusterMember]) -> list[tuple[Cluster
         .prefetch_related("candidates")
         .order_by("conference__held_on", "round_number", "id")
     ):
-        ballots[ballot.conference.cluster_year_id].append(ballot)
+        if ballot.conference.cluster_year_id is not None:  # a council's session has no cluster-year
+            ballots[ballot.conference.cluster_year_id].append(ballot)
     runs: dict[int, tuple[int, dict[str, Any]]] = {}
     # Only the run's number and its published summary (leaders, ranks), never its stored inputs.
     for cy_id, number, summary in (

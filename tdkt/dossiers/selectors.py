@@ -40,7 +40,7 @@ def dossiers_for(viewer: Viewer) -> QuerySet[Dossier]:
     own = Q(proposer_id=viewer.unit_id) | Q(cluster_year_id__in=viewer.head_of)
     received = Q(receiver_id=viewer.unit_id) & ~Q(state=states.DRAFT)
     handled = Exists(
-        DossierStep.objects.filter(dossier=OuterRef("pk"), actor__account__unit_id=viewer.unit_id)
+        DossierStep.objects.filter(dossier=OuterRef("pk"), actor__account__unit_id=viewer.unit_id or 0)
     )
     return rows.filter(own | received | handled)
 
