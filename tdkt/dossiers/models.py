@@ -321,3 +321,49 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"Giấy chứng nhận {self.token[:6]}…"
+
+
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang in"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Lỗi"
+
+
+class PrintJob(models.Model):
+    """A decision's documents made in the background (`tdkt.dossiers.tasks`): the decision as .docx and
+    PDF, and every certificate printed onto its blank; `done` of `total` steps so far, for the progress bar."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="print_jobs")
+    status = models.CharField(
+        "trạng thái", max_length=8, choices=PrintStatus.choices, default=PrintStatus.QUEUED
+    )
+    stage = models.CharField("đang làm", max_length=100, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    decision_docx = models.FileField(upload_to="decisions/%Y/", blank=True)
+    decision_pdf = models.FileField(upload_to="decisions/%Y/", blank=True)
+    certificates_pdf = models.FileField(upload_to="decisions/%Y/", blank=True)
+    error = models.TextField("lỗi", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"In {self.decision} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.total == 0:
+            return 100 if self.status == PrintStatus.DONE else 0
+        return (100 * self.done) // self.total
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (PrintStatus.DONE, PrintStatus.FAILED)

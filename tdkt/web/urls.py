@@ -228,7 +228,7 @@ urlpatterns = [
         "quyet-dinh/<int:decision_id>/van-ban.<str:kind>", dossier_pages.decision_file, name="decision_file"
     ),
     path(
-        "quyet-dinh/<int:decision_id>/bang-khen.pdf",
+        "quyet-dinh/<int:decision_id>/in/",
         dossier_pages.decision_certificates,
         name="decision_certificates",
     ),
@@ -246,4 +246,6 @@ urlpatterns = [
         dossier_pages.dossier_lines_template,
         name="dossier_lines_template",
     ),
+    path("in-quyet-dinh/<int:job_id>/", dossier_pages.print_job, name="print_job"),
+    path("in-quyet-dinh/<int:job_id>/<str:which>/", dossier_pages.print_job_file, name="print_job_file"),
 ]

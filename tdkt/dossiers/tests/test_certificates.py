@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -101,12 +102,27 @@ def test_a_revoked_award_gets_no_certificate_and_its_page_says_so(
     assert public.get(reverse("web:certificate_verify", args=["khong-co-ma-nay"])).status_code == 404
 
 
-def test_the_decider_downloads_the_certificates_and_others_get_404(
-    world: World, client_as: Callable[..., Client]
+def test_the_decider_prints_in_the_background_with_progress_and_others_get_404(
+    world: World, client_as: Callable[..., Client], django_capture_on_commit_callbacks: Any
 ) -> None:
+    from tdkt.dossiers.models import PrintJob, PrintStatus
+
     decision = _signed(world)
     url = reverse("web:decision_certificates", args=[decision.pk])
-    response = client_as(world.board).post(url)
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert client_as(world.member).post(url).status_code == 404
     assert client_as(world.outsider).post(url).status_code == 404
+    board = client_as(world.board)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = board.post(url)
+    job = PrintJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("web:print_job", args=[job.pk])
+    # The immediate backend ran the task when the request's transaction committed.
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (PrintStatus.DONE, 4, 4)
+    page = board.get(reverse("web:print_job", args=[job.pk])).content.decode()
+    assert "Đã xong" in page and "100%" in page
+    certificates = board.get(reverse("web:print_job_file", args=[job.pk, "bang-khen"]))
+    assert b"".join(certificates.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    docx = board.get(reverse("web:print_job_file", args=[job.pk, "docx"]))
+    assert b"".join(docx.streaming_content)[:2] == b"PK"  # type: ignore[attr-defined]
+    assert client_as(world.member).get(reverse("web:print_job", args=[job.pk])).status_code == 404

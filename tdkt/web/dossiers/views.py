@@ -27,12 +27,20 @@ from tdkt.clusters.models import ClusterYear
 from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.dossiers import states, tracks
-from tdkt.dossiers.certificates import certificates_issue, certificates_pdf
 from tdkt.dossiers.council import council_done
 from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
 from tdkt.dossiers.documents import achievement_report, dossier_zip, list_document, submission_document
-from tdkt.dossiers.models import Certificate, Decision, Dossier, DossierDocument, DossierLine, PostingComment
+from tdkt.dossiers.models import (
+    Certificate,
+    Decision,
+    Dossier,
+    DossierDocument,
+    DossierLine,
+    PostingComment,
+    PrintJob,
+)
 from tdkt.dossiers.posting import posted_dossiers, posting_comment_add, posting_comment_answer, posting_ends
+from tdkt.dossiers.printing import print_job_start
 from tdkt.dossiers.selectors import (
     actions_for,
     decisions_search,
@@ -592,23 +600,49 @@ def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_POST
 def decision_certificates(request: HttpRequest, decision_id: int) -> HttpResponse:
-    """Issue the decision's certificates (once) and download them as one PDF, for the authority that signed."""
+    """Print the decision's documents and certificates in the background, for the authority that signed."""
     record = Decision.objects.select_related("dossier", "authority_unit").filter(pk=decision_id).first()
     if record is None or states.DECIDER not in dossier_roles(viewer_for(request.user), record.dossier):
         raise Http404("Không tìm thấy quyết định")
     try:
-        certificates_issue(actor=request.user, decision=record)
-        pdf = certificates_pdf(record)
+        job = print_job_start(actor=request.user, decision=record)
     except ValidationFailed as exc:
         messages.error(request, exc.problems[0].message[:1].upper() + exc.problems[0].message[1:])
         return redirect("web:decision", decision_id=record.pk)
     except NotPermitted as exc:
         return _forbidden(request, exc, reverse("web:decision", args=[record.pk]))
-    return HttpResponse(
-        pdf,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="bang-khen-quyet-dinh-{record.pk}.pdf"'},
+    return redirect("web:print_job", job_id=job.pk)
+
+
+def _print_job(request: HttpRequest, job_id: int) -> PrintJob:
+    job = PrintJob.objects.select_related("decision__dossier").filter(pk=job_id).first()
+    if job is None or not request.user.is_authenticated:
+        raise Http404("Không tìm thấy lượt in")
+    if states.DECIDER not in dossier_roles(viewer_for(request.user), job.decision.dossier):
+        raise Http404("Không tìm thấy lượt in")
+    return job
+
+
+@require_GET
+def print_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The print's progress (polled by htmx every second until it ends) and its files."""
+    job = _print_job(request, job_id)
+    template = (
+        "web/dossiers/_print_progress.html"
+        if request.headers.get("HX-Request")
+        else "web/dossiers/print_job.html"
     )
+    return render(request, template, {"job": job})
+
+
+@require_GET
+def print_job_file(request: HttpRequest, job_id: int, which: str) -> FileResponse:
+    job = _print_job(request, job_id)
+    files = {"docx": job.decision_docx, "pdf": job.decision_pdf, "bang-khen": job.certificates_pdf}
+    stored = files.get(which)
+    if stored is None or not stored:
+        raise Http404("Chưa có tệp này")
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1])
 
 
 @require_GET
