@@ -2,20 +2,15 @@
 each with a QR code to its public page (`/xac-thuc/<token>/`) that confirms it, or says it was revoked.
 
 The board sets where each item goes per form (`CertificateForm.layout`, checked by `certificate_layout`).
-Rendering is one WeasyPrint document per chunk of certificates, the chunks' pages joined into one PDF, so a
-background job can report progress as it goes (decision 0007).
+The pages are written straight to PDF (`certificate_pdf`, decision 0008), reporting progress as they go.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -26,6 +21,7 @@ from tdkt.core.audit import Actor, audit_record, snapshot
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.core.vn import format_date, format_date_decree30
 from tdkt.dossiers.certificate_layout import DEFAULT_LAYOUT, layout_problems, place
+from tdkt.dossiers.certificate_pdf import CertificatePage, write_pdf
 from tdkt.dossiers.decisions import _check_decider
 from tdkt.dossiers.documents import list_rows
 from tdkt.dossiers.models import Certificate, CertificateForm, Decision, DossierLine
@@ -141,48 +137,11 @@ def _values(
     }
 
 
-def _qr_png(url: str) -> str:
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=0)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
-
-
-def _page(layout: dict[str, Any], values: dict[str, str], qr_url: str) -> str:
-    boxes, qr = place(layout, values)
-    parts = ['<section class="cert">']
-    for b in boxes:
-        style = (
-            f"left:{b.x}mm;top:{b.y}mm;width:{b.width}mm;font-size:{b.size}pt;text-align:{b.align};"
-            f"font-weight:{'bold' if b.bold else 'normal'};font-style:{'italic' if b.italic else 'normal'}"
-        )
-        parts.append(f'<div class="f" style="{style}">{html.escape(b.text)}</div>')
-    if qr is not None:
-        parts.append(
-            f'<img class="q" alt="" style="left:{qr.x}mm;top:{qr.y}mm;width:{qr.size}mm;height:{qr.size}mm" '
-            f'src="{_qr_png(qr_url)}">'
-        )
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _document(layout: dict[str, Any], pages: list[str]) -> str:
-    width, height = layout["page"]["width"], layout["page"]["height"]
-    style = (
-        f"@page{{size:{width}mm {height}mm;margin:0}}"
-        'body{margin:0;font-family:"Times New Roman","Liberation Serif",serif}'
-        f".cert{{position:relative;width:{width}mm;height:{height}mm;page-break-after:always;overflow:hidden}}"
-        ".f{position:absolute;line-height:1.2}.q{position:absolute}"
-    )
-    return f'<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>{style}</style></head><body>{"".join(pages)}</body></html>'
-
-
 def certificates_pdf(
     decision: Decision, *, progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK
 ) -> bytes:
-    """Every certificate of the decision as one PDF, printed onto each form's blank; `progress(done, total)`
-    after each chunk."""
-    from weasyprint import HTML
-
+    """Every certificate of the decision as one PDF, printed onto each form's blank (`certificate_pdf`);
+    `progress(done, total)` after each chunk of pages."""
     certificates = list(
         Certificate.objects.filter(decision=decision)
         .select_related("award__person", "award__unit")
@@ -197,30 +156,23 @@ def certificates_pdf(
         for row in list_rows(decision.dossier)
     }
     place_name = decision.authority_unit.name.replace("Tỉnh ", "").replace("Thành phố ", "")
-    total = len(certificates)
+    if not certificates:
+        raise ValidationFailed([Problem("quyết định không có khen thưởng nào để in", field="decision")])
     layouts: dict[str, dict[str, Any]] = {}
-    documents = []
-    done = 0
-    # One document per chunk of one form (pages of a document share the blank's size).
-    chunks: list[list[Certificate]] = []
-    for certificate in certificates:
-        if not chunks or chunks[-1][0].award.title != certificate.award.title or len(chunks[-1]) == chunk:
-            chunks.append([])
-        chunks[-1].append(certificate)
-    for batch in chunks:
-        title = batch[0].award.title
-        layout = layouts.setdefault(title, layout_for(title)[0])
-        pages = []
-        for certificate in batch:
+
+    def pages() -> Iterator[CertificatePage]:
+        for certificate in certificates:
+            title = certificate.award.title
+            layout = layouts.setdefault(title, layout_for(title)[0])
             line = lines[certificate.award_id]
             values = _values(certificate, decision, line, place_name, positions.get(line.position, ""))
-            pages.append(_page(layout, values, verify_url(certificate)))
-        documents.append(HTML(string=_document(layout, pages)).render())
-        done += len(batch)
-        if progress is not None:
-            progress(done, total)
-    if not documents:
-        raise ValidationFailed([Problem("quyết định không có khen thưởng nào để in", field="decision")])
-    pages = [page for document in documents for page in document.pages]
-    pdf: bytes = documents[0].copy(pages).write_pdf()
-    return pdf
+            boxes, qr = place(layout, values)
+            yield CertificatePage(
+                width_mm=float(layout["page"]["width"]),
+                height_mm=float(layout["page"]["height"]),
+                boxes=boxes,
+                qr=qr,
+                qr_url=verify_url(certificate),
+            )
+
+    return write_pdf(pages(), count=len(certificates), progress=progress, every=chunk)
