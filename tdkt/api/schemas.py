@@ -322,6 +322,8 @@ class MovementOut(Schema):
     kind: str
     start_date: dt.date
     end_date: dt.date | None
+    planned_titles: list[str] = []
+    version: int = 1
 
 
 class ClusterYearOut(Schema):

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
+from pydantic import Field
 
 from tdkt.api.access import get_cluster_year
 from tdkt.api.schemas import (
@@ -44,9 +45,9 @@ from tdkt.clusters.services import (
 )
 from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.core.vn import fold
-from tdkt.movements.models import ClusterIndicator, Covenant, Indicator
+from tdkt.movements.models import ClusterIndicator, Covenant, Indicator, Movement
 from tdkt.movements.selectors import movements_of
-from tdkt.movements.services import cluster_indicators_set, indicator_create, movement_create
+from tdkt.movements.services import cluster_indicators_set, indicator_create, movement_create, movement_update
 from tdkt.org.models import Unit
 
 router = Router(tags=["clusters"])
@@ -426,6 +427,71 @@ class MovementIn(InputSchema):
     description: str = ""
     cluster_ids: list[int] = []
     unit_ids: list[int] = []
+    planned_titles: list[str] = Field(
+        [], description="Mã danh hiệu, hình thức dự kiến (danh mục khen thưởng)"
+    )
+
+
+class MovementUpdateIn(MovementIn):
+    version: int | None = Field(None, description="Phiên bản đã đọc; sửa sau người khác thì bị từ chối")
+
+
+def _movement_out(movement: Movement) -> MovementOut:
+    return MovementOut(
+        id=movement.pk,
+        name=movement.name,
+        slogan=movement.slogan,
+        launched_by=unit_ref(movement.launched_by),
+        level=movement.level,
+        kind=movement.kind,
+        start_date=movement.start_date,
+        end_date=movement.end_date,
+        planned_titles=list(movement.planned_titles),
+        version=movement.version,
+    )
+
+
+def _clusters_of(ids: list[int]) -> list[Cluster]:
+    by_id = Cluster.objects.in_bulk(ids)
+    problems = [
+        Problem(f"không có cụm, khối mã số {pk}", row=i, field="cluster_ids")
+        for i, pk in enumerate(ids, start=1)
+        if pk not in by_id
+    ]
+    if problems:
+        raise ValidationFailed(problems)
+    return [by_id[pk] for pk in ids]
+
+
+@router.put(
+    "/movements/{movement_id}",
+    response={200: MovementOut, **WRITE_ERRORS},
+    auth=django_auth,
+    summary="Sửa phong trào thi đua đã phát động (Ban Thi đua – Khen thưởng)",
+)
+def movement_put(request: HttpRequest, movement_id: int, payload: MovementUpdateIn) -> Status[MovementOut]:
+    """Every field, the clusters, units and planned titles; refused (422) as the launch is, and when the
+    movement changed since `version` was read (saying what changed)."""
+    movement = Movement.objects.filter(pk=movement_id).first()
+    if movement is None:
+        raise Http404
+    movement = movement_update(
+        actor=request.user,
+        movement=movement,
+        name=payload.name,
+        launched_by=_unit(payload.launched_by_id, "launched_by_id"),
+        level=payload.level,
+        kind=payload.kind,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        slogan=payload.slogan,
+        description=payload.description,
+        clusters=_clusters_of(payload.cluster_ids),
+        units=_units(payload.unit_ids, "unit_ids"),
+        planned_titles=payload.planned_titles,
+        version=payload.version,
+    )
+    return Status(200, _movement_out(movement))
 
 
 @router.post(
@@ -438,14 +504,6 @@ def movement_post(request: HttpRequest, payload: MovementIn) -> Status[MovementO
     """Level `central`, `province`, `district`, `commune` or `agency`; kind `regular` or `thematic`; the
     clusters and the units taking part. Refused (422): an end before the start, a launching body or a unit
     not in operation that year, an unknown cluster or unit (named by its row)."""
-    by_id = Cluster.objects.in_bulk(payload.cluster_ids)
-    problems = [
-        Problem(f"không có cụm, khối mã số {pk}", row=i, field="cluster_ids")
-        for i, pk in enumerate(payload.cluster_ids, start=1)
-        if pk not in by_id
-    ]
-    if problems:
-        raise ValidationFailed(problems)
     movement = movement_create(
         actor=request.user,
         name=payload.name,
@@ -456,19 +514,8 @@ def movement_post(request: HttpRequest, payload: MovementIn) -> Status[MovementO
         end_date=payload.end_date,
         slogan=payload.slogan,
         description=payload.description,
-        clusters=[by_id[pk] for pk in payload.cluster_ids],
+        clusters=_clusters_of(payload.cluster_ids),
         units=_units(payload.unit_ids, "unit_ids"),
+        planned_titles=payload.planned_titles,
     )
-    return Status(
-        201,
-        MovementOut(
-            id=movement.pk,
-            name=movement.name,
-            slogan=movement.slogan,
-            launched_by=unit_ref(movement.launched_by),
-            level=movement.level,
-            kind=movement.kind,
-            start_date=movement.start_date,
-            end_date=movement.end_date,
-        ),
-    )
+    return Status(201, _movement_out(movement))

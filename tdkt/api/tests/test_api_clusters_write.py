@@ -125,7 +125,14 @@ def test_an_unknown_member_id_is_named_by_its_row(world: World, as_persona: AsPe
 
 
 def test_the_board_adds_a_member(world: World, as_persona: AsPersona) -> None:
-    ids = [world.phuoc_son.pk, world.tien_phuoc.pk, world.nam_giang.pk, world.dien_ban.pk]
+    from tdkt.org.models import UnitKind
+    from tdkt.org.services import unit_create
+
+    # Điện Bàn competes in another cluster that year: a unit is in one cluster a year.
+    hoi_an = unit_create(
+        actor=None, code="T-HA", name="Thành phố Hội An", kind=UnitKind.CITY, parent=world.province
+    )
+    ids = [world.phuoc_son.pk, world.tien_phuoc.pk, world.nam_giang.pk, hoi_an.pk]
     response = send(
         as_persona("board"), "PUT", f"/api/cluster-years/{world.cluster_year.pk}/members", {"member_ids": ids}
     )
@@ -244,3 +251,33 @@ def test_a_movement_for_an_unknown_cluster_is_422_by_row(world: World, as_person
     assert response.status_code == 422
     assert (response.json()["detail"][0]["row"], response.json()["detail"][0]["field"]) == (2, "cluster_ids")
     assert not Movement.objects.exists()
+
+
+def test_the_board_edits_a_movement_with_its_planned_titles_and_a_stale_edit_is_422(
+    world: World, as_persona: AsPersona
+) -> None:
+    created = send(
+        as_persona("board"), "POST", "/api/movements", _movement(world, planned_titles=["BK_TINH"])
+    )
+    body = created.json()
+    assert body["planned_titles"] == ["BK_TINH"]
+    url = f"/api/movements/{body['id']}"
+    edited = send(
+        as_persona("board"),
+        "PUT",
+        url,
+        _movement(
+            world,
+            name="Thi đua nông thôn mới 2025",
+            planned_titles=["BK_TINH", "CO_TINH"],
+            version=body["version"],
+        ),
+    )
+    assert edited.status_code == 200, edited.json()
+    assert edited.json()["planned_titles"] == ["BK_TINH", "CO_TINH"]
+    stale = send(as_persona("board"), "PUT", url, _movement(world, name="Cũ", version=body["version"]))
+    assert stale.status_code == 422
+    assert (
+        send(as_persona("head"), "PUT", url, _movement(world, version=edited.json()["version"])).status_code
+        == 403
+    )
