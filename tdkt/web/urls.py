@@ -209,6 +209,7 @@ urlpatterns = [
     path("ho-so/", dossier_pages.dossiers, name="dossiers"),
     path("ho-so/lap/", dossier_pages.dossier_new, name="dossier_new"),
     path("ho-so/de-nghi-nhanh/", dossier_pages.dossier_propose, name="dossier_propose"),
+    path("bo-phieu/<int:ballot_id>/lap-ho-so/", dossier_pages.dossier_from_vote, name="dossier_from_vote"),
     path("ho-so/<int:dossier_id>/", dossier_pages.dossier, name="dossier"),
     path(
         "ho-so/<int:dossier_id>/van-ban/<str:which>.<str:kind>",

@@ -30,6 +30,7 @@ from tdkt.dossiers import states, tracks
 from tdkt.dossiers.council import council_done
 from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
 from tdkt.dossiers.documents import achievement_report, dossier_zip, list_document, submission_document
+from tdkt.dossiers.from_vote import dossier_from_ballot, dossier_of_ballot
 from tdkt.dossiers.models import (
     Certificate,
     Decision,
@@ -64,6 +65,7 @@ from tdkt.dossiers.services import (
 from tdkt.dossiers.xlsx_lines import lines_import, lines_template
 from tdkt.org.models import Person, Unit
 from tdkt.reports.documents import AdminDocument, to_docx, to_pdf
+from tdkt.voting.models import Ballot
 from tdkt.web.dossiers.forms import (
     ActForm,
     AnswerForm,
@@ -440,6 +442,36 @@ def dossier_document(request: HttpRequest, dossier_id: int, document_id: int) ->
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=f"{document.kind}-{record.pk}.{suffix}"
     )
+
+
+@login_required
+@require_POST
+def dossier_from_vote(request: HttpRequest, ballot_id: int) -> HttpResponse:
+    """ "Lập hồ sơ đề nghị" on a conference's counted flag or Bằng khen ballot: the head's staff get the
+    cluster's draft dossier with the elected units as its lines (`dossiers.from_vote`)."""
+    ballot = Ballot.objects.select_related("conference").filter(pk=ballot_id).first()
+    viewer = viewer_for(request.user)
+    if ballot is None or ballot.conference.cluster_year_id is None:
+        raise Http404("Không tìm thấy lần bỏ phiếu")
+    back = reverse("web:conference", args=[ballot.conference_id]) + f"#ballot-{ballot.pk}"
+    existing = dossier_of_ballot(ballot)
+    if existing is not None and dossier_for(viewer, existing.pk) is not None:
+        messages.info(request, f"Đã lập {existing} từ lần bỏ phiếu này.")
+        return redirect("web:dossier", dossier_id=existing.pk)
+    try:
+        record = dossier_from_ballot(actor=request.user, ballot=ballot)
+    except NotPermitted as exc:
+        return _forbidden(request, exc, back)
+    except ValidationFailed as exc:
+        for p in exc.problems:
+            messages.error(request, p.message[:1].upper() + p.message[1:])
+        return redirect(back)
+    messages.success(
+        request,
+        f"Đã lập hồ sơ với {record.lines.count()} đơn vị được suy tôn; biên bản và kết quả bỏ phiếu đã gắn "
+        "theo hội nghị. Bổ sung báo cáo thành tích rồi gửi hồ sơ.",
+    )
+    return redirect("web:dossier", dossier_id=record.pk)
 
 
 @login_required

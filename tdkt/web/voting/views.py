@@ -27,8 +27,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tdkt.clusters.models import ClusterYear
-from tdkt.clusters.scopes import viewer_for
+from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
+from tdkt.dossiers import from_vote
+from tdkt.dossiers.selectors import dossier_for
 from tdkt.voting.box import (
     ballot_close,
     ballot_hand_out,
@@ -120,6 +122,7 @@ def _problems(exc: ValidationFailed, noun: str = "Dòng") -> list[str]:
 
 def conference(request: HttpRequest, conference_id: int) -> HttpResponse:
     conf, roles = _get_conference(request, conference_id)
+    viewer = viewer_for(request.user)
     ballots = list(visible_ballots(conf, roles))
     next_rounds = set(
         Ballot.objects.filter(previous_round__in=ballots).values_list("previous_round_id", flat=True)
@@ -140,6 +143,7 @@ def conference(request: HttpRequest, conference_id: int) -> HttpResponse:
             "pending": b.paper_entries.filter(status=EntryStatus.PENDING).exists() if b.is_paper else False,
             "stale": ballot_stale_run(b) if b.status == BallotStatus.DRAFT else None,
             "box": public_box(b) if b.status != BallotStatus.DRAFT else None,
+            **_proposal(viewer, b),
         }
         for b in ballots
     ]
@@ -155,6 +159,17 @@ def conference(request: HttpRequest, conference_id: int) -> HttpResponse:
         "conclusions": [line for line in conf.conclusions.splitlines() if line.strip()],
     }
     return render(request, "web/voting/conference.html", context)
+
+
+def _proposal(viewer: Viewer, ballot: Ballot) -> dict[str, Any]:
+    """A counted flag or Bằng khen ballot leads to its cluster's dossier: the button that builds it (for the
+    head's staff), or the dossier once built (for whoever may see it)."""
+    if ballot.status != BallotStatus.TALLIED or ballot.purpose not in from_vote.TITLE_BY_PURPOSE:
+        return {}
+    built = from_vote.dossier_of_ballot(ballot)
+    if built is not None:
+        return {"dossier": dossier_for(viewer, built.pk)}
+    return {"may_build": from_vote.may_build(viewer, ballot)}
 
 
 @require_http_methods(["GET", "POST"])
