@@ -32,7 +32,7 @@ from tdkt.movements.models import ReportValue
 from tdkt.scoring.models import Score
 from tdkt.scoring.services import criteria_set_adopt, criteria_set_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WRITERS = 20
 

@@ -345,7 +345,7 @@ def test_the_preview_says_when_there_is_no_last_year(world: World) -> None:
 # --- concurrency: real threads, each with its own connection, on SQLite and PostgreSQL alike ------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_editors_of_the_same_criterion_at_once_lose_nothing_one_wins() -> None:
     import threading
 

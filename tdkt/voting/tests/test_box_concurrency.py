@@ -17,7 +17,7 @@ from tdkt.voting.counting import ballot_tally, ballot_verify
 from tdkt.voting.models import BallotCode, BoxReceipt, CastBallot, CodeState, Voter
 from tdkt.voting.tests.helpers import CANDIDATES, board_of, open_ballot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 VOTERS = 500
 REPEATS = 50

@@ -16,7 +16,7 @@ from tdkt.voting.paper import PaperTotalsInput, paper_entry_confirm, paper_entry
 from tdkt.voting.tests.helpers import activate, board_of, hand_out, make_ballot, open_ballot
 
 # on SQLite (the default users start on) as on PostgreSQL: writes wait for the database's lock there
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def _race(calls: list[Callable[[], object]]) -> list[str]:
