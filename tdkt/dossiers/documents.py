@@ -254,3 +254,41 @@ def dossier_zip(dossier: Dossier) -> bytes:
             archive.writestr(name, data)
         archive.writestr("SHA256SUMS", manifest + "\n")
     return buffer.getvalue()
+
+
+def conference_documents_attach(dossier: Dossier, actor: Any) -> list[str]:
+    """At sending, the conference's minutes and the counted ballot's vote-counting minutes join a cluster's
+    dossier as PDF documents (unless the proposer attached them already); returns the kinds attached."""
+    from django.core.files.base import ContentFile
+
+    from tdkt.core.audit import actor_user
+    from tdkt.dossiers.models import DossierDocument
+    from tdkt.voting.minutes import conference_minutes, tally_minutes
+
+    spec = tracks.track(dossier.track)
+    wanted = {
+        d.kind: d for d in spec.documents if d.source == tracks.DOC_CONFERENCE and d.at == tracks.AT_SEND
+    }
+    present = set(dossier.documents.values_list("kind", flat=True))
+    made: list[tuple[str, str, bytes]] = []
+    if "bien_ban" in wanted and "bien_ban" not in present and dossier.conference is not None:
+        made.append(("bien_ban", wanted["bien_ban"].name, to_pdf(conference_minutes(dossier.conference))))
+    ballot = dossier.ballot
+    counted = ballot is not None and ballot.counted_at is not None
+    if "ket_qua_bo_phieu" in wanted and "ket_qua_bo_phieu" not in present and counted:
+        assert ballot is not None
+        made.append(("ket_qua_bo_phieu", wanted["ket_qua_bo_phieu"].name, to_pdf(tally_minutes(ballot))))
+    for kind, name, content in made:
+        digest = hashlib.sha256(content).hexdigest()
+        document = DossierDocument(
+            dossier=dossier,
+            kind=kind,
+            name=name,
+            sha256=digest,
+            size=len(content),
+            source=tracks.DOC_CONFERENCE,
+            added_by=actor_user(actor),
+        )
+        document.file.save(f"{digest[:32]}.pdf", ContentFile(content), save=False)
+        document.save()
+    return [kind for kind, _, _ in made]

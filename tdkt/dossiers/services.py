@@ -539,6 +539,9 @@ def dossier_act(
     if action == states.SEND:
         dossier.receiver = receiver_for(spec, dossier.proposer)
         dossier.sent_on = today
+        from tdkt.dossiers.documents import conference_documents_attach  # documents build on this module
+
+        conference_documents_attach(dossier, actor)
     if action == states.FORWARD and result.state == states.SENT:
         # up one level inside TĐKT: the next level receives, checks and decides or forwards again
         dossier.receiver = next_level(dossier.receiver)

@@ -313,3 +313,42 @@ def test_a_commune_sends_to_its_district_which_checks_and_forwards_to_the_provin
 
     assert dossier_for(viewer_for(world.member), dossier.pk) is not None
     assert dossier_for(viewer_for(world.outsider), dossier.pk) is None
+
+
+def test_a_cluster_dossier_sends_with_its_conference_minutes_and_the_counted_vote(world: World) -> None:
+    from tdkt.voting.box import ballot_close
+    from tdkt.voting.counting import ballot_tally
+    from tdkt.voting.tests.helpers import board_of, open_ballot, vote
+
+    ballot, _ = open_ballot(world)
+    chair = board_of(world).chair
+    for _ in range(3):
+        vote(ballot, chair, ["Huyện Tiên Phước"])
+    ballot_close(actor=chair, ballot=ballot)
+    ballot = ballot_tally(actor=chair, ballot=ballot)
+    dossier = dossier_create(
+        actor=world.head,
+        track="CUM_DE_NGHI",
+        cycle=2024,
+        proposer=world.phuoc_son,
+        subject="Cụm đề nghị tặng Cờ thi đua năm 2024",
+        cluster_year=world.cluster_year,
+        conference=ballot.conference,
+        ballot=ballot,
+    )
+    dossier_line_add(actor=world.head, dossier=dossier, title="CO_TINH", unit=world.tien_phuoc)
+    dossier_document_add(
+        actor=world.head,
+        dossier=dossier,
+        kind="bao_cao_thanh_tich",
+        name="",
+        filename="bc.pdf",
+        content=b"%PDF x",
+    )
+    dossier.refresh_from_db()
+    assert dossier_missing(dossier) == []
+    dossier = dossier_act(actor=world.head, dossier=dossier, action=states.SEND, version=dossier.version)
+    attached = {d.kind: d for d in dossier.documents.all()}
+    assert {"bien_ban", "ket_qua_bo_phieu"} <= set(attached)
+    assert attached["ket_qua_bo_phieu"].file.read(4) == b"%PDF"
+    assert len(attached["bien_ban"].sha256) == 64
