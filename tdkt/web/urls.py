@@ -6,6 +6,7 @@ from django.urls import path
 from tdkt.web.awards import catalogue as award_catalogue
 from tdkt.web.awards import views as awards
 from tdkt.web.clusters import views as clusters
+from tdkt.web.dossiers import board as board_pages
 from tdkt.web.dossiers import views as dossier_pages
 from tdkt.web.movements import covenant as covenant_pages
 from tdkt.web.movements import launch
@@ -249,4 +250,20 @@ urlpatterns = [
     ),
     path("in-quyet-dinh/<int:job_id>/", dossier_pages.print_job, name="print_job"),
     path("in-quyet-dinh/<int:job_id>/<str:which>/", dossier_pages.print_job_file, name="print_job_file"),
+    # the board's data (calendar, base salary, certificate layouts) and the fund (web/dossiers/board.py)
+    path("ngay-lam-viec/", board_pages.calendar, name="board_calendar"),
+    path("ngay-lam-viec/them/", board_pages.calendar_day, name="board_calendar_new"),
+    path("ngay-lam-viec/<int:day_off_id>/", board_pages.calendar_day, name="board_calendar_day"),
+    path(
+        "ngay-lam-viec/<int:day_off_id>/xoa/",
+        board_pages.calendar_day_delete,
+        name="board_calendar_day_delete",
+    ),
+    path("luong-co-so/", board_pages.salaries, name="board_salaries"),
+    path("luong-co-so/<int:salary_id>/", board_pages.salary_edit, name="board_salary"),
+    path("phoi-in/", board_pages.layouts, name="board_layouts"),
+    path("phoi-in/<str:code>/", board_pages.layout, name="board_layout"),
+    path("phoi-in/<str:code>/xem-thu.pdf", board_pages.layout_sample, name="board_layout_sample"),
+    path("quy-thi-dua/", board_pages.fund, name="fund"),
+    path("quy-thi-dua/so-quy.xlsx", board_pages.fund_xlsx, name="fund_xlsx"),
 ]

@@ -4,6 +4,7 @@ kept is audited and read by the deadlines' calendar."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -21,10 +22,11 @@ def _state() -> tuple:
     return list(DayOff.objects.order_by("pk").values_list()), AuditEvent.objects.count()
 
 
-def _refused(**values: object) -> list:
+def _refused(**values: Any) -> list:
     before = _state()
     with pytest.raises(ValidationFailed) as info:
-        day_off_add(actor=None, **{"kind": DayOffKind.HOLIDAY, "name": "Nghỉ", "source": SOURCE, **values})
+        fields: dict[str, Any] = {"kind": DayOffKind.HOLIDAY, "name": "Nghỉ", "source": SOURCE} | values
+        day_off_add(actor=None, **fields)
     assert _state() == before
     return info.value.problems
 

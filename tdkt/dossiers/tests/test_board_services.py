@@ -106,6 +106,7 @@ def test_a_row_no_decision_used_is_corrected_and_audited(world: World) -> None:
     )
     assert BaseSalary.objects.get(pk=row.pk).amount == Decimal(2_530_000)
     event = AuditEvent.objects.get(action="base_salary.update")
+    assert event.before is not None and event.after is not None
     assert event.before["amount"] == "2350000" and event.after["amount"] == "2530000"
 
 
