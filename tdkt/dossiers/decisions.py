@@ -241,3 +241,131 @@ def decision_document(decision: Decision) -> AdminDocument:
             Signature(title=(decision.signer_title or "CHỦ TỊCH").upper(), name=decision.signer_name)
         ],
     )
+
+
+def _check_board(actor: Actor, what: str) -> None:
+    if actor is None:
+        return
+    from tdkt.clusters.scopes import viewer_for
+
+    if not viewer_for(actor).is_board:
+        raise NotPermitted(f"chỉ Ban Thi đua – Khen thưởng tỉnh được {what}")
+
+
+@transaction.atomic
+def decision_correct(
+    *,
+    actor: Actor,
+    decision: Decision,
+    reason: str,
+    version: int | None,
+    number: str | None = None,
+    signed_on: dt.date | None = None,
+) -> Decision:
+    """Correct a signed decision's number or date (đính chính), with a reason: the same correction reaches
+    every award it recorded (`award_correct`, audited one by one). The board's, like an award's correction."""
+    _check_board(actor, "đính chính quyết định khen thưởng")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    problems: list[Problem] = []
+    if version is not None and version != decision.version:
+        problems.append(
+            Problem(
+                "quyết định đã được đính chính hoặc hủy bỏ sau khi bạn mở trang: hãy tải lại", field="version"
+            )
+        )
+    if not decision.number:
+        problems.append(Problem("quyết định chưa ký: không có gì để đính chính", field="decision"))
+    if decision.revoked_on is not None:
+        problems.append(Problem("quyết định đã bị hủy bỏ, không đính chính được", field="decision"))
+    if not reason.strip():
+        problems.append(Problem("đính chính phải ghi lý do", field="reason"))
+    new_number = " ".join((number or decision.number).split())
+    if number is not None and not new_number:
+        problems.append(Problem("chưa ghi số quyết định", field="number"))
+    elif (
+        number is not None
+        and Decision.objects.filter(authority_unit=decision.authority_unit, number_key=number_key(new_number))
+        .exclude(pk=decision.pk)
+        .exists()
+    ):
+        problems.append(
+            Problem(
+                f"số “{new_number}” đã dùng cho một quyết định khác của {decision.authority}", field="number"
+            )
+        )
+    new_date = signed_on or decision.signed_on
+    if new_number == decision.number and new_date == decision.signed_on:
+        problems.append(Problem("không có gì thay đổi", field="number"))
+    if problems:
+        raise ValidationFailed(problems)
+    from tdkt.awards.services import award_correct
+
+    for line in decision.dossier.lines.filter(award__isnull=False).select_related("award"):
+        assert line.award is not None
+        if line.award.revoked_on is None:
+            award_correct(
+                actor=actor,
+                award=line.award,
+                reason=f"Đính chính {decision}: {reason.strip()}",
+                decision_no=new_number,
+                decision_date=new_date,
+            )
+    before = snapshot(decision, ["number", "signed_on"])
+    decision.number, decision.number_key, decision.signed_on = new_number, number_key(new_number), new_date
+    decision.version += 1
+    decision.save(update_fields=["number", "number_key", "signed_on", "version"])
+    audit_record(
+        actor=actor,
+        action="decision.correct",
+        instance=decision,
+        before=before,
+        after=snapshot(decision, ["number", "signed_on"]),
+        summary=f"Đính chính {decision}: {reason.strip()}",
+    )
+    return decision
+
+
+@transaction.atomic
+def decision_revoke(
+    *, actor: Actor, decision: Decision, revoked_on: dt.date, reason: str, version: int | None
+) -> Decision:
+    """Revoke a signed decision (hủy bỏ, e.g. a false dossier found later): every award it recorded is
+    revoked with the same reason (`award_revoke`); its certificates' public page then says so."""
+    _check_board(actor, "hủy bỏ quyết định khen thưởng")
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    problems: list[Problem] = []
+    if version is not None and version != decision.version:
+        problems.append(
+            Problem(
+                "quyết định đã được đính chính hoặc hủy bỏ sau khi bạn mở trang: hãy tải lại", field="version"
+            )
+        )
+    if not decision.number:
+        problems.append(Problem("quyết định chưa ký: không có gì để hủy bỏ", field="decision"))
+    if decision.revoked_on is not None:
+        problems.append(
+            Problem(f"quyết định đã bị hủy bỏ ngày {format_date(decision.revoked_on)}", field="decision")
+        )
+    if not reason.strip():
+        problems.append(Problem("hủy bỏ phải ghi lý do", field="reason"))
+    if decision.signed_on is not None and revoked_on < decision.signed_on:
+        problems.append(Problem("ngày hủy bỏ trước ngày ký quyết định", field="revoked_on"))
+    if problems:
+        raise ValidationFailed(problems)
+    from tdkt.awards.services import award_revoke
+
+    for line in decision.dossier.lines.filter(award__isnull=False).select_related("award"):
+        assert line.award is not None
+        if line.award.revoked_on is None:
+            award_revoke(actor=actor, award=line.award, revoked_on=revoked_on, reason=reason.strip())
+    decision.revoked_on, decision.revoked_reason = revoked_on, reason.strip()
+    decision.version += 1
+    decision.save(update_fields=["revoked_on", "revoked_reason", "version"])
+    audit_record(
+        actor=actor,
+        action="decision.revoke",
+        instance=decision,
+        after=snapshot(decision, ["revoked_on", "revoked_reason"]),
+        summary=f"Hủy bỏ {decision}: {reason.strip()}",
+    )
+    return decision

@@ -216,6 +216,11 @@ class Decision(models.Model):
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A signed decision changes only by a correction (đính chính) or a revocation (hủy bỏ), each with its
+    # reason; both reach every award it recorded (`decisions.decision_correct`, `decision_revoke`).
+    revoked_on = models.DateField("ngày hủy bỏ", null=True, blank=True)
+    revoked_reason = models.TextField("lý do hủy bỏ", blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1)
 
     class Meta:
         ordering = ["-signed_on", "-id"]

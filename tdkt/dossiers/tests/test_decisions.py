@@ -12,7 +12,13 @@ from tdkt.awards.selectors import person_verdicts
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.core.personas import World
 from tdkt.dossiers import states
-from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
+from tdkt.dossiers.decisions import (
+    decision_correct,
+    decision_document,
+    decision_draft,
+    decision_revoke,
+    decision_sign,
+)
 from tdkt.dossiers.models import Decision, Dossier, FundEntry, FundEntryKind
 from tdkt.dossiers.services import dossier_act, dossier_create, dossier_document_add, dossier_line_add
 from tdkt.org.models import Gender
@@ -163,3 +169,55 @@ def test_a_draft_is_not_exported(world: World) -> None:
     )
     with pytest.raises(ValueError, match="thống nhất đề nghị"):
         dossier_zip(draft)
+
+
+def test_a_correction_reaches_every_award_and_a_taken_number_is_refused(world: World) -> None:
+    decision = _sign(world, decision_draft(actor=world.board, dossier=_approved(world)))
+    other = _sign(
+        world,
+        decision_draft(actor=world.board, dossier=_approved(world, "Khen đột xuất khác")),
+        "130/QĐ-UBND",
+    )
+    with pytest.raises(ValidationFailed) as info:
+        decision_correct(
+            actor=world.board,
+            decision=decision,
+            reason="Gõ nhầm số",
+            version=decision.version,
+            number="130/QĐ-UBND",
+        )
+    assert "đã dùng" in info.value.problems[0].message
+    with pytest.raises(NotPermitted):
+        decision_correct(
+            actor=world.member, decision=decision, reason="x", version=decision.version, number="126/QĐ-UBND"
+        )
+    decision = decision_correct(
+        actor=world.board,
+        decision=decision,
+        reason="Gõ nhầm số",
+        version=decision.version,
+        number="126/QĐ-UBND",
+    )
+    assert decision.number == "126/QĐ-UBND"
+    assert set(Award.objects.exclude(decision_no="130/QĐ-UBND").values_list("decision_no", flat=True)) == {
+        "126/QĐ-UBND"
+    }
+    assert other.number == "130/QĐ-UBND"
+
+
+def test_a_revocation_revokes_every_award_and_a_stale_page_is_refused(world: World) -> None:
+    decision = _sign(world, decision_draft(actor=world.board, dossier=_approved(world)))
+    stale = decision.version
+    decision = decision_revoke(
+        actor=world.board,
+        decision=decision,
+        revoked_on=dt.date(2026, 6, 1),
+        reason="Hồ sơ khai không đúng",
+        version=stale,
+    )
+    assert decision.revoked_on == dt.date(2026, 6, 1)
+    assert set(Award.objects.values_list("revoked_reason", flat=True)) == {"Hồ sơ khai không đúng"}
+    with pytest.raises(ValidationFailed):
+        decision_revoke(
+            actor=world.board, decision=decision, revoked_on=dt.date(2026, 6, 2), reason="lại", version=stale
+        )

@@ -102,3 +102,18 @@ class CommentForm(forms.Form):
 class AnswerForm(forms.Form):
     comment = forms.IntegerField(widget=forms.HiddenInput)
     answer = forms.CharField(label="Trả lời", max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CorrectForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    number = forms.CharField(label="Số quyết định (đính chính)", max_length=60)
+    signed_on = forms.DateField(label="Ngày ký (đính chính)", input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    reason = forms.CharField(
+        label="Lý do đính chính", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RevokeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revoked_on = forms.DateField(label="Ngày hủy bỏ", input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    reason = forms.CharField(label="Lý do hủy bỏ", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

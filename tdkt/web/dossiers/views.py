@@ -28,7 +28,13 @@ from tdkt.clusters.scopes import Viewer, viewer_for
 from tdkt.core.errors import NotPermitted, ValidationFailed
 from tdkt.dossiers import states, tracks
 from tdkt.dossiers.council import council_done
-from tdkt.dossiers.decisions import decision_document, decision_draft, decision_sign
+from tdkt.dossiers.decisions import (
+    decision_correct,
+    decision_document,
+    decision_draft,
+    decision_revoke,
+    decision_sign,
+)
 from tdkt.dossiers.documents import achievement_report, dossier_zip, list_document, submission_document
 from tdkt.dossiers.from_vote import dossier_from_ballot, dossier_of_ballot
 from tdkt.dossiers.models import (
@@ -70,9 +76,11 @@ from tdkt.web.dossiers.forms import (
     ActForm,
     AnswerForm,
     CommentForm,
+    CorrectForm,
     DocumentForm,
     DossierNewForm,
     LineForm,
+    RevokeForm,
     SignForm,
 )
 
@@ -94,7 +102,8 @@ ACTION_BUTTONS = {
 
 def _place(form: Any, exc: ValidationFailed) -> None:
     for p in exc.problems:
-        field = p.field if p.field in form.fields else None
+        shown = p.field in form.fields and not form.fields[p.field].widget.is_hidden
+        field = p.field if shown else None
         text = p.message[:1].upper() + p.message[1:]
         form.add_error(field, f"Dòng {p.row}: {text}" if p.row else text)
 
@@ -581,23 +590,78 @@ def decisions(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dossiers/decisions.html", {"rows": rows[:200], "q": query, "year": year_text})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def decision(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """A decision and its list; for the board, its correction (đính chính) and revocation (hủy bỏ)."""
     record = (
         Decision.objects.select_related("dossier__proposer", "authority_unit").filter(pk=decision_id).first()
     )
     if record is None or not _decision_visible(request, record):
         raise Http404("Không tìm thấy quyết định")
-    lines = list(record.dossier.lines.filter(excluded_reason="").select_related("person", "unit", "award"))
     viewer = viewer_for(request.user)
+    correct_form = CorrectForm(initial={"number": record.number, "signed_on": record.signed_on})
+    revoke_form = RevokeForm()
+    status = 200
+    if request.method == "POST":
+        if not viewer.is_board:
+            raise Http404("Không tìm thấy quyết định")
+        status = REFUSED
+        what = request.POST.get("what")
+        try:
+            if what == "correct":
+                correct_form = CorrectForm(request.POST)
+                if correct_form.is_valid():
+                    data = correct_form.cleaned_data
+                    try:
+                        decision_correct(
+                            actor=request.user,
+                            decision=record,
+                            reason=data["reason"],
+                            version=data["version"],
+                            number=data["number"],
+                            signed_on=data["signed_on"],
+                        )
+                    except ValidationFailed as exc:
+                        _place(correct_form, exc)
+                    else:
+                        messages.success(
+                            request, "Đã đính chính quyết định và các khen thưởng đã ghi theo quyết định."
+                        )
+                        return redirect("web:decision", decision_id=record.pk)
+            elif what == "revoke":
+                revoke_form = RevokeForm(request.POST)
+                if revoke_form.is_valid():
+                    data = revoke_form.cleaned_data
+                    try:
+                        decision_revoke(
+                            actor=request.user,
+                            decision=record,
+                            revoked_on=data["revoked_on"],
+                            reason=data["reason"],
+                            version=data["version"],
+                        )
+                    except ValidationFailed as exc:
+                        _place(revoke_form, exc)
+                    else:
+                        messages.success(
+                            request, "Đã hủy bỏ quyết định và các khen thưởng đã ghi theo quyết định."
+                        )
+                        return redirect("web:decision", decision_id=record.pk)
+        except NotPermitted as exc:
+            return _forbidden(request, exc, reverse("web:decision", args=[record.pk]))
+    lines = list(record.dossier.lines.filter(excluded_reason="").select_related("person", "unit", "award"))
     context = {
         "decision": record,
         "lines": [(line, title_name(line.title)) for line in lines],
         "may_print": bool(record.number)
+        and record.revoked_on is None
         and request.user.is_authenticated
         and states.DECIDER in dossier_roles(viewer, record.dossier),
+        "may_amend": viewer.is_board and bool(record.number) and record.revoked_on is None,
+        "correct_form": correct_form,
+        "revoke_form": revoke_form,
     }
-    return render(request, "web/dossiers/decision.html", context)
+    return render(request, "web/dossiers/decision.html", context, status=status)
 
 
 @require_GET

@@ -258,3 +258,32 @@ def test_the_excel_list_is_added_on_the_page_or_refused_by_row(world: World, cli
     )
     assert good.status_code == 302
     assert DossierLine.objects.get().person == ngan
+
+
+def test_the_board_corrects_and_revokes_a_decision_on_its_page(world: World, client_as: ClientAs) -> None:
+    from tdkt.dossiers.decisions import decision_draft
+    from tdkt.dossiers.tests.test_decisions import _approved, _sign
+
+    decision = _sign(world, decision_draft(actor=world.board, dossier=_approved(world)))
+    board, member = client_as(world.board), client_as(world.member)
+    url = reverse("web:decision", args=[decision.pk])
+    assert "Đính chính" in board.get(url).content.decode()
+    assert "Hủy bỏ quyết định" not in member.get(url).content.decode()
+    assert member.post(url, {"what": "revoke", "revoked_on": "01/06/2026", "reason": "x"}).status_code == 404
+    refused = board.post(
+        url,
+        {
+            "what": "correct",
+            "version": decision.version,
+            "number": "125/QĐ-UBND",
+            "signed_on": "02/03/2026",
+            "reason": "x",
+        },
+    )
+    assert refused.status_code == 400 and "Không có gì thay đổi" in refused.content.decode()
+    done = board.post(
+        url, {"what": "revoke", "version": decision.version, "revoked_on": "01/06/2026", "reason": "Khai man"}
+    )
+    assert done.status_code == 302
+    page = client_as(None).get(url).content.decode()
+    assert "đã bị hủy bỏ ngày 01/06/2026" in page and "Khai man" in page
