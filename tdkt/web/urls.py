@@ -253,6 +253,7 @@ urlpatterns = [
     # the board's data (calendar, base salary, certificate layouts) and the fund (web/dossiers/board.py)
     path("ngay-lam-viec/", board_pages.calendar, name="board_calendar"),
     path("ngay-lam-viec/them/", board_pages.calendar_day, name="board_calendar_new"),
+    path("ngay-lam-viec/lich-<int:year>.xlsx", board_pages.calendar_xlsx, name="board_calendar_xlsx"),
     path("ngay-lam-viec/<int:day_off_id>/", board_pages.calendar_day, name="board_calendar_day"),
     path(
         "ngay-lam-viec/<int:day_off_id>/xoa/",

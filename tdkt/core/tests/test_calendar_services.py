@@ -4,11 +4,21 @@ kept is audited and read by the deadlines' calendar."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
 
-from tdkt.core.calendar_services import day_off_add, day_off_delete, day_off_update, working_days_by_month
+from tdkt.core.calendar_services import (
+    day_off_add,
+    day_off_delete,
+    day_off_update,
+    days_off_import,
+    days_off_xlsx,
+    working_days_by_month,
+)
 from tdkt.core.errors import ValidationFailed
 from tdkt.core.models import AuditEvent, DayOff, DayOffKind
 from tdkt.core.workdays import WorkCalendar
@@ -92,3 +102,68 @@ def test_an_edit_to_a_taken_day_is_refused_and_changes_nothing() -> None:
     day_off_delete(actor=None, row=row)
     assert not DayOff.objects.filter(day=D(2027, 3, 4)).exists()
     assert AuditEvent.objects.filter(action="day_off.delete").count() == 1
+
+
+# --- a year's days from Excel ------------------------------------------------------------------------------
+
+
+def _workbook(rows: list[list[Any]]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("Lịch nghỉ")
+    for r, row in enumerate([["Ngày", "Loại", "Tên", "Căn cứ"], *rows]):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()))
+            else:
+                sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
+
+
+def test_the_year_s_workbook_round_trips_and_replaces_the_year() -> None:
+    data = days_off_xlsx(2026)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("Lịch nghỉ").to_python()
+    assert rows[1][1:3] == ["Ngày nghỉ lễ, Tết", "Tết Dương lịch"]
+    extra = _workbook([[D(2026, 1, 2), "Nghỉ bù", "Nghỉ bù Tết Dương lịch", SOURCE]])
+    created = days_off_import(actor=None, year=2026, data=extra)
+    assert [r.day for r in created] == [D(2026, 1, 2)]
+    assert list(DayOff.objects.filter(day__year=2026).values_list("day", flat=True)) == [D(2026, 1, 2)]
+    created = days_off_import(actor=None, year=2026, data=data)  # the original back
+    assert len(created) == 9 and DayOff.objects.filter(day__year=2026).count() == 9
+    assert AuditEvent.objects.filter(action="day_off.import").count() == 10
+
+
+def test_a_bad_workbook_is_refused_whole_with_each_row_and_column() -> None:
+    before = _state()
+    data = _workbook(
+        [
+            [D(2027, 2, 8), "Ngày nghỉ lễ, Tết", "Tết Đinh Mùi", SOURCE],  # fine
+            ["31/02/2027", "Nghỉ bù", "x", SOURCE],
+            [D(2027, 3, 3), "Hoán đổi: đi làm (thứ Bảy, Chủ nhật)", "Làm bù", SOURCE],
+            [D(2027, 5, 1), "Ngày nghỉ lễ, Tết", "Quốc tế lao động", SOURCE],
+            [D(2026, 5, 4), "Nghỉ bù", "Nghỉ bù", SOURCE],
+            [D(2027, 2, 8), "ngay nghi le, tet", "Tết Đinh Mùi", SOURCE],
+            [D(2027, 2, 9), "Nghỉ phép", "Tết", ""],
+        ]
+    )
+    with pytest.raises(ValidationFailed) as info:
+        days_off_import(actor=None, year=2027, data=data)
+    found = {(p.row, p.column) for p in info.value.problems}
+    assert found == {
+        (3, "Ngày"),
+        (4, "Loại"),
+        (5, "Ngày"),
+        (6, "Ngày"),
+        (7, "Ngày"),
+        (8, "Loại"),
+        (8, "Căn cứ"),
+    }
+    assert "Dòng 7, cột Ngày: ngày 08/02/2027 đã có ở dòng 2" in info.value.messages
+    assert _state() == before
+
+
+def test_a_file_that_is_not_the_template_is_refused() -> None:
+    with pytest.raises(ValidationFailed) as info:
+        days_off_import(actor=None, year=2027, data=b"not a workbook")
+    assert "không đọc được" in info.value.messages[0]

@@ -32,7 +32,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tdkt.awards.catalogue_selectors import title_name
 from tdkt.awards.models import CatalogueEntry, CatalogueGroup
 from tdkt.clusters.scopes import Viewer, viewer_for
-from tdkt.core.calendar_services import day_off_add, day_off_delete, day_off_update, working_days_by_month
+from tdkt.core.calendar_services import (
+    day_off_add,
+    day_off_delete,
+    day_off_update,
+    days_off_import,
+    days_off_xlsx,
+    working_days_by_month,
+)
 from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
 from tdkt.core.models import DayOff, DayOffKind
 from tdkt.dossiers.board_services import (
@@ -102,13 +109,42 @@ class DayOffForm(forms.Form):
     )
 
 
+class DaysImportForm(forms.Form):
+    file = forms.FileField(label="Tệp Excel lịch ngày nghỉ của năm (.xlsx, theo mẫu)")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX:
+            raise forms.ValidationError("Tệp lớn quá 2 MB.")
+        return upload
+
+
+IMPORT_MAX = 2 * 1024 * 1024
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
-    """The year's days off and swapped days with their sources, and the working days of each month."""
+    """The year's days off and swapped days with their sources, and the working days of each month. POST: the
+    year's days replaced by a workbook's (all or none; each problem with its row and column)."""
     if not _is_board(request):
         return _forbidden(request, CALENDAR)
     year = _year(request, timezone.localdate().year)
+    import_form = DaysImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if import_form.is_valid():
+            try:
+                created = days_off_import(
+                    actor=request.user, year=year, data=import_form.cleaned_data["file"].read()
+                )
+            except ValidationFailed as exc:
+                for problem in exc.problems:
+                    import_form.add_error(None, str(problem))
+            else:
+                messages.success(request, f"Đã nhập {len(created)} ngày vào lịch năm {year}.")
+                return redirect(f"{reverse('web:board_calendar')}?nam={year}")
+        status = REFUSED
     rows = list(DayOff.objects.filter(day__year=year).order_by("day"))
     months = [(MONTHS[m], n) for m, n in working_days_by_month(year, work_calendar())]
     context = {
@@ -117,9 +153,20 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "months": months,
         "total": sum(n for _, n in months),
         "years": sorted({d.year for d in DayOff.objects.dates("day", "year")} | {year, year + 1}),
-        "form": DayOffForm(),
+        "import_form": import_form,
     }
-    return render(request, "web/dossiers/board_calendar.html", context)
+    return render(request, "web/dossiers/board_calendar.html", context, status=status)
+
+
+@login_required
+@require_GET
+def calendar_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's days as the workbook to edit and import back."""
+    if not _is_board(request):
+        return _forbidden(request, CALENDAR)
+    response = HttpResponse(days_off_xlsx(year), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="lich-ngay-nghi-{year}.xlsx"'
+    return response
 
 
 @login_required

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
@@ -26,9 +27,11 @@ from tdkt.dossiers.tests.test_decisions import _approved, _sign
 
 ClientAs = Callable[[User | None], Client]
 D = dt.date
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOARD_PAGES = [
     ("web:board_calendar", []),
     ("web:board_calendar_new", []),
+    ("web:board_calendar_xlsx", [2026]),
     ("web:board_salaries", []),
     ("web:board_layouts", []),
     ("web:board_layout", ["BK_TINH"]),
@@ -124,6 +127,22 @@ def test_a_day_is_edited_and_deleted(world: World, client_as: ClientAs) -> None:
     )
     assert client.post(reverse("web:board_calendar_day_delete", args=[row.pk])).status_code == 302
     assert not DayOff.objects.filter(pk=row.pk).exists()
+
+
+def test_the_year_is_downloaded_and_imported_back_from_excel(world: World, client_as: ClientAs) -> None:
+    client = client_as(world.board)
+    workbook = client.get(reverse("web:board_calendar_xlsx", args=[2026]))
+    assert workbook.status_code == 200 and workbook["Content-Type"] == XLSX
+    upload = SimpleUploadedFile("lich.xlsx", workbook.content)
+    response = client.post(f"{reverse('web:board_calendar')}?nam=2027", {"file": upload})
+    assert response.status_code == 400  # the 2026 days are not of 2027: refused whole
+    body = response.content.decode()
+    assert "Dòng 2, cột Ngày: ngày 01/01/2026 không thuộc năm 2027" in body
+    assert DayOff.objects.filter(day__year=2027).count() == 3  # the seeded days unchanged
+    upload = SimpleUploadedFile("lich.xlsx", workbook.content)
+    response = client.post(f"{reverse('web:board_calendar')}?nam=2026", {"file": upload})
+    assert response.status_code == 302
+    assert DayOff.objects.filter(day__year=2026).count() == 9
 
 
 # --- the base salary --------------------------------------------------------------------------------------
