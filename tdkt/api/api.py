@@ -24,6 +24,7 @@ from tdkt.api.errors import SaysWhatWasSent, problem_from_ninja
 from tdkt.api.routers import (
     accounts,
     awards,
+    board_data,
     catalogue,
     clusters,
     dossiers,
@@ -86,6 +87,7 @@ api.add_router("", accounts.router)
 api.add_router("", people.router)
 api.add_router("", registration_router.router)
 api.add_router("", dossiers.router)
+api.add_router("", board_data.router)
 
 
 @api.exception_handler(ValidationFailed)
