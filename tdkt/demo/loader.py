@@ -12,7 +12,7 @@ from django.db import transaction
 from tdkt.awards.selectors import people_of_unit
 from tdkt.clusters.models import ClusterRole, ClusterYear
 from tdkt.clusters.services import cluster_create, cluster_role_set, cluster_year_create
-from tdkt.demo import awards_loader, data
+from tdkt.demo import awards_loader, data, dossiers_loader
 from tdkt.movements.models import Covenant, Indicator, Period, Report
 from tdkt.movements.registration import (
     LineInput,
@@ -93,6 +93,7 @@ def load() -> None:
     awards_loader.load(units)
     _registrations(units)
     _conferences(units)
+    dossiers_loader.load(units)
 
 
 def _units() -> dict[str, Unit]:
