@@ -289,7 +289,7 @@ def _mm(label: str, required: bool = True) -> forms.DecimalField:
         max_digits=5,
         decimal_places=1,
         min_value=0,
-        widget=forms.NumberInput(attrs={"step": "0.5"}),
+        widget=forms.NumberInput(attrs={"step": "0.5", "style": "max-width: 7rem"}),
     )
 
 
@@ -320,7 +320,12 @@ class LayoutForm(forms.Form):
             self.fields[f"{item}_y"] = _mm("Lề trên y (mm)", required=False)
             self.fields[f"{item}_width"] = _mm("Độ rộng (mm)", required=False)
             self.fields[f"{item}_size"] = forms.DecimalField(
-                label="Cỡ chữ (pt)", required=False, max_digits=4, decimal_places=1, min_value=0
+                label="Cỡ chữ (pt)",
+                required=False,
+                max_digits=4,
+                decimal_places=1,
+                min_value=0,
+                widget=forms.NumberInput(attrs={"step": "0.5", "style": "max-width: 6rem"}),
             )
             self.fields[f"{item}_bold"] = forms.BooleanField(label="Đậm", required=False)
             self.fields[f"{item}_italic"] = forms.BooleanField(label="Nghiêng", required=False)
