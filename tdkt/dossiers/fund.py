@@ -78,6 +78,7 @@ class StatementRow:
     on: dt.date
     note: str
     decision: str
+    decision_id: int | None
     allocated: Decimal
     paid: Decimal
     balance: Decimal
@@ -118,6 +119,7 @@ def fund_statement(unit: Unit, year: int) -> Statement:
                 on=entry.on,
                 note=entry.note,
                 decision=str(entry.decision) if entry.decision else "",
+                decision_id=entry.decision_id,
                 allocated=inflow,
                 paid=outflow,
                 balance=balance,

@@ -51,7 +51,7 @@ from tdkt.dossiers.board_services import (
 from tdkt.dossiers.certificate_layout import ITEMS
 from tdkt.dossiers.certificates import certificate_form_set, layout_for
 from tdkt.dossiers.fund import fund_entry_add, fund_statement, fund_statement_xlsx
-from tdkt.dossiers.models import BaseSalary, CertificateForm, FundEntry, FundEntryKind
+from tdkt.dossiers.models import BaseSalary, CertificateForm, FundEntryKind
 from tdkt.dossiers.selectors import work_calendar
 from tdkt.org.models import Unit
 
@@ -555,12 +555,11 @@ def fund(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('web:fund')}?don_vi={unit.pk}&nam={year}")
         status = REFUSED
     statement = fund_statement(unit, year)
-    decisions = list(FundEntry.objects.filter(unit=unit, year=year).values_list("decision_id", flat=True))
     context = {
         "unit": unit,
         "year": year,
         "statement": statement,
-        "rows": list(zip(statement.rows, decisions, strict=True)),
+        "rows": [(row, row.decision_id) for row in statement.rows],
         "form": form,
         "units": Unit.objects.order_by("name") if viewer.is_board else None,
         "years": range(year - 3, year + 2),
