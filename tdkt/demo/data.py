@@ -780,16 +780,25 @@ CONFERENCES: list[ConferenceRow] = [
                 [(7, ["QNA-TP"]), (1, ["QNA-PS"]), (1, ["QNA-NG"])],
                 removed_reason="Hội nghị bình xét ba đơn vị đứng đầu bảng xếp hạng đã công bố",
             ),
-            # left in draft for the demo: the counting board opens, delegates vote on their phones, the
-            # board closes and counts, and the minutes are signed
             BallotRow(
                 "merit",
                 "Đề nghị UBND tỉnh tặng Bằng khen năm 2024",
                 ["QNA-PS", "QNA-NG", "QNA-BTM"],
                 None,
                 3,
-                [],
+                [(6, ["QNA-PS", "QNA-NG", "QNA-BTM"]), (2, ["QNA-PS", "QNA-NG"]), (1, ["QNA-PS", "QNA-BTM"])],
                 removed_reason="Không thuộc nhóm xếp hạng thứ 2 – 4 được hội nghị bình xét đề nghị Bằng khen (minh họa)",
+            ),
+            # left in draft for the demo: the counting board opens, delegates vote on their phones, the
+            # board closes and counts, and the minutes are signed
+            BallotRow(
+                "other",
+                "Chọn đơn vị đăng cai Hội nghị sơ kết 6 tháng đầu năm 2025 (minh họa)",
+                ["QNA-NG", "QNA-BTM", "QNA-TP"],
+                1,
+                1,
+                [],
+                removed_reason="Hội nghị giới thiệu ba đơn vị nhận đăng cai (minh họa)",
             ),
         ],
     ),

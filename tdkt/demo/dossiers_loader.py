@@ -8,8 +8,9 @@ the dossier services (`tdkt.dossiers`), so they are validated and audited like a
   signs the decision (number, date and signer invented) and the certificates are issued.
 - Quảng Nam 2024: the mountain cluster's conference (27/03/2025) honoured Tiên Phước (seed 000); its head
   Phước Sơn (`phuocson`) builds the flag dossier from the vote, and it goes the same way to a decision of
-  UBND tỉnh Quảng Nam before the reform. The conference's Bằng khen ballot stays in draft for the demo to
-  run live (`tdkt.demo.data.CONFERENCES`); once counted, its "Lập hồ sơ đề nghị" button builds that dossier.
+  UBND tỉnh Quảng Nam before the reform; its Bằng khen ballot (Phước Sơn, Nam Giang, Bắc Trà My) goes the
+  same way to a decision of its own. A ballot choosing the host of the 2025 mid-year review stays in draft
+  for the demo to run live (`tdkt.demo.data.CONFERENCES`).
 - 2025 titles: Xã Khâm Đức proposes the staff the engine finds eligible for Lao động tiên tiến to its own
   council; the dossier is sent and received today, waiting for its check.
 
@@ -85,6 +86,7 @@ class FlagPath:
     number: str
     signer: str
     council: Council
+    purpose: str = "flag"  # the conference's ballot the dossier is built from: flag (Cờ thi đua) or merit
 
 
 QBH_COUNCIL = Council(
@@ -153,6 +155,20 @@ FLAG_PATHS = [
         signer="Lê Văn Bảo",
         council=QNA_COUNCIL,
     ),
+    FlagPath(
+        "CTD-MN-QNA",
+        2024,
+        "phuocson",
+        sent=dt.date(2025, 4, 3),
+        received=dt.date(2025, 4, 4),
+        checked=dt.date(2025, 4, 22),
+        session=dt.date(2025, 5, 13),
+        signed=dt.date(2025, 5, 20),
+        number="1243/QĐ-UBND",
+        signer="Lê Văn Bảo",
+        council=QNA_COUNCIL,
+        purpose="merit",
+    ),
 ]
 TITLES_UNIT = "DNG-KD"
 TITLES_CYCLE = 2025
@@ -179,7 +195,7 @@ def load(units: dict[str, Unit]) -> None:
 
 def _flag(path: FlagPath, units: dict[str, Unit], users: dict[str, User], specialist: User) -> Decision:
     cluster_year = ClusterYear.objects.get(cluster__code=path.cluster, year=path.year)
-    ballot = Ballot.objects.get(conference__cluster_year=cluster_year, purpose="flag")
+    ballot = Ballot.objects.get(conference__cluster_year=cluster_year, purpose=path.purpose)
     head = users[path.head_account] if path.head_account else None
     with _on(path.sent):
         dossier = dossier_from_ballot(actor=head, ballot=ballot)
@@ -240,7 +256,8 @@ def _council_vote(dossier: Dossier, province: Unit, council: Council, day: dt.da
         agenda=f"Xét {dossier}",
     )
     tellers = [
-        account_create(
+        User.objects.filter(username=username).first()  # the same council's tellers at a later session
+        or account_create(
             actor=None,
             username=username,
             password=secrets.token_urlsafe(24),

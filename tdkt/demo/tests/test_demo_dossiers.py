@@ -68,13 +68,30 @@ def test_the_flag_proposals_end_in_signed_decisions_awards_and_certificates(demo
     assert "612/QĐ-UBND" in public.get(reverse("web:decisions")).content.decode()
 
 
-def test_the_bang_khen_ballot_stays_live_and_the_2025_titles_wait_for_their_check(demo: None) -> None:
+def test_the_quang_nam_bang_khen_proposals_end_in_their_own_decision(demo: None) -> None:
+    bk = _decision("1243/QĐ-UBND")
+    assert bk.dossier.ballot is not None and bk.dossier.ballot.purpose == "merit"  # type: ignore[union-attr]
+    awards = Award.objects.filter(decision_no="1243/QĐ-UBND").select_related("unit")
+    assert sorted((a.unit.code, a.title) for a in awards) == [  # type: ignore[union-attr]
+        ("QNA-BTM", "BK_TINH"),
+        ("QNA-NG", "BK_TINH"),
+        ("QNA-PS", "BK_TINH"),
+    ]
+    assert all(a.decision_date == dt.date(2025, 5, 20) for a in awards)
+    assert Certificate.objects.filter(decision=bk).count() == 3
+    assert bk.total is not None and bk.total > 0
+
+
+def test_a_ballot_stays_live_and_the_2025_titles_wait_for_their_check(demo: None) -> None:
     titles = Dossier.objects.get(track="DV_DANH_HIEU")
     assert (titles.proposer.code, titles.cycle, titles.state) == ("DNG-KD", 2025, states.RECEIVED)
     lines = list(titles.lines.select_related("person"))
     assert len(lines) == 5 and {line.title for line in lines} == {"LDTT"}
     assert all(line.outcome == "eligible" and line.verdict_sha256 for line in lines)
     assert titles.documents.filter(kind="bien_ban").exists() and titles.due_on is not None
-    # the mountain cluster's Bằng khen ballot is for the demo to run: no dossier carries it yet
-    assert not Dossier.objects.filter(ballot__purpose="merit").exists()
-    assert Dossier.objects.count() == 3
+    # the mountain cluster's host ballot is for the demo to run
+    from tdkt.voting.models import Ballot
+
+    live = Ballot.objects.get(conference__cluster_year__cluster__code="CTD-MN-QNA", purpose="other")
+    assert live.status == "draft" and live.candidates.count() == 3
+    assert Dossier.objects.count() == 4
