@@ -17,23 +17,16 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from tdkt.awards.catalogue_selectors import title_name
-from tdkt.clusters.scopes import viewer_for
 from tdkt.core.audit import Actor, audit_record, snapshot
-from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.core.vn import format_date, format_number
 from tdkt.dossiers.certificate_layout import layout_problems, place
 from tdkt.dossiers.certificate_pdf import CertificatePage, write_pdf
+from tdkt.dossiers.decisions import check_board
 from tdkt.dossiers.models import BaseSalary, Decision
 
 AMOUNT_MAX = Decimal("999999999999")
 FIELDS = ["valid_from", "amount", "source"]
-
-
-def _check_board(actor: Actor) -> None:
-    if actor is None:
-        return
-    if not viewer_for(actor).is_board:
-        raise NotPermitted("chỉ Ban Thi đua – Khen thưởng tỉnh được ghi mức lương cơ sở")
 
 
 def _signed_between(start: dt.date, end: dt.date | None) -> Decision | None:
@@ -93,7 +86,7 @@ def base_salary_add(*, actor: Actor, valid_from: dt.date, amount: Decimal, sourc
     """A base salary from a day on, with the instrument that set it (the board's). Refused: a non-positive or
     fractional amount, no source, a day already recorded, a day that would change what a signed decision
     read."""
-    _check_board(actor)
+    check_board(actor, "ghi mức lương cơ sở")
     problems = _problems(valid_from, amount, source)
     if problems:
         raise ValidationFailed(problems)
@@ -122,7 +115,7 @@ def base_salary_update(
 ) -> BaseSalary:
     """Correct a row no signed decision read (a mistyped figure before any decision). Refused once a signed
     decision used it: the correction is then a new row from a later day."""
-    _check_board(actor)
+    check_board(actor, "ghi mức lương cơ sở")
     row = BaseSalary.objects.select_for_update().get(pk=row.pk)
     used = base_salary_used_by(row)
     if used is not None:

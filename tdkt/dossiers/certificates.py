@@ -16,13 +16,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from tdkt.awards.catalogue_selectors import title_name
-from tdkt.awards.models import Award
 from tdkt.core.audit import Actor, audit_record, snapshot
-from tdkt.core.errors import NotPermitted, Problem, ValidationFailed
+from tdkt.core.errors import Problem, ValidationFailed
 from tdkt.core.vn import format_date, format_date_decree30
 from tdkt.dossiers.certificate_layout import DEFAULT_LAYOUT, layout_problems, place
 from tdkt.dossiers.certificate_pdf import CertificatePage, write_pdf
-from tdkt.dossiers.decisions import _check_decider
+from tdkt.dossiers.decisions import _check_decider, check_board
 from tdkt.dossiers.documents import list_rows
 from tdkt.dossiers.models import Certificate, CertificateForm, Decision, DossierLine
 
@@ -30,21 +29,12 @@ CHUNK = 100
 TOKEN_BYTES = 16  # 22 characters: a certificate cannot be guessed or enumerated
 
 
-def _check_board(actor: Actor, what: str) -> None:
-    if actor is None:
-        return
-    from tdkt.clusters.scopes import viewer_for
-
-    if not viewer_for(actor).is_board:
-        raise NotPermitted(f"chỉ Ban Thi đua – Khen thưởng tỉnh được {what}")
-
-
 @transaction.atomic
 def certificate_form_set(
     *, actor: Actor, title: str, name: str, layout: Any, version: int | None = None
 ) -> CertificateForm:
     """Save where each item is printed on the blank of a form (the board's)."""
-    _check_board(actor, "đặt bố cục phôi in")
+    check_board(actor, "đặt bố cục phôi in")
     problems = [Problem(p, field="layout") for p in layout_problems(layout)]
     if not " ".join(name.split()):
         problems.append(Problem("chưa ghi tên mẫu phôi", field="name"))
@@ -104,13 +94,6 @@ def certificates_issue(*, actor: Actor, decision: Decision) -> list[Certificate]
         summary=f"{decision}: {len(issued)} giấy chứng nhận",
     )
     return issued
-
-
-def certificate_refused(award: Award) -> str | None:
-    """Why an award gets no certificate (None: it may)."""
-    if award.revoked_on is not None:
-        return f"khen thưởng đã bị hủy bỏ ngày {format_date(award.revoked_on)}: không in giấy chứng nhận"
-    return None
 
 
 def verify_url(certificate: Certificate) -> str:

@@ -243,7 +243,8 @@ def decision_document(decision: Decision) -> AdminDocument:
     )
 
 
-def _check_board(actor: Actor, what: str) -> None:
+def check_board(actor: Actor, what: str) -> None:
+    """The board only (the system passes): writes of the province's dossier data."""
     if actor is None:
         return
     from tdkt.clusters.scopes import viewer_for
@@ -264,7 +265,7 @@ def decision_correct(
 ) -> Decision:
     """Correct a signed decision's number or date (đính chính), with a reason: the same correction reaches
     every award it recorded (`award_correct`, audited one by one). The board's, like an award's correction."""
-    _check_board(actor, "đính chính quyết định khen thưởng")
+    check_board(actor, "đính chính quyết định khen thưởng")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     problems: list[Problem] = []
     if version is not None and version != decision.version:
@@ -331,7 +332,7 @@ def decision_revoke(
 ) -> Decision:
     """Revoke a signed decision (hủy bỏ, e.g. a false dossier found later): every award it recorded is
     revoked with the same reason (`award_revoke`); its certificates' public page then says so."""
-    _check_board(actor, "hủy bỏ quyết định khen thưởng")
+    check_board(actor, "hủy bỏ quyết định khen thưởng")
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     problems: list[Problem] = []
     if version is not None and version != decision.version:

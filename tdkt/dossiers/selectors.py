@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -169,7 +168,3 @@ def decisions_search(
             | Q(dossier__proposer__name__icontains=query)
         ).distinct()
     return rows.order_by("-signed_on", "-id")
-
-
-def verdict_json(line: DossierLine) -> dict[str, Any] | None:
-    return json.loads(line.verdict) if line.verdict else None

@@ -17,7 +17,6 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -111,10 +110,6 @@ def dossier_roles(viewer: Viewer, dossier: Dossier) -> frozenset[str]:
         # A proposer never checks or decides its own dossier, even if it also sits at the board.
         roles -= {states.RECEIVER, states.SPECIALIST, states.DECIDER}
     return frozenset(roles)
-
-
-def dossier_visible(viewer: Viewer, dossier: Dossier) -> bool:
-    return bool(dossier_roles(viewer, dossier)) or viewer.is_board
 
 
 def _refuse(message: str, field: str = "") -> ValidationFailed:
@@ -580,8 +575,3 @@ def dossier_act(
         summary=f"{dossier}: {states.ACTION_NAMES[action]}" + (f" — {reason}" if reason else ""),
     )
     return dossier
-
-
-def accounts_of_board() -> list[Any]:
-    """Accounts a receiver at the province may assign as specialists."""
-    return list(get_user_model().objects.filter(account__role="board", is_active=True).order_by("username"))
