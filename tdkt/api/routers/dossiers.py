@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
@@ -100,7 +101,7 @@ def dossier_out(dossier: Dossier) -> DossierOut:
         due_on=dossier.due_on,
         version=dossier.version,
         missing=dossier_missing(dossier) if dossier.state in states.EDITABLE else [],
-        lines=[_line_out(line) for line in dossier.lines.select_related("person", "unit", "initiative")],
+        lines=[_line_out(line) for line in dossier.lines.all()],
         steps=[
             StepOut(
                 action=s.action,
@@ -130,6 +131,10 @@ def dossiers_list(request: HttpRequest, state: str = "", cycle: int | None = Non
         rows = rows.filter(state=state)
     if cycle:
         rows = rows.filter(cycle=cycle)
+    rows = rows.prefetch_related(
+        Prefetch("lines", queryset=DossierLine.objects.select_related("person", "unit", "initiative")),
+        "steps",
+    )
     return [dossier_out(d) for d in rows[:200]]
 
 
